@@ -1,0 +1,108 @@
+"""Notice metadata: titles, issuing body, date, document number, addressees, attachments."""
+
+from __future__ import annotations
+
+import re
+
+_DATE_CN = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+_DATE_NUM = re.compile(r"(\d{4})[-./](\d{1,2})[-./](\d{1,2})")
+_DATE_LINE = re.compile(
+    r"(?:\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|\d{4}[-./]\d{1,2}[-./]\d{1,2}|"
+    r"[二〇○零一二三四五六七八九]{4}年[一二三四五六七八九十]{1,2}月[一二三四五六七八九十]{1,3}日|\d{6,8})"
+)
+_DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,12}[〔\[［(（【]\s*\d{4}\s*[〕\]］)）】]\s*\d{1,4}\s*号")
+_ORG_SUFFIX = re.compile(
+    r"(办公室|办公厅|人民政府|政府|委员会|管委会|管理委员会|领导小组|局|厅|部|院|中心|委|办|署|会)$"
+)
+_SENTENCE_PUNCT = re.compile(r"[。；;！!？?]")
+_ANY_PUNCT = re.compile(r"[。；;！!？?，,、：:“”\"《》()（）|｜·\[\]〔〕【】]")
+_DOC_KIND = re.compile(
+    r"(工作要点|要点|工作方案|实施方案|方案|意见|办法|规定|细则|规则|计划|规划|纲要|条例|决定|措施|"
+    r"指引|指南|通知|公告|通告|报告|综述|规范|标准|制度)(（[^）]*）|\([^)]*\))?$"
+)
+_BOOK_TITLE = re.compile(r"《([^《》]{4,80})》")
+_ATTACHMENT = re.compile(r"附件\s*\d*\s*[:：].{0,120}|附件\s*\d*\s*[:：]?\s*\S.{0,60}(清单|表|目录|方案|名单)")
+
+
+def parse_date(text: str) -> str | None:
+    """ISO 8601 date from "2024年5月28日" or "2023-03-20"; ``None`` when ambiguous.
+
+    >>> parse_date("2024年5月28日"), parse_date("2023224")
+    ('2024-05-28', None)
+    """
+    m = _DATE_CN.search(text) or _DATE_NUM.search(text)
+    if not m:
+        return None
+    year, month, day = (int(g) for g in m.groups())
+    if not (1 <= month <= 12 and 1 <= day <= 31):
+        return None
+    return f"{year:04d}-{month:02d}-{day:02d}"
+
+
+def is_date_line(line: str) -> bool:
+    """True for a line that is only a date ("2024年5月28日", "2023-03-20", or bare "2023224")."""
+    return _DATE_LINE.fullmatch(line.replace(" ", "")) is not None
+
+
+def is_title_like(line: str, limit: int = 40) -> bool:
+    """A short line that names rather than says: no sentence-ending punctuation."""
+    return len(line) <= limit and not _SENTENCE_PUNCT.search(line)
+
+
+def is_bare_heading(line: str, limit: int = 24) -> bool:
+    """An unnumbered subheading such as "强基固本 精简前行": short, no punctuation at all."""
+    return 2 <= len(line) <= limit and not _ANY_PUNCT.search(line) and not is_date_line(line)
+
+
+def is_issuer_line(line: str) -> bool:
+    """A short line naming an office: "汉中市人民政府办公室", "…领导小组"."""
+    return (
+        len(line) <= 40
+        and not _ANY_PUNCT.search(line.replace("“", "").replace("”", ""))
+        and _ORG_SUFFIX.search(line) is not None
+    )
+
+
+def is_notice_title(line: str) -> bool:
+    """The 通知 line: "…关于印发…的通知"."""
+    return len(line) <= 200 and not _SENTENCE_PUNCT.search(line) and re.search(r"通知[)）]?$", line) is not None
+
+
+def is_doc_title(line: str) -> bool:
+    """A line shaped like the title of a 工作要点 / 方案 / 办法 …."""
+    return 6 <= len(line) <= 80 and not re.search(r"[。；;！!？?：:，,]", line) and _DOC_KIND.search(line) is not None
+
+
+def is_addressee_line(line: str) -> bool:
+    """The 主送 block: "各县(区)人民政府,…,市人民政府各工作部门、直属事业单位:"."""
+    return (
+        len(line) <= 300
+        and line.endswith((":", "："))
+        and not _SENTENCE_PUNCT.search(line)
+        and bool(re.search(r"各|、|,|，|单位|部门|政府|管委会|机构", line))
+    )
+
+
+def is_attachment_line(line: str) -> bool:
+    """Lines such as "附件:…" that list a notice's attachments."""
+    return _ATTACHMENT.fullmatch(line) is not None
+
+
+def book_titles(text: str) -> list[str]:
+    """Names in 《…》, e.g. the documents a notice says it issues."""
+    return _BOOK_TITLE.findall(text)
+
+
+def find_doc_number(lines: list[str]) -> str | None:
+    """The notice's own document number (文号), from a line of the header that is only that."""
+    for line in lines:
+        m = _DOC_NUMBER.fullmatch(line.replace(" ", ""))
+        if m:
+            return m.group(0)
+    return None
+
+
+def issuer_from_title(title: str) -> str | None:
+    """The office before 关于 in "汉中市人民政府办公室关于印发…的通知"."""
+    head = title.split("关于", 1)[0] if "关于" in title else ""
+    return head if head and _ORG_SUFFIX.search(head) else None

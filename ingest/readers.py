@@ -1,0 +1,264 @@
+"""Readers: files into plain text documents (.txt .html .htm .docx .pdf .jsonl)."""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+logger = logging.getLogger(__name__)
+
+#: File endings this module reads.
+SUPPORTED = (".txt", ".html", ".htm", ".docx", ".pdf", ".jsonl")
+
+
+class ReadError(Exception):
+    """A file that cannot be read; the message names the file and the reason."""
+
+
+@dataclass
+class RawDocument:
+    r"""Text of one document before parsing.
+
+    Attributes:
+        doc_id: File stem, or the ``id`` field of a JSONL record.
+        text: The document's text, lines separated by "\n".
+        source: Where it came from (path, plus ``:line`` for JSONL records).
+        title: A title given by the source (JSONL ``title``), if any.
+        metadata: Other fields the source supplied.
+    """
+
+    doc_id: str
+    text: str
+    source: str
+    title: str | None = None
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+
+def decode_bytes(data: bytes, name: str = "<bytes>") -> str:
+    """Decode text of unknown encoding: UTF-8 (with or without BOM) or GB18030/GBK, detected.
+
+    Raises:
+        ReadError: if the bytes are not text (NUL bytes, or no encoding fits).
+    """
+    if b"\x00" in data[:65536] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise ReadError(f"{name}: binary data (NUL bytes), not a text file")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    if best is None:
+        raise ReadError(f"{name}: not text in any known encoding")
+    encoding = best.encoding.lower().replace("-", "_")
+    if encoding in ("gb2312", "gbk", "gb18030", "hz", "big5") or encoding.startswith("gb"):
+        encoding = "gb18030" if encoding != "big5" else "big5"
+    text = data.decode(encoding, errors="replace")
+    control = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\n\r\f")
+    if control > max(8, len(text) // 100):
+        raise ReadError(f"{name}: looks binary ({control} control characters), not a text file")
+    return text
+
+
+def read_txt(path: Path) -> str:
+    """Read a text file, detecting UTF-8, UTF-8 with BOM, or GB18030/GBK."""
+    return decode_bytes(path.read_bytes(), str(path))
+
+
+_HTML_DROP = (
+    "script",
+    "style",
+    "noscript",
+    "nav",
+    "header",
+    "footer",
+    "aside",
+    "form",
+    "iframe",
+    "select",
+    "button",
+    "svg",
+    "template",
+)
+_HTML_CHROME = re.compile(
+    r"(^|[-_ ])(nav|navbar|menu|breadcrumb|crumb|footer|header|sidebar|"
+    r"share|toolbar|topbar|copyright)([-_ ]|$)",
+    re.I,
+)
+_HTML_BLOCKS = (
+    "p",
+    "div",
+    "br",
+    "li",
+    "tr",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "table",
+    "section",
+    "article",
+    "blockquote",
+    "pre",
+    "td",
+    "th",
+    "dd",
+    "dt",
+)
+
+
+def html_to_text(html: str) -> str:
+    """Body text of an HTML page without navigation, scripts and styles, one block a line."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(html, "lxml")
+    for tag in soup(_HTML_DROP):
+        tag.decompose()
+    for tag in soup.find_all(True):
+        if tag.decomposed or tag.attrs is None:
+            continue
+        marks = " ".join([*tag.get("class", []), tag.get("id", ""), tag.get("role", "")])
+        if _HTML_CHROME.search(marks):
+            tag.decompose()
+    root = soup.body or soup
+    for tag in root.find_all(_HTML_BLOCKS):
+        if tag.name == "br":
+            tag.replace_with("\n")
+        elif tag.name in ("td", "th"):
+            tag.insert_after(" | ")
+        else:
+            tag.insert_before("\n")
+            tag.insert_after("\n")
+    lines = [re.sub(r"(\s*\|\s*)+$", "", line).strip() for line in root.get_text().split("\n")]
+    return "\n".join(line for line in lines if line)
+
+
+def read_html(path: Path) -> str:
+    """Read an HTML page's body text (encoding detected as for .txt)."""
+    return html_to_text(decode_bytes(path.read_bytes(), str(path)))
+
+
+def read_docx(path: Path) -> str:
+    """Read a .docx: paragraphs and table rows (cells joined by " | "), in body order."""
+    import docx
+    from docx.table import Table
+
+    lines: list[str] = []
+    try:
+        for block in docx.Document(str(path)).iter_inner_content():
+            if isinstance(block, Table):
+                lines.extend(_table_rows(block))
+            else:
+                lines.append(block.text)
+    except Exception as exc:  # corrupt archives raise many kinds: zip, XML, KeyError …
+        raise ReadError(f"{path}: not a readable .docx ({type(exc).__name__}: {exc})") from exc
+    return "\n".join(lines)
+
+
+def _table_rows(table: Any) -> Iterator[str]:
+    for row in table.rows:
+        cells: list[str] = []
+        for cell in row.cells:
+            text = " ".join(cell.text.split())
+            if text and (not cells or cells[-1] != text):  # merged cells repeat
+                cells.append(text)
+        if cells:
+            yield " | ".join(cells)
+
+
+def read_pdf(path: Path) -> str:
+    """Read a PDF's text layer, page by page.
+
+    Raises:
+        ReadError: if the file is not a PDF or has no text layer (a scan).
+    """
+    from pypdf import PdfReader
+
+    try:
+        reader = PdfReader(str(path))
+        pages = [page.extract_text() or "" for page in reader.pages]
+    except Exception as exc:  # corrupt PDFs raise many kinds; all mean "cannot read"
+        raise ReadError(f"{path}: not a readable PDF ({type(exc).__name__}: {exc})") from exc
+    text = "\n".join(pages)
+    if not text.strip():
+        raise ReadError(f"{path}: the PDF has no text layer (a scan?); OCR it first")
+    return text
+
+
+def read_jsonl(path: Path) -> Iterator[RawDocument]:
+    """One document per line: ``id``, ``text``, optional ``title``; other fields kept as metadata.
+
+    Bad lines are skipped with a warning naming the file and line number.
+    """
+    with path.open("rb") as handle:
+        for number, raw in enumerate(handle, 1):
+            if not raw.strip():
+                continue
+            where = f"{path}:{number}"
+            try:
+                record = json.loads(raw.decode("utf-8-sig"))
+            except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+                logger.warning("%s: skipped, not a JSON object (%s)", where, exc)
+                continue
+            if not isinstance(record, dict) or not isinstance(record.get("text"), str):
+                logger.warning("%s: skipped, a record needs a string field 'text'", where)
+                continue
+            doc_id = str(record.get("id") or f"{path.stem}-{number}")
+            title = record.get("title")
+            meta = {k: v for k, v in record.items() if k not in ("id", "text", "title")}
+            yield RawDocument(doc_id, record["text"], where, title if isinstance(title, str) else None, meta)
+
+
+_READERS = {".txt": read_txt, ".html": read_html, ".htm": read_html, ".docx": read_docx, ".pdf": read_pdf}
+
+
+def read_file(path: str | Path) -> list[RawDocument]:
+    """Read one file into raw documents (one, or one per line for .jsonl).
+
+    Raises:
+        ReadError: if the type is unsupported or the file cannot be read.
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix == ".jsonl":
+        return list(read_jsonl(path))
+    reader = _READERS.get(suffix)
+    if reader is None:
+        raise ReadError(f"{path}: unsupported file type {suffix or '(none)'}; supported: {', '.join(SUPPORTED)}")
+    try:
+        text = reader(path)
+    except OSError as exc:
+        raise ReadError(f"{path}: cannot read ({exc.strerror or exc})") from exc
+    return [RawDocument(path.stem, text, str(path))]
+
+
+def iter_files(paths: list[str | Path] | str | Path) -> Iterator[Path]:
+    """Expand files and directories (recursively, sorted) into supported files.
+
+    Raises:
+        FileNotFoundError: if a named path does not exist.
+    """
+    if isinstance(paths, (str, Path)):
+        paths = [paths]
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            yield from sorted(
+                p
+                for p in path.rglob("*")
+                if p.is_file()
+                and p.suffix.lower() in SUPPORTED
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            )
+        elif path.exists():
+            yield path
+        else:
+            raise FileNotFoundError(f"{path}: no such file or directory")
