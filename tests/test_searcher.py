@@ -1,0 +1,164 @@
+"""Searcher with a fake keyword embedder: API, fusion, departments, filters, persistence, updates."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from index import IndexMismatchError, IndexNotFoundError, Searcher
+from index.store import CHUNKS, MANIFEST
+from tests.fakes import KeywordEmbedder
+
+
+@pytest.fixture
+def built(corpus: Path, tmp_path: Path) -> Searcher:
+    return Searcher.build(corpus, tmp_path / "index", embedder=KeywordEmbedder(), cache_dir=tmp_path / "cache")
+
+
+def test_search_returns_hits_with_every_chunk_field(built: Searcher) -> None:
+    hits = built.search("12345热线由哪个部门负责", k=3)
+    top = hits[0]
+    assert top.id == "a#一/1" and top.label == "1" and top.lead == ["市数据局"]
+    assert top.section == ["一、优化政务服务"] and top.title == "某市2024年政务服务工作要点"
+    assert top.issuer == "某市人民政府办公室" and top.date == "2024-03-01"
+    assert [h.rank for h in hits] == [1, 2, 3]
+    assert "热线" in top.matched and "12345" in top.matched
+    assert hits == built.search_batch(["12345热线由哪个部门负责"], k=3)[0]
+
+
+def test_modes_are_pure_and_selectable(built: Searcher) -> None:
+    dense = built.search("企业开办", k=2, mode="dense")
+    lexical = built.search("企业开办", k=2, mode="bm25")
+    assert dense[0].id == lexical[0].id == "b#一/(一)"
+    with pytest.raises(ValueError, match="unknown mode 'fuzzy'"):
+        built.search("企业", mode="fuzzy")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("k", [0, -1, 2.5])
+def test_bad_k_is_refused(built: Searcher, k: object) -> None:
+    with pytest.raises(ValueError, match="k="):
+        built.search("热线", k=k)  # type: ignore[arg-type]
+
+
+def test_department_questions_put_its_items_first(built: Searcher) -> None:
+    hits = built.search("市数据局牵头负责哪些工作", k=3)
+    assert {h.id for h in hits[:2]} == {"a#一/1", "a#一/2"}  # the two items 市数据局 leads
+    assert "市数据局" not in hits[2].lead
+    answer = built.answer("哪些部门负责12345热线")
+    assert answer.asks_responsibility and not answer.abstained
+    assert answer.leads["某市2024年政务服务工作要点"][0] == ("1", ["市数据局"])
+    assert "市数据局牵头（第1项）" in answer.lead_line()
+
+
+def test_place_names_scope_the_search(built: Searcher) -> None:
+    # "经开区" names notice b only; its items outrank the generic match in a.
+    hits = built.search("经开区企业审批", k=2)
+    assert hits[0].doc_id == "b"
+
+
+def test_filters_apply_with_the_query(built: Searcher) -> None:
+    assert {h.doc_id for h in built.search("审批", k=10, filters={"doc_id": "b"})} == {"b"}
+    led = built.search("数据", k=10, filters={"lead": "市行政审批局"})
+    assert led and all("市行政审批局" in h.lead for h in led)
+    assert built.search("热线", filters={"year": 2024})[0].date == "2024-03-01"
+    assert built.search("热线", filters={"year": 2023}) == []
+    with pytest.raises(ValueError, match="unknown filter"):
+        built.search("热线", filters={"color": "red"})
+
+
+def test_save_load_round_trip(built: Searcher, tmp_path: Path) -> None:
+    loaded = Searcher.load(tmp_path / "index", embedder=KeywordEmbedder())
+    for query in ("12345热线", "周末延时服务", "信用体系"):
+        assert [h.to_dict() for h in loaded.search(query)] == [h.to_dict() for h in built.search(query)]
+    manifest = json.loads((tmp_path / "index" / MANIFEST).read_text(encoding="utf-8"))
+    assert manifest["model"] == {
+        "name": "fake-keywords",
+        "fingerprint": "fake-keywords-v1",
+        "dim": KeywordEmbedder.dim,
+        "prompts": {},
+        "normalized": True,
+    }
+    assert manifest["chunk_count"] == len(built.chunks) and manifest["documents"] == ["a", "b"]
+    assert "市数据局" in (tmp_path / "index" / CHUNKS).read_text(encoding="utf-8")  # not ASCII-escaped
+
+
+def test_load_with_another_model_names_the_mismatch(built: Searcher, tmp_path: Path) -> None:
+    with pytest.raises(IndexMismatchError, match=r"built with model fake-keywords .*python -m index build"):
+        Searcher.load(tmp_path / "index", embedder=KeywordEmbedder("another-model"))
+
+
+def test_damaged_index_is_refused_with_the_rebuild_command(built: Searcher, tmp_path: Path) -> None:
+    chunks = tmp_path / "index" / CHUNKS
+    chunks.write_text(chunks.read_text(encoding="utf-8")[:-50], encoding="utf-8")
+    with pytest.raises(IndexMismatchError, match="corpus hash.*python -m index build"):
+        Searcher.load(tmp_path / "index", embedder=KeywordEmbedder())
+
+
+def test_missing_index(tmp_path: Path) -> None:
+    with pytest.raises(IndexNotFoundError, match="no index at .*python -m index build"):
+        Searcher.load(tmp_path / "nowhere", embedder=KeywordEmbedder())
+
+
+def test_failed_save_keeps_the_previous_index(built: Searcher, tmp_path: Path, monkeypatch) -> None:
+    before = (tmp_path / "index" / CHUNKS).read_bytes()
+
+    def boom(*args: object, **kwargs: object) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr("index.lexical.LexicalIndex.save", boom)
+    with pytest.raises(OSError, match="disk full"):
+        built.save(tmp_path / "index")
+    monkeypatch.undo()
+    assert (tmp_path / "index" / CHUNKS).read_bytes() == before
+    assert Searcher.load(tmp_path / "index", embedder=KeywordEmbedder()).search("热线")
+    assert not list(tmp_path.glob(".index.tmp-*"))
+
+
+def test_incremental_add_equals_full_rebuild_and_encodes_only_new_text(corpus: Path, tmp_path: Path) -> None:
+    embedder = KeywordEmbedder()
+    only_a = tmp_path / "only_a"
+    only_a.mkdir()
+    shutil.copy(corpus / "a.txt", only_a / "a.txt")
+    small = Searcher.build(only_a, tmp_path / "index", embedder=embedder, cache_dir=tmp_path / "cache")
+    embedder.calls.clear()
+    grown = small.add([corpus / "b.txt"], cache_dir=tmp_path / "cache")
+    encoded = [t for batch in embedder.calls for t in batch]
+    assert encoded and all(t in (corpus / "b.txt").read_text(encoding="utf-8") for t in encoded)
+    full = Searcher.build(corpus, None, embedder=KeywordEmbedder(), cache_dir=tmp_path / "fresh-cache")
+    assert [c.id for c in grown.chunks] == [c.id for c in full.chunks]
+    np.testing.assert_allclose(grown.dense.vectors(), full.dense.vectors(), atol=1e-6)
+    for query in ("企业开办", "12345热线", "周末"):
+        assert [h.id for h in grown.search(query)] == [h.id for h in full.search(query)]
+    reloaded = Searcher.load(tmp_path / "index", embedder=KeywordEmbedder())  # saved in place
+    assert [c.id for c in reloaded.chunks] == [c.id for c in full.chunks]
+
+
+def test_remove_equals_rebuild_without_and_unknown_ids_change_nothing(
+    built: Searcher, corpus: Path, tmp_path: Path
+) -> None:
+    smaller = built.remove(["b"], cache_dir=tmp_path / "cache")
+    assert {c.doc_id for c in smaller.chunks} == {"a"}
+    assert all(h.doc_id == "a" for h in smaller.search("企业开办", k=10))
+    with pytest.raises(KeyError, match="zzz"):
+        smaller.remove(["zzz"])
+    assert {c.doc_id for c in Searcher.load(tmp_path / "index", embedder=KeywordEmbedder()).chunks} == {"a"}
+
+
+def test_build_refuses_empty_and_duplicate_input(tmp_path: Path, corpus: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(ValueError, match="nothing to index"):
+        Searcher.build(tmp_path / "empty", embedder=KeywordEmbedder(), cache_dir=tmp_path / "c")
+    chunks = Searcher.build(corpus, embedder=KeywordEmbedder(), cache_dir=tmp_path / "c").chunks
+    with pytest.raises(ValueError, match="occurs twice"):
+        Searcher.build(chunks + chunks[:1], embedder=KeywordEmbedder(), cache_dir=tmp_path / "c")
+
+
+def test_abstains_on_questions_without_support(built: Searcher) -> None:
+    # The fake embedder gives "天气" no passage match and no token of it is in the corpus.
+    assert built.answer("今天天气怎么样").abstained
+    assert built.answer("今天天气怎么样").hits == []
+    assert not built.answer("12345热线").abstained
