@@ -1,0 +1,62 @@
+"""Retrieval metrics over entry ranks (each relevant entry counts once, at its best rank).
+
+A question's result is the list of its entries' best ranks (1-based; ``None`` = not found in
+the retrieved list). Every function here is pure and small.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+Ranks = Sequence[int | None]
+
+
+def recall_at(ranks: Ranks, k: int) -> float:
+    """Share of entries answered within the top ``k``.
+
+    >>> recall_at([1, 4, None], 3)
+    0.3333333333333333
+    """
+    return sum(1 for r in ranks if r is not None and r <= k) / len(ranks) if ranks else 0.0
+
+
+def hit_at(ranks: Ranks, k: int) -> float:
+    """1.0 when any entry is answered within the top ``k``."""
+    return float(any(r is not None and r <= k for r in ranks))
+
+
+def rr_at(ranks: Ranks, k: int = 10) -> float:
+    """Reciprocal rank of the first answered entry, 0 beyond ``k``.
+
+    >>> rr_at([4, None, 2])
+    0.5
+    """
+    found = [r for r in ranks if r is not None and r <= k]
+    return 1.0 / min(found) if found else 0.0
+
+
+def ndcg_at(ranks: Ranks, k: int = 10) -> float:
+    """Normalised DCG with binary gains, capped at 1.
+
+    Each answered entry adds 1/log2(rank+1); the ideal puts the n entries at ranks 1…n. The
+    cap matters when one chunk answers two entries at the same rank.
+
+    >>> round(ndcg_at([1, 3]), 4)   # (1 + 1/2) / (1 + 1/log2(3))
+    0.9197
+    """
+    if not ranks:
+        return 0.0
+    dcg = sum(1.0 / math.log2(r + 1) for r in ranks if r is not None and r <= k)
+    ideal = sum(1.0 / math.log2(i + 1) for i in range(1, min(len(ranks), k) + 1))
+    return min(1.0, dcg / ideal)
+
+
+def percentile(values: Sequence[float], q: float) -> float:
+    """The ``q``-th percentile (0–100) by linear interpolation; 0 for no values."""
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    pos = (len(ordered) - 1) * q / 100
+    low, high = math.floor(pos), math.ceil(pos)
+    return ordered[low] + (ordered[high] - ordered[low]) * (pos - low)

@@ -1,0 +1,122 @@
+"""Run gold questions through a searcher and measure every mode side by side."""
+
+from __future__ import annotations
+
+import platform
+import time
+from collections import defaultdict
+from collections.abc import Sequence
+from typing import Any
+
+from eval.metrics import hit_at, ndcg_at, percentile, recall_at, rr_at
+from eval.relevance import Question, answered_ranks
+from index import Searcher
+
+#: Depth of the retrieved list that metrics look at (MRR@10, nDCG@10 need 10).
+DEPTH = 10
+
+
+def _summary(rows: list[dict[str, Any]], ks: Sequence[int]) -> dict[str, float]:
+    answerable = [r for r in rows if r["answerable"]]
+    unanswerable = [r for r in rows if not r["answerable"]]
+    out: dict[str, float] = {"questions": len(rows), "answerable": len(answerable)}
+    for k in ks:
+        out[f"recall@{k}"] = _mean([recall_at(r["ranks"], k) for r in answerable])
+        out[f"hit@{k}"] = _mean([hit_at(r["ranks"], k) for r in answerable])
+    out["mrr@10"] = _mean([rr_at(r["ranks"], 10) for r in answerable])
+    out["ndcg@10"] = _mean([ndcg_at(r["ranks"], 10) for r in answerable])
+    out["abstain_right"] = _mean([float(r["abstained"]) for r in unanswerable]) if unanswerable else None
+    out["abstain_wrong"] = _mean([float(r["abstained"]) for r in answerable]) if answerable else None
+    return out
+
+
+def _mean(values: list[float]) -> float:
+    return sum(values) / len(values) if values else 0.0
+
+
+def evaluate(
+    searcher: Searcher,
+    questions: Sequence[Question],
+    modes: Sequence[str] = ("hybrid", "dense", "bm25"),
+    ks: Sequence[int] = (1, 3, 5, 10),
+    show_progress: bool = False,
+) -> dict[str, Any]:
+    """Measure each mode on the questions.
+
+    Returns:
+        A report dict: per mode the metrics over answerable questions (recall@k, hit@k,
+        mrr@10, ndcg@10), abstention rates, latency p50/p95 of single ``answer`` calls, a
+        breakdown by ``kind``, the failures (with the top 3 returned), and each question's
+        ranked chunk ids (for TREC run files).
+
+    Example:
+        >>> from eval.relevance import load_questions
+        >>> report = evaluate(Searcher.load(), load_questions("eval/queries/dev.jsonl")[:3], modes=["bm25"])
+        >>> report["modes"]["bm25"]["summary"]["questions"]
+        3
+    """
+    ks = sorted(set(ks))
+    depth = max(DEPTH, max(ks))
+    report: dict[str, Any] = {
+        "ks": ks,
+        "questions": len(questions),
+        "modes": {},
+        "machine": _machine(),
+        "model": searcher.manifest["model"]["name"],
+        "chunks": len(searcher.chunks),
+    }
+    for mode in modes:
+        batch = searcher.search_batch([q.query for q in questions], k=depth, mode=mode)  # type: ignore[arg-type]
+        rows, latencies = [], []
+        iterator = list(zip(questions, batch, strict=True))
+        if show_progress:
+            from tqdm import tqdm
+
+            iterator = tqdm(iterator, desc=f"eval {mode}", unit="q")
+        for question, hits in iterator:
+            started = time.perf_counter()
+            answer = searcher.answer(question.query, k=depth, mode=mode)  # type: ignore[arg-type]
+            latencies.append((time.perf_counter() - started) * 1000)
+            ranks = answered_ranks(question, [(h.doc_id, h.text) for h in hits])
+            rows.append(
+                {
+                    "id": question.id,
+                    "query": question.query,
+                    "kind": question.kind,
+                    "answerable": question.answerable,
+                    "ranks": ranks,
+                    "abstained": answer.abstained,
+                    "ranked": [h.id for h in hits],
+                    "scores": [h.score for h in hits],
+                    "top3": [{"id": h.id, "text": h.text[:120]} for h in hits[:3]],
+                    "missing": [
+                        e.quote or e.doc for e, r in zip(question.relevant, ranks, strict=True) if r is None or r > 5
+                    ],
+                }
+            )
+        by_kind = defaultdict(list)
+        for row in rows:
+            by_kind[row["kind"] or "-"].append(row)
+        report["modes"][mode] = {
+            "summary": _summary(rows, ks),
+            "latency_ms": {"p50": round(percentile(latencies, 50), 2), "p95": round(percentile(latencies, 95), 2)},
+            "by_kind": {kind: _summary(group, ks) for kind, group in sorted(by_kind.items())},
+            "failures": [
+                {k: r[k] for k in ("id", "query", "kind", "ranks", "missing", "top3", "abstained")}
+                for r in rows
+                if (r["answerable"] and r["missing"]) or (r["answerable"] == r["abstained"])
+            ],
+            "runs": {r["id"]: list(zip(r["ranked"], r["scores"], strict=True)) for r in rows},
+        }
+    return report
+
+
+def _machine() -> dict[str, Any]:
+    import os
+
+    return {
+        "python": platform.python_version(),
+        "machine": platform.machine(),
+        "cpus": os.cpu_count(),
+        "system": platform.system(),
+    }

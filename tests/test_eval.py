@@ -1,0 +1,88 @@
+"""Metrics on a hand-worked example, the relevance rule, unanswerables, and the report files."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import pytest
+
+from eval.metrics import hit_at, ndcg_at, percentile, recall_at, rr_at
+from eval.relevance import Entry, Question, answered_ranks, load_questions, norm, qrels_for
+from eval.report import write_all
+from eval.runner import evaluate
+from index import Searcher
+from tests.fakes import KeywordEmbedder
+
+
+def test_metrics_on_a_hand_worked_example() -> None:
+    # Three entries; the retrieved list answers them at ranks 2 and 4, the third not at all.
+    ranks = [2, None, 4]
+    assert recall_at(ranks, 1) == 0.0
+    assert recall_at(ranks, 3) == pytest.approx(1 / 3)
+    assert recall_at(ranks, 5) == pytest.approx(2 / 3)
+    assert hit_at(ranks, 1) == 0.0 and hit_at(ranks, 2) == 1.0
+    assert rr_at(ranks) == 0.5  # first answered entry at rank 2
+    # DCG = 1/log2(3) + 1/log2(5) = 0.63093 + 0.43068 = 1.06161
+    # IDCG (3 entries at ranks 1..3) = 1 + 0.63093 + 0.5 = 2.13093 → nDCG = 0.49819
+    assert ndcg_at(ranks) == pytest.approx((1 / math.log2(3) + 1 / math.log2(5)) / (1 + 1 / math.log2(3) + 0.5))
+    assert ndcg_at(ranks) == pytest.approx(0.49819, abs=1e-5)
+    assert rr_at([11]) == 0.0 and ndcg_at([]) == 0.0 and recall_at([], 5) == 0.0
+    assert ndcg_at([1, 1]) == 1.0  # one chunk answering two entries: capped
+    assert percentile([10, 20, 30, 40], 50) == 25.0 and percentile([], 95) == 0.0
+
+
+def test_relevance_rule_normalises_quotes_and_counts_each_entry_once() -> None:
+    question = Question(
+        "q", "?", "fact", [Entry("d1", "企业开办时限 压减至１个工作日"), Entry("d2"), Entry("d1", "不存在的引文")]
+    )
+    ranked = [
+        ("d2", "无关"),
+        ("d1", "……企业开办时限压减至1个\n工作日以内。"),
+        ("d1", "企业开办时限压减至1个工作日"),
+        ("d2", "又一条"),
+    ]
+    # entry 1 first answered at rank 2 (NFKC + white space removed on both sides), entry 2
+    # (doc only) at rank 1 by any chunk of d2, entry 3 never; later answers do not count twice.
+    assert answered_ranks(question, ranked) == [2, 1, None]
+    assert norm("１２３４５ 热线\t") == "12345热线"
+    assert not Entry("d1", "热线").answered_by("d2", "热线")
+
+
+def test_question_file_errors_name_the_line(tmp_path: Path) -> None:
+    path = tmp_path / "q.jsonl"
+    path.write_text('{"id": "a", "query": "x", "relevant": []}\n{"query": "no id"}\n', encoding="utf-8")
+    with pytest.raises(ValueError, match=r"q\.jsonl:2"):
+        load_questions(path)
+
+
+def test_evaluate_counts_unanswerables_separately(corpus: Path, tmp_path: Path) -> None:
+    searcher = Searcher.build(corpus, embedder=KeywordEmbedder(), cache_dir=tmp_path / "cache")
+    questions = [
+        Question("q1", "12345热线", "keyword", [Entry("a", "规范12345热线运行")]),
+        Question("q2", "企业开办时限", "fact", [Entry("b", "企业开办时限压缩至1个工作日"), Entry("a", "不存在")]),
+        Question("q3", "今天天气怎么样", "unanswerable", []),
+    ]
+    report = evaluate(searcher, questions, modes=["hybrid", "bm25"], ks=[1, 5])
+    hybrid = report["modes"]["hybrid"]["summary"]
+    # q1: its entry at rank 1 → recall@1 1.0; q2: one of two entries at rank 1 → 0.5.
+    assert hybrid["answerable"] == 2 and hybrid["questions"] == 3
+    assert hybrid["recall@1"] == pytest.approx((1.0 + 0.5) / 2)
+    assert hybrid["mrr@10"] == 1.0
+    assert hybrid["abstain_right"] == 1.0 and hybrid["abstain_wrong"] == 0.0
+    assert set(report["modes"]["hybrid"]["by_kind"]) == {"keyword", "fact", "unanswerable"}
+    failures = {f["id"]: f for f in report["modes"]["hybrid"]["failures"]}
+    assert set(failures) == {"q2"} and failures["q2"]["missing"] == ["不存在"]
+    assert report["modes"]["hybrid"]["latency_ms"]["p95"] >= report["modes"]["hybrid"]["latency_ms"]["p50"] > 0
+
+    out = tmp_path / "report"
+    qrels = qrels_for(questions, [(c.id, c.doc_id, c.text) for c in searcher.chunks])
+    write_all(report, qrels, out)
+    saved = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    assert saved["modes"]["bm25"]["summary"]["recall@5"] == report["modes"]["bm25"]["summary"]["recall@5"]
+    assert "## Failures: hybrid" in (out / "report.md").read_text(encoding="utf-8")
+    assert (out / "chart.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    run = (out / "runs" / "hybrid.trec").read_text(encoding="utf-8").splitlines()
+    assert run[0].split()[:4] == ["q1", "Q0", "a#一/1", "1"]
+    assert "q1 0 a#一/1 1" in (out / "qrels.trec").read_text(encoding="utf-8")
