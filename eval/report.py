@@ -106,7 +106,7 @@ def chart(report: dict[str, Any], path: Path) -> None:
     right.set_xticks([i + width * (len(modes) - 1) / 2 for i in range(len(kinds))], kinds, rotation=20)
     right.set(ylabel="Recall@5", title="Recall@5 by question kind", ylim=(0, 1.05))
     right.grid(axis="y", alpha=0.3)
-    right.legend()
+    right.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncols=len(modes), frameon=False)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)

@@ -51,7 +51,9 @@ class SentenceTransformerEmbedder:
         (1, 384)
     """
 
-    def __init__(self, path: str | Path | None = None, batch_size: int = 32, device: str = "cpu") -> None:
+    def __init__(
+        self, path: str | Path | None = None, batch_size: int = 32, query_batch_size: int = 16, device: str = "cpu"
+    ) -> None:
         from sentence_transformers import SentenceTransformer
 
         folder = Path(path) if path is not None else default_model_dir()
@@ -64,6 +66,9 @@ class SentenceTransformerEmbedder:
         self.model = SentenceTransformer(str(folder), device=device, local_files_only=True, model_kwargs=kwargs)
         self.path = folder
         self.batch_size = batch_size
+        # Short queries in batches above ~16 pay for padding to the longest one: measured on
+        # MSGABench questions, 7 ms/query at 16, 15 at 64, 57 at 256 (2 cores).
+        self.query_batch_size = query_batch_size
         self.dim = int(self.model.get_embedding_dimension() or 0)
         if source.is_file():
             info = json.loads(source.read_text(encoding="utf-8"))
@@ -82,7 +87,7 @@ class SentenceTransformerEmbedder:
         vectors = self.model.encode(
             list(texts),
             prompt_name=self._query_prompt if query else self._passage_prompt,
-            batch_size=self.batch_size,
+            batch_size=self.query_batch_size if query else self.batch_size,
             show_progress_bar=show_progress,
             normalize_embeddings=True,
             convert_to_numpy=True,

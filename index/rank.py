@@ -26,31 +26,44 @@ TITLE_FACTOR = 1.5
 DIVERSITY = 0.5
 
 
-def boost(candidates: Sequence[tuple[int, float]], chunks: Sequence[Chunk], info: QueryInfo) -> list[tuple[int, float]]:
-    """Apply the department and place rules to fused (chunk, score) pairs; best first.
+def boost(
+    candidates: Sequence[tuple[int, float]],
+    chunks: Sequence[Chunk],
+    info: QueryInfo,
+    squashed: Sequence[str] | None = None,
+    titles: Sequence[str] | None = None,
+) -> list[tuple[int, float]]:
+    """Apply the department, place, phrase and title rules to fused (chunk, score) pairs; best first.
 
     - A question about what a named department leads ("市数据局牵头负责哪些工作"), or who
       is responsible for something while naming a department, puts the items that the
-      department leads first.
+      department leads first (+ :data:`LEAD_BONUS`).
     - Place names in the query ("汉台区…", "经开区…") that point to some notices only raise
       those notices' chunks by :data:`SCOPE_FACTOR`.
     - A chunk that contains the whole query, punctuation aside ("双随机一公开" in
       "“双随机、一公开”监管"), is raised by :data:`PHRASE_FACTOR`.
     - An item whose opening title the question contains ("…牵头部门有哪些职责" and
       "(一)牵头部门。负责…") is raised by :data:`TITLE_FACTOR`.
+
+    ``squashed`` and ``titles`` are the chunks' :func:`squash_text` forms and normalised item
+    titles, precomputed by the caller; they are derived here when not given.
     """
+    if squashed is None:
+        squashed = [squash_text(c.text) for c in chunks]
+    if titles is None:
+        titles = [normalize_text(item_title(c)) for c in chunks]
+    query = normalize_text(info.text)
+    asks_about_department = bool(info.departments) and (info.asks_led_work or info.asks_responsibility)
     out = []
     for index, score in candidates:
         chunk = chunks[index]
-        asks_about_department = info.departments and (info.asks_led_work or info.asks_responsibility)
         if asks_about_department and any(d in chunk.lead for d in info.departments):
             score += LEAD_BONUS
         if info.doc_scope and chunk.doc_id in info.doc_scope:
             score *= SCOPE_FACTOR
-        if len(info.phrase) >= 3 and info.phrase in squash_text(chunk.text):
+        if len(info.phrase) >= 3 and info.phrase in squashed[index]:
             score *= PHRASE_FACTOR
-        title = item_title(chunk)
-        if title and normalize_text(title) in normalize_text(info.text):
+        if titles[index] and titles[index] in query:
             score *= TITLE_FACTOR
         out.append((index, score))
     return sorted(out, key=lambda kv: -kv[1])
