@@ -115,6 +115,12 @@ def parse_document(raw: RawDocument) -> Notice:
             title, body = notice.notice_title, lines[start:end]
         is_last = end == len(lines)
         emitter.document(title, f"d{number}/" if emitter.multi else "", _strip_tail(body, notice, is_last))
+    if not notice.chunks and lines:
+        # Nothing but a title, a signature or a date: still one findable chunk (a passage
+        # corpus has records that are only "丰台区人民政府" or "2018年5月11日").
+        emitter.paragraphs(
+            [ln.text for ln in lines], section=[], prefix="", stem="p", kind="paragraph", title=notice.notice_title
+        )
     if not notice.titles and notice.notice_title:
         notice.titles.append(notice.notice_title)
     _finish_metadata(notice)

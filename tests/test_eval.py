@@ -7,6 +7,8 @@ import math
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from eval.metrics import hit_at, ndcg_at, percentile, recall_at, rr_at
 from eval.relevance import Entry, Question, answered_ranks, load_questions, norm, qrels_for
@@ -86,3 +88,21 @@ def test_evaluate_counts_unanswerables_separately(corpus: Path, tmp_path: Path) 
     run = (out / "runs" / "hybrid.trec").read_text(encoding="utf-8").splitlines()
     assert run[0].split()[:4] == ["q1", "Q0", "a#一/1", "1"]
     assert "q1 0 a#一/1 1" in (out / "qrels.trec").read_text(encoding="utf-8")
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.integers(1, 15)), min_size=1, max_size=6, unique=True))
+def test_metrics_agree_with_ir_measures(ranks: list[int | None]) -> None:
+    """Where each entry is answered by one distinct chunk, entry metrics are standard metrics."""
+    import ir_measures
+    from ir_measures import RR, R, Success, nDCG
+
+    qrels = [ir_measures.Qrel("q", f"e{i}", 1) for i in range(len(ranks))]
+    placed = {r: f"e{i}" for i, r in enumerate(ranks) if r is not None}
+    run = [ir_measures.ScoredDoc("q", placed.get(r, f"junk{r}"), 100.0 - r) for r in range(1, 16)]
+    got = ir_measures.calc_aggregate([R @ 5, R @ 10, RR @ 10, nDCG @ 10, Success @ 3], qrels, run)
+    assert recall_at(ranks, 5) == pytest.approx(got[R @ 5])
+    assert recall_at(ranks, 10) == pytest.approx(got[R @ 10])
+    assert rr_at(ranks) == pytest.approx(got[RR @ 10])
+    assert ndcg_at(ranks) == pytest.approx(got[nDCG @ 10])
+    assert hit_at(ranks, 3) == pytest.approx(got[Success @ 3])

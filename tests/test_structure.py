@@ -158,3 +158,10 @@ def test_cli_writes_jsonl_and_prints_summary(tmp_path: Path, capsys) -> None:
 def test_cli_missing_path_is_a_clear_error(tmp_path: Path, capsys) -> None:
     assert main([str(tmp_path / "missing")]) == 2
     assert "no such file or directory" in capsys.readouterr().err
+
+
+def test_a_record_with_only_a_signature_or_date_is_still_one_chunk() -> None:
+    for text in ("丰台区人民政府", "2018年5月11日", "下一步工作计划"):
+        chunks = parse_text(text, "p").chunks
+        assert [(c.id, c.kind, c.text) for c in chunks] == [("p#p1", "paragraph", text)]
+    assert parse_text("   \n", "e").chunks == []
