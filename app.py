@@ -1,0 +1,246 @@
+"""The staff web chat: a question in, cited source clauses out.
+
+Only wiring lives here: retrieval is ``index.Searcher``, rendering ``index.render``, uploads
+and feedback ``index.library``.
+
+    python app.py [--host 127.0.0.1] [--port 7860] [--index DIR] [--model PATH] [--data-dir DIR]
+"""
+
+import argparse
+import logging
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent
+EXAMPLES = [
+    "哪些部门负责12345热线",
+    "市数据局牵头负责哪些工作",
+    "企业开办时限压缩到多久",
+    "双随机一公开",
+    "Which department leads the 12345 government service hotline?",
+]
+MODE_LABELS = {"hybrid（默认）": "hybrid", "convex": "convex", "dense（向量）": "dense", "bm25（关键词）": "bm25"}
+CSS = """
+.cite {margin: .6em 0; padding: .4em .6em; border-left: 3px solid #4a7bd0; background: rgba(74,123,208,.06)}
+.cite blockquote {margin: .3em 0 0; padding: 0}
+mark {background: #ffe58f; padding: 0 1px}
+.leads {margin-bottom: .4em}
+"""
+
+
+def build_ui(library: Any) -> Any:
+    """The Gradio Blocks app for a :class:`index.library.Library`."""
+    import gradio as gr
+    from gradio.data_classes import FileData
+
+    from index.render import answer_html, citations_csv
+    from index.searcher import MODES
+
+    def choices() -> tuple[list[tuple[str, str]], list[str], list[str]]:
+        rows = library.notices()
+        notices = [(f"{title[:40]}（{doc_id[:12]}）", doc_id) for doc_id, title, *_ in rows]
+        leads = sorted({d for c in library.searcher.chunks for d in c.lead})
+        years = sorted({c.date[:4] for c in library.searcher.chunks if c.date and c.date[:4].isdigit()})
+        return notices, leads, years
+
+    def filters_of(docs: list[str] | None, lead: str | None, year: str | None) -> dict[str, Any] | None:
+        filters = {"doc_id": list(docs or []) or None, "lead": lead or None, "year": year or None}
+        return {k: v for k, v in filters.items() if v} or None
+
+    def respond(
+        question: str,
+        history: list[dict[str, Any]],
+        records: list[dict[str, Any]],
+        k: int,
+        mode_label: str,
+        docs: list[str],
+        lead: str | None,
+        year: str | None,
+    ) -> tuple[Any, ...]:
+        question = (question or "").strip()
+        if not question:
+            return "", history, records, None
+        answer = library.answer(
+            question, k=int(k), mode=MODE_LABELS.get(mode_label, "hybrid"), filters=filters_of(docs, lead, year)
+        )
+        history = [
+            *history,
+            {"role": "user", "content": question},
+            {"role": "assistant", "content": answer_html(answer)},
+        ]
+        records = [
+            *records,
+            {"message": len(history) - 1, "question": question, "chunk_ids": [h.id for h in answer.hits]},
+        ]
+        csv_path = Path(tempfile.mkdtemp(prefix="citations-")) / "citations.csv"
+        csv_path.write_text(citations_csv(answer), encoding="utf-8")
+        return "", history, records, str(csv_path)
+
+    def on_like(records: list[dict[str, Any]], data: gr.LikeData) -> str:
+        index = data.index[0] if isinstance(data.index, (list, tuple)) else data.index
+        record = next((r for r in records if r["message"] == index), None)
+        if record is None:
+            return "只能对回答进行评价。"
+        vote = "up" if data.liked else "down"
+        library.record_feedback(record["question"], record["chunk_ids"], vote)
+        return f"已记录{'👍' if vote == 'up' else '👎'}：{record['question']}"
+
+    def on_upload(files: list[Any] | None) -> tuple[Any, ...]:
+        from index.library import UploadError
+
+        lines = []
+        for item in files or []:
+            path = Path(getattr(item, "name", item))
+            try:
+                result = library.upload(path, getattr(item, "orig_name", None) or path.name)
+                lines.append(f"✅ {result.name}：{result.status}（{result.chunks} 条）")
+            except UploadError as exc:
+                lines.append(f"❌ {exc}")
+        notices, leads, years = choices()
+        return (
+            "\n\n".join(lines) or "未选择文件。",
+            library.notices(),
+            gr.update(choices=notices),
+            gr.update(choices=[("（全部）", ""), *[(d, d) for d in leads]]),
+            gr.update(choices=[("（全部）", ""), *[(y, y) for y in years]]),
+        )
+
+    notices, leads, years = choices()
+    with gr.Blocks(title="政策条款问答") as demo:
+        gr.Markdown("## 政策条款问答\n输入问题，查看出处条款、所属通知与牵头部门。")
+        with gr.Tab("问答"):
+            records = gr.State([])
+            chatbot = gr.Chatbot(
+                label="对话", height=560, feedback_options=("Like", "Dislike"), elem_id="chat", sanitize_html=True
+            )
+            with gr.Row():
+                question = gr.Textbox(
+                    placeholder="例如：哪些部门负责12345热线",
+                    show_label=False,
+                    scale=8,
+                    elem_id="question",
+                    max_length=2000,
+                )
+                send = gr.Button("提问", variant="primary", scale=1, elem_id="send")
+            gr.Examples(EXAMPLES, inputs=question, label="示例问题")
+            with gr.Accordion("检索设置与筛选", open=False):
+                with gr.Row():
+                    k = gr.Slider(1, 10, value=5, step=1, label="结果条数")
+                    mode = gr.Radio(list(MODE_LABELS), value="hybrid（默认）", label="检索方式")
+                with gr.Row():
+                    docs = gr.Dropdown(notices, value=[], multiselect=True, label="通知")
+                    lead = gr.Dropdown([("（全部）", ""), *[(d, d) for d in leads]], value="", label="牵头部门")
+                    year = gr.Dropdown([("（全部）", ""), *[(y, y) for y in years]], value="", label="年份")
+            feedback = gr.Markdown(elem_id="feedback-status")
+            export = gr.File(label="导出本次回答的引用（CSV）", interactive=False)
+            inputs = [question, chatbot, records, k, mode, docs, lead, year]
+            outputs = [question, chatbot, records, export]
+            question.submit(respond, inputs, outputs, api_visibility="private")
+            send.click(respond, inputs, outputs, api_visibility="private")
+            chatbot.like(on_like, [records], [feedback], api_visibility="private")
+        with gr.Tab("通知库"):
+            gr.Markdown(
+                f"上传通知（{' '.join(['.txt', '.docx', '.pdf', '.html'])}，单个文件不超过 20 MB），上传后即可检索。"
+            )
+            files = gr.File(
+                file_count="multiple",
+                file_types=[".txt", ".docx", ".pdf", ".html", ".htm"],
+                label="上传通知",
+                elem_id="upload",
+            )
+            status = gr.Markdown(elem_id="upload-status")
+            table = gr.Dataframe(
+                library.notices(),
+                headers=["doc_id", "标题", "发文机关", "日期", "条款数"],
+                interactive=False,
+                label="库中通知",
+            )
+            files.upload(on_upload, [files], [status, table, docs, lead, year], api_visibility="private")
+
+        def search(
+            question: str, k: int = 5, mode: str = "hybrid", doc_id: str = "", lead: str = "", year: str = ""
+        ) -> dict[str, Any]:
+            """Answer one question: the hits with every field, whether it abstained, and the leads."""
+            if mode not in MODES:
+                return {"error": f"unknown mode {mode!r}; use one of {', '.join(MODES)}"}
+            try:
+                answer = library.answer(
+                    question, k=int(k), mode=mode, filters=filters_of([doc_id] if doc_id else [], lead, year)
+                )
+            except ValueError as exc:
+                return {"error": str(exc)}
+            return {
+                "query": answer.query,
+                "abstained": answer.abstained,
+                "lead_line": answer.lead_line(),
+                "hits": [h.to_dict() for h in answer.hits],
+            }
+
+        def upload(file: FileData) -> dict[str, Any]:
+            """Add one notice file to the index."""
+            from index.library import UploadError
+
+            record = file if isinstance(file, dict) else getattr(file, "__dict__", {})
+            path = Path(record.get("path") or getattr(file, "path", ""))
+            try:
+                result = library.upload(path, record.get("orig_name") or path.name)
+            except UploadError as exc:
+                return {"error": str(exc)}
+            return {"name": result.name, "doc_id": result.doc_id, "chunks": result.chunks, "status": result.status}
+
+        gr.api(search, api_name="search")
+        gr.api(upload, api_name="upload")
+    return demo
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Start the web app (building the index from the bundled notices the first time)."""
+    parser = argparse.ArgumentParser(prog="python app.py", description="政策条款问答 — web chat")
+    parser.add_argument("--host", default="127.0.0.1", help="interface to bind (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=7860)
+    parser.add_argument("--index", type=Path, help="index directory (default: build/index, built on first use)")
+    parser.add_argument("--model", type=Path, help="a local sentence-transformers folder")
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        default=Path(os.environ.get("POLICY_QA_DATA", ROOT / "build" / "data")),
+        help="uploads and the feedback log live here (default build/data)",
+    )
+    parser.add_argument("--feedback-log", type=Path, help="feedback JSON Lines file (default DATA_DIR/feedback.jsonl)")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    for noisy in ("faiss", "faiss.loader", "httpx", "sentence_transformers"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+
+    from index import IndexMismatchError, IndexNotFoundError, Searcher, SentenceTransformerEmbedder
+    from index.library import Library
+
+    started = time.time()
+    try:
+        embedder = SentenceTransformerEmbedder(args.model) if args.model else None
+        searcher = Searcher.load(args.index, embedder=embedder, build_if_missing=args.index is None, show_progress=True)
+    except (IndexNotFoundError, IndexMismatchError, FileNotFoundError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    library = Library(searcher, args.data_dir, args.feedback_log)
+    print(f"index ready: {len(searcher.chunks)} chunks ({time.time() - started:.1f} s)", flush=True)
+    demo = build_ui(library)
+    demo.launch(
+        server_name=args.host,
+        server_port=args.port,
+        css=CSS,
+        footer_links=["api"],
+        max_file_size="20mb",
+        show_error=False,
+        quiet=False,
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,134 @@
+"""The notice library behind the web app: safe uploads, feedback log, and the searcher it serves.
+
+All files the app writes live under one data directory; uploaded files are stored under
+names derived from their content hash, never from the path a browser sent.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from index.searcher import Answer, Searcher
+
+#: File types staff may upload, and the size limit.
+UPLOAD_TYPES = (".txt", ".docx", ".pdf", ".html", ".htm")
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+_UNSAFE = re.compile(r"[^\w\u4e00-\u9fff-]+")
+
+
+class UploadError(ValueError):
+    """An upload that was refused; the message says why, for the person who sent it."""
+
+
+@dataclass
+class UploadResult:
+    """What happened to one uploaded file."""
+
+    name: str
+    doc_id: str | None
+    chunks: int
+    status: str
+
+
+def safe_stem(name: str) -> str:
+    """A file stem safe to store: word characters, CJK and "-" only, at most 40 characters.
+
+    >>> safe_stem("../../etc/passwd; rm -rf *.txt"), safe_stem("汉中市 2024 工作要点")
+    ('passwd_rm_-rf', '汉中市_2024_工作要点')
+    """
+    stem = Path(name.replace("\\", "/")).name
+    stem = stem.rsplit(".", 1)[0] if "." in stem else stem
+    return _UNSAFE.sub("_", stem).strip("_")[:40] or "notice"
+
+
+class Library:
+    """A searcher plus the data directory where uploads and the feedback log are kept.
+
+    Searches may run from many threads; an upload swaps in a new searcher under a lock, so a
+    search sees either the old index or the new one, never half of each.
+    """
+
+    def __init__(self, searcher: Searcher, data_dir: Path, feedback_log: Path | None = None) -> None:
+        self.searcher = searcher
+        self.data_dir = Path(data_dir)
+        self.uploads = self.data_dir / "uploads"
+        self.feedback_log = Path(feedback_log) if feedback_log else self.data_dir / "feedback.jsonl"
+        self._lock = threading.Lock()
+
+    def answer(self, question: str, k: int = 5, mode: str = "hybrid", filters: dict[str, Any] | None = None) -> Answer:
+        """Answer a question with the current searcher."""
+        return self.searcher.answer(question, k=k, mode=mode, filters=filters)  # type: ignore[arg-type]
+
+    def notices(self) -> list[list[Any]]:
+        """Rows of (doc_id, title, issuer, date, chunk count) for the notices in the index."""
+        rows: dict[str, list[Any]] = {}
+        for c in self.searcher.chunks:
+            row = rows.setdefault(c.doc_id, [c.doc_id, c.notice_title or c.title, c.issuer or "", c.date or "", 0])
+            row[4] += 1
+        return list(rows.values())
+
+    def upload(self, path: str | Path, original_name: str | None = None) -> UploadResult:
+        """Store one uploaded file safely and add it to the index (incrementally).
+
+        Raises:
+            UploadError: for an unknown type, a file over the size limit, an empty file, or a
+                file that cannot be read as a notice. Nothing is stored or changed then.
+        """
+        path = Path(path)
+        name = original_name or path.name
+        suffix = Path(name).suffix.lower()
+        if suffix not in UPLOAD_TYPES:
+            raise UploadError(f"{name}: 不支持的文件类型 {suffix or '(无扩展名)'}；支持 {' '.join(UPLOAD_TYPES)}")
+        size = path.stat().st_size
+        if size > MAX_UPLOAD_BYTES:
+            raise UploadError(f"{name}: 文件过大（{size / 1048576:.1f} MB），上限 {MAX_UPLOAD_BYTES // 1048576} MB")
+        if size == 0:
+            raise UploadError(f"{name}: 空文件")
+        data = path.read_bytes()
+        digest = hashlib.sha256(data).hexdigest()
+        doc_id = f"{safe_stem(name)}_{digest[:8]}"
+        if any(c.doc_id == doc_id for c in self.searcher.chunks):
+            return UploadResult(name, doc_id, 0, "已在库中（内容相同），未重复添加")
+        self.uploads.mkdir(parents=True, exist_ok=True)
+        target = self.uploads / f"{doc_id}{suffix}"
+        staging = self.uploads / f".staging-{doc_id}{suffix}"
+        staging.write_bytes(data)
+        try:
+            import ingest
+
+            chunks = ingest.load(staging)
+        except Exception as exc:  # a reader's failure is the uploader's problem to hear about
+            staging.unlink(missing_ok=True)
+            raise UploadError(f"{name}: 无法读取（{exc}）") from exc
+        for chunk in chunks:
+            chunk.doc_id = doc_id
+            chunk.id = doc_id + chunk.id[chunk.id.index("#") :]
+        if not chunks:
+            staging.unlink(missing_ok=True)
+            raise UploadError(f"{name}: 没有可读取的文字（扫描件或文件损坏？）")
+        with self._lock:
+            self.searcher = self.searcher.add(chunks)
+            staging.replace(target)
+        return UploadResult(name, doc_id, len(chunks), "已添加")
+
+    def record_feedback(self, question: str, chunk_ids: list[str], vote: str) -> dict[str, Any]:
+        """Append one feedback line (time, question, returned chunk ids, vote) to the log."""
+        if vote not in ("up", "down"):
+            raise ValueError(f"vote {vote!r} must be 'up' or 'down'")
+        record = {
+            "time": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+            "question": question,
+            "chunk_ids": chunk_ids,
+            "vote": vote,
+        }
+        self.feedback_log.parent.mkdir(parents=True, exist_ok=True)
+        with self._lock, self.feedback_log.open("a", encoding="utf-8") as handle:
+            handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+        return record

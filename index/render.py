@@ -1,0 +1,94 @@
+"""Answers for people: HTML for the chat (escaped, query terms highlighted) and CSV citations."""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import re
+from collections.abc import Sequence
+
+from index.searcher import Answer, Hit
+
+NO_MATCH = "没有找到与问题匹配的条款。请换一种说法，或放宽筛选条件（通知、牵头部门、年份）后再试。"
+
+
+def highlight(text: str, terms: Sequence[str]) -> str:
+    """HTML-escape ``text`` and wrap every occurrence of the terms in ``<mark>``.
+
+    Longer terms win where terms overlap; the text is escaped first, so nothing a user or a
+    notice supplies is ever interpreted as markup.
+
+    >>> highlight("规范12345热线<b>", ["热线", "12345"])
+    '规范<mark>12345</mark><mark>热线</mark>&lt;b&gt;'
+    """
+    escaped = html.escape(text, quote=False)
+    words = sorted({html.escape(t, quote=False) for t in terms if t and t.strip()}, key=len, reverse=True)
+    if not words:
+        return escaped
+    pattern = re.compile("|".join(re.escape(w) for w in words), re.IGNORECASE)
+    return pattern.sub(lambda m: f"<mark>{m.group(0)}</mark>", escaped)
+
+
+def label_text(hit: Hit) -> str:
+    """How an item is cited: "第13项", "（十）", "第五条", or "段落" for prose."""
+    if not hit.label:
+        return "前言" if hit.kind == "preamble" else "段落"
+    if hit.label.isdigit():
+        return f"第{hit.label}项"
+    return hit.label.replace("(", "（").replace(")", "）")
+
+
+def citation_html(hit: Hit) -> str:
+    """One numbered citation: notice, issuer and date, section path and item, departments, clause."""
+    e = html.escape
+    meta = " · ".join(e(x) for x in (hit.issuer, hit.date) if x)
+    path = " › ".join(e(s) for s in hit.section)
+    parts = [
+        f'<div class="cite" data-chunk="{e(hit.id)}">',
+        f"<b>[{hit.rank}] {e(hit.title or hit.notice_title)}</b>" + (f" <small>{meta}</small>" if meta else ""),
+        f"<br><small>{path + ' › ' if path else ''}{e(label_text(hit))}</small>",
+    ]
+    if hit.lead or hit.support:
+        parts.append(
+            f"<br><small>牵头：{e('、'.join(hit.lead)) or '—'}　配合：{e('、'.join(hit.support)) or '—'}</small>"
+        )
+    parts.append(f"<blockquote>{highlight(hit.text, hit.matched).replace(chr(10), '<br>')}</blockquote></div>")
+    return "".join(parts)
+
+
+def answer_html(answer: Answer) -> str:
+    """The whole chat reply: a lead line for responsibility questions, then the citations."""
+    if answer.abstained or not answer.hits:
+        return html.escape(NO_MATCH)
+    out = []
+    if answer.asks_responsibility and answer.leads:
+        lines = "<br>".join(html.escape(line) for line in answer.lead_line().splitlines())
+        out.append(f'<p class="leads"><b>牵头部门</b><br>{lines}</p>')
+    else:
+        out.append(f"<p>找到 {len(answer.hits)} 条相关条款：</p>")
+    out += [citation_html(h) for h in answer.hits]
+    return "\n".join(out)
+
+
+def citations_csv(answer: Answer) -> str:
+    """The answer's citations as CSV text (UTF-8 with BOM so spreadsheet programs read the Chinese)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["rank", "notice", "issuer", "date", "section", "item", "lead", "support", "text", "chunk_id"])
+    for h in answer.hits:
+        writer.writerow(
+            [
+                h.rank,
+                h.title or h.notice_title,
+                h.issuer or "",
+                h.date or "",
+                " › ".join(h.section),
+                label_text(h),
+                "、".join(h.lead),
+                "、".join(h.support),
+                h.text,
+                h.id,
+            ]
+        )
+    return "\ufeff" + buffer.getvalue()

@@ -1,0 +1,158 @@
+"""The web app, running for real on loopback: its API, uploads, and the page in Chromium."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from index.library import Library, UploadError, safe_stem
+from tests.conftest import NOTICE_B, ROOT
+
+pytestmark = pytest.mark.model
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+HOTLINE = "哪些部门负责12345热线"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, object]]:
+    """python app.py on a free loopback port, with its own index and data directory."""
+    root = tmp_path_factory.mktemp("app")
+    port = _free_port()
+    env = {**os.environ, "POLICY_QA_INDEX": str(root / "index"), "GRADIO_ANALYTICS_ENABLED": "False"}
+    log = (root / "app.log").open("w")
+    proc = subprocess.Popen(
+        [sys.executable, str(ROOT / "app.py"), "--port", str(port), "--data-dir", str(root / "data")],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}/"
+    deadline = time.time() + 240
+    while time.time() < deadline:
+        if proc.poll() is not None:
+            pytest.fail(f"app.py exited early:\n{(root / 'app.log').read_text()}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                break
+        except OSError:
+            time.sleep(0.5)
+    else:
+        proc.kill()
+        pytest.fail(f"app.py did not start in time:\n{(root / 'app.log').read_text()}")
+    yield {"url": url, "root": root, "data": root / "data"}
+    proc.terminate()
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+    log.close()
+
+
+@pytest.fixture(scope="module")
+def client(app_server: dict[str, object]):
+    from gradio_client import Client
+
+    return Client(str(app_server["url"]), verbose=False)
+
+
+def test_api_cites_the_hotline_clauses(client) -> None:
+    result = client.predict(HOTLINE, api_name="/search")
+    ids = [h["id"] for h in result["hits"]]
+    assert "000_4339a6bb93f327d8#四/13" in ids and "001_5f454b59c5b739ff#d1/三/(十)" in ids
+    item13 = next(h for h in result["hits"] if h["id"] == "000_4339a6bb93f327d8#四/13")
+    assert item13["lead"] == ["市行政审批服务局", "市数据局"] and item13["section"] == ["四、深入推动政务服务迭代升级"]
+    assert "市行政审批服务局、市数据局牵头（第13项）" in result["lead_line"]
+    assert client.predict("今天汉中的天气怎么样", api_name="/search")["abstained"] is True
+    assert "unknown mode" in client.predict("热线", 5, "magic", api_name="/search")["error"]
+
+
+def test_upload_then_the_next_answer_finds_the_new_item(client, tmp_path: Path) -> None:
+    from gradio_client import handle_file
+
+    notice = tmp_path / "经开区方案.txt"
+    notice.write_text(NOTICE_B.replace("周末不打烊", "周末不打烊，推行夜间延时帮办服务"), encoding="utf-8")
+    added = client.predict(handle_file(str(notice)), api_name="/upload")
+    assert added["status"] == "已添加" and added["chunks"] >= 2
+    result = client.predict("夜间延时帮办服务", api_name="/search")
+    assert result["hits"][0]["doc_id"] == added["doc_id"] and "夜间延时帮办" in result["hits"][0]["text"]
+    again = client.predict(handle_file(str(notice)), api_name="/upload")
+    assert again["status"].startswith("已在库中")
+    bad = tmp_path / "tool.exe"
+    bad.write_bytes(b"MZ")
+    assert "不支持的文件类型" in client.predict(handle_file(str(bad)), api_name="/upload")["error"]
+
+
+def test_library_limits_and_safe_names(tmp_path: Path, real_searcher) -> None:
+    library = Library(real_searcher, tmp_path / "data")
+    big = tmp_path / "big.txt"
+    with big.open("wb") as handle:
+        handle.truncate(21 * 1024 * 1024)
+    with pytest.raises(UploadError, match="文件过大"):
+        library.upload(big)
+    empty = tmp_path / "empty.pdf"
+    empty.write_bytes(b"")
+    with pytest.raises(UploadError, match="空文件"):
+        library.upload(empty)
+    assert safe_stem("../../a b;rm -rf.txt") == "a_b_rm_-rf"
+    assert not (tmp_path / "data" / "uploads").exists() or not list((tmp_path / "data" / "uploads").iterdir())
+
+
+@pytest.mark.skipif(
+    not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed (the test command installs it)"
+)
+def test_browser_question_answer_and_feedback(app_server: dict[str, object], tmp_path: Path) -> None:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--no-first-run",
+                "--disable-sync",
+            ],
+        )
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 1100})
+            page.goto(str(app_server["url"]))
+            box = page.locator("#question textarea")
+            box.fill(HOTLINE)
+            box.press("Enter")
+            page.wait_for_selector(".cite", timeout=60_000)
+            chat = page.locator("#chat").inner_text()
+            assert "牵头部门" in chat and "市行政审批服务局、市数据局牵头（第13项）" in chat
+            assert "加强12345热线企业群众诉求办理" in chat and "规范12345政务服务热线运行管理" in chat
+            assert page.locator("#chat mark").count() > 0  # matched terms highlighted
+            page.locator("#chat button[aria-label='Dislike']").last.click()
+            page.wait_for_function(
+                "document.querySelector('#feedback-status').innerText.includes('已记录')", timeout=15_000
+            )
+            page.screenshot(path=str(tmp_path / "chat.png"))
+        finally:
+            browser.close()
+    lines = (Path(app_server["data"]) / "feedback.jsonl").read_text(encoding="utf-8").splitlines()
+    record = json.loads(lines[-1])
+    assert record["vote"] == "down" and record["question"] == HOTLINE
+    assert "000_4339a6bb93f327d8#四/13" in record["chunk_ids"]
+    assert (tmp_path / "chat.png").stat().st_size > 10_000
