@@ -69,30 +69,18 @@ EXACT_ROWS = 50_000
 
 
 @dataclass
-class Hit:
-    """A retrieved chunk: every chunk field plus ``score``, ``rank`` (from 1) and ``matched`` terms."""
+class Hit(Chunk):
+    """A retrieved chunk: every chunk field plus its score, rank and matched terms.
 
-    id: str
-    doc_id: str
-    notice_title: str
-    title: str
-    issuer: str | None
-    date: str | None
-    doc_number: str | None
-    section: list[str]
-    label: str
-    text: str
-    lead: list[str]
-    support: list[str]
-    kind: str
-    metadata: dict[str, Any]
-    score: float
-    rank: int
+    Attributes:
+        score: The fused (or single-retriever) score; higher is better.
+        rank: Position in the result list, from 1.
+        matched: The query's terms found in the text, longest first.
+    """
+
+    score: float = 0.0
+    rank: int = 0
     matched: list[str] = field(default_factory=list)
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready dict."""
-        return asdict(self)
 
 
 @dataclass
