@@ -167,6 +167,8 @@ def build_ui(library: Any) -> Any:
             """Answer one question: the hits with every field, whether it abstained, and the leads."""
             if mode not in MODES:
                 return {"error": f"unknown mode {mode!r}; use one of {', '.join(MODES)}"}
+            if not (question or "").strip():
+                return {"error": "问题为空：请输入问题。"}
             try:
                 answer = library.answer(
                     question, k=int(k), mode=mode, filters=filters_of([doc_id] if doc_id else [], lead, year)
@@ -211,7 +213,26 @@ def main(argv: list[str] | None = None) -> int:
         help="uploads and the feedback log live here (default build/data)",
     )
     parser.add_argument("--feedback-log", type=Path, help="feedback JSON Lines file (default DATA_DIR/feedback.jsonl)")
+    parser.add_argument(
+        "--auth",
+        default=os.environ.get("POLICY_QA_AUTH"),
+        help="user:password required to use the app (or $POLICY_QA_AUTH); needed off loopback",
+    )
     args = parser.parse_args(argv)
+    auth = None
+    if args.auth:
+        user, _, password = args.auth.partition(":")
+        if not user or not password:
+            print("error: --auth takes user:password", file=sys.stderr)
+            return 2
+        auth = (user, password)
+    if args.host not in ("127.0.0.1", "localhost", "::1") and auth is None:
+        print(
+            f"error: refusing to serve on {args.host} without authentication; "
+            "add --auth user:password (or set POLICY_QA_AUTH)",
+            file=sys.stderr,
+        )
+        return 2
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     for noisy in ("faiss", "faiss.loader", "httpx", "sentence_transformers"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
@@ -231,6 +252,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"index ready: {len(searcher.chunks)} chunks ({time.time() - started:.1f} s)", flush=True)
     demo = build_ui(library)
     demo.launch(
+        auth=auth,
         server_name=args.host,
         server_port=args.port,
         css=CSS,

@@ -377,6 +377,9 @@ class Searcher:
             raise ValueError(f"k={k!r}: ask for at least one result (k ≥ 1)")
         if mode not in MODES:
             raise ValueError(f"unknown mode {mode!r}; choose one of {', '.join(MODES)}")
+        for number, query in enumerate(queries, 1):
+            if not isinstance(query, str) or not query.strip():
+                raise ValueError(f"query {number} is empty: ask a question")
         mask = chunk_mask(self.chunks, filters) if filters else None
         infos = [self.analyzer(q) for q in queries]
         texts = [info.text for info in infos]

@@ -156,3 +156,20 @@ def test_browser_question_answer_and_feedback(app_server: dict[str, object], tmp
     assert record["vote"] == "down" and record["question"] == HOTLINE
     assert "000_4339a6bb93f327d8#四/13" in record["chunk_ids"]
     assert (tmp_path / "chat.png").stat().st_size > 10_000
+
+
+def test_refuses_to_serve_off_loopback_without_auth() -> None:
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "app.py"), "--host", "0.0.0.0", "--port", str(_free_port())],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "POLICY_QA_AUTH": ""},
+    )
+    assert done.returncode == 2
+    assert "without authentication" in done.stderr and "--auth" in done.stderr
+
+
+def test_api_rejects_an_empty_question(client) -> None:
+    assert "问题为空" in client.predict("   ", api_name="/search")["error"]

@@ -162,3 +162,11 @@ def test_abstains_on_questions_without_support(built: Searcher) -> None:
     assert built.answer("今天天气怎么样").abstained
     assert built.answer("今天天气怎么样").hits == []
     assert not built.answer("12345热线").abstained
+
+
+@pytest.mark.parametrize("query", ["", "   ", "\n\t"])
+def test_empty_questions_get_a_clear_error(built: Searcher, query: str) -> None:
+    with pytest.raises(ValueError, match="empty"):
+        built.search(query)
+    with pytest.raises(ValueError, match="query 2 is empty"):
+        built.search_batch(["热线", query])
