@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ingest import parse_text
 from ingest.__main__ import main
-from ingest.structure import split_long
+from ingest.tree import split_long
 
 
 def test_long_numbered_unit_with_item_children_is_a_heading() -> None:
