@@ -333,9 +333,15 @@ def convert(source: Path, dest: Path) -> Path:
             json.dumps({"model_id": MODEL_ID, "source": str(source), "source_sha256": sha256_file(source)}, indent=2),
             encoding="utf-8",
         )
+        if (dest / "SOURCE.json").is_file():
+            return dest  # another process finished the same conversion first
         if dest.exists():
             shutil.rmtree(dest)
-        os.replace(out, dest)
+        try:
+            os.replace(out, dest)
+        except OSError:
+            if not (dest / "SOURCE.json").is_file():  # not a finished twin: a real failure
+                raise
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return dest
