@@ -23,6 +23,8 @@ EXAMPLES = [
     "双随机一公开",
     "Which department leads the 12345 government service hotline?",
 ]
+#: How many CSV exports the app keeps on disk (the newest; Gradio serves its own copies).
+KEEP_EXPORTS = 200
 MODE_LABELS = {"hybrid（默认）": "hybrid", "convex": "convex", "dense（向量）": "dense", "bm25（关键词）": "bm25"}
 CSS = """
 .cite {margin: .6em 0; padding: .4em .6em; border-left: 3px solid #4a7bd0; background: rgba(74,123,208,.06)}
@@ -39,6 +41,8 @@ def build_ui(library: Any) -> Any:
 
     from index.render import answer_html, citations_csv
     from index.searcher import MODES
+
+    export_dir = Path(tempfile.mkdtemp(prefix="policy-qa-exports-"))
 
     def choices() -> tuple[list[tuple[str, str]], list[str], list[str]]:
         rows = library.notices()
@@ -76,8 +80,10 @@ def build_ui(library: Any) -> Any:
             *records,
             {"message": len(history) - 1, "question": question, "chunk_ids": [h.id for h in answer.hits]},
         ]
-        csv_path = Path(tempfile.mkdtemp(prefix="citations-")) / "citations.csv"
+        csv_path = export_dir / f"citations-{time.time_ns()}.csv"
         csv_path.write_text(citations_csv(answer), encoding="utf-8")
+        for old in sorted(export_dir.glob("citations-*.csv"))[:-KEEP_EXPORTS]:
+            old.unlink(missing_ok=True)  # keep the newest exports only
         return "", history, records, str(csv_path)
 
     def on_like(records: list[dict[str, Any]], data: gr.LikeData) -> str:

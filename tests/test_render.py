@@ -1,0 +1,38 @@
+"""Rendering answers: escaped HTML with highlights, the lead line, the abstain message, CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+from index import Searcher
+from index.render import NO_MATCH, answer_html, citations_csv, highlight
+from ingest import parse_text
+from tests.fakes import KeywordEmbedder
+
+
+def test_markup_in_clauses_is_escaped_and_terms_highlighted(tmp_path: Path) -> None:
+    notice = parse_text(
+        "某市数据工作方案\n一、任务\n1.规范12345热线<script>alert(1)</script>运行。（市数据局牵头）", "x"
+    )
+    searcher = Searcher.build(notice.chunks, embedder=KeywordEmbedder(), cache_dir=tmp_path)
+    answer = searcher.answer("哪些部门负责12345热线")
+    page = answer_html(answer)
+    assert "<script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "<mark>12345</mark>" in page and "<mark>热线</mark>" in page
+    assert "市数据局牵头（第1项）" in page and "牵头：市数据局" in page
+    rows = list(csv.reader(io.StringIO(citations_csv(answer).lstrip("\ufeff"))))
+    assert rows[0][:3] == ["rank", "notice", "issuer"] and rows[1][5] == "第1项" and rows[1][6] == "市数据局"
+    assert rows[1][-1] == "x#一/1"
+
+
+def test_abstained_answer_says_so(tmp_path: Path) -> None:
+    notice = parse_text("某市数据工作方案\n一、任务\n1.规范12345热线运行。（市数据局牵头）", "x")
+    searcher = Searcher.build(notice.chunks, embedder=KeywordEmbedder(), cache_dir=tmp_path)
+    assert answer_html(searcher.answer("今天天气怎么样")) == NO_MATCH
+
+
+def test_highlight_prefers_longer_terms_and_ignores_blank() -> None:
+    assert highlight("一件事一次办", ["一件事", "一件事一次办", " "]) == "<mark>一件事一次办</mark>"
+    assert highlight("a<b", []) == "a&lt;b"
