@@ -36,10 +36,20 @@ class DenseIndex:
         return self
 
     def vectors(self) -> np.ndarray:
-        """All stored vectors, shape (size, dim)."""
+        """A copy of all stored vectors, shape (size, dim)."""
+        return np.array(self.storage())
+
+    def storage(self) -> np.ndarray:
+        """FAISS's own vector storage as a numpy view, shape (size, dim): no copy.
+
+        The view is valid only while this index lives and is not modified; keep a reference
+        to the index for as long as the view is used.
+        """
+        import faiss
+
         if self.size == 0:
             return np.zeros((0, self.dim), dtype=np.float32)
-        return self._index.reconstruct_n(0, self.size)
+        return faiss.rev_swig_ptr(self._index.get_xb(), self.size * self.dim).reshape(self.size, self.dim)
 
     def search(self, queries: np.ndarray, k: int, mask: np.ndarray | None = None) -> list[list[tuple[int, float]]]:
         """Top ``k`` (row, score) per query, best first; ``mask`` (bool per row) keeps True rows.
@@ -53,7 +63,7 @@ class DenseIndex:
             rows = np.flatnonzero(mask)
             if rows.size == 0:
                 return [[] for _ in range(len(queries))]
-            sub = self.vectors()[rows] @ queries.T
+            sub = self.storage()[rows] @ queries.T
             out = []
             for column in sub.T:
                 take = np.argsort(-column, kind="stable")[:k]

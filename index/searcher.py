@@ -133,7 +133,7 @@ class Searcher:
     def __init__(
         self,
         chunks: list[Chunk],
-        vectors: np.ndarray,
+        dense: DenseIndex,
         owners: np.ndarray,
         lexical: LexicalIndex,
         tokenizer: JiebaTokenizer,
@@ -143,8 +143,8 @@ class Searcher:
     ) -> None:
         self.chunks = chunks
         self.owners = owners
-        self.dense = DenseIndex(vectors.shape[1]).add(vectors)
-        self._vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+        self.dense = dense
+        self._vectors = dense.storage()  # a view of FAISS's storage (self.dense keeps it alive): held once
         self._torch_vectors: Any = None
         self.lexical = lexical
         self.tokenizer = tokenizer
@@ -229,7 +229,8 @@ class Searcher:
             },
             "tokenizer": {"kind": "jieba.cut_for_search", "userwords": len(userwords)},
         }
-        searcher = cls(chunks, vectors, np.asarray(owners, dtype=np.int64), lexical, tokenizer, embedder, manifest)
+        dense = DenseIndex(vectors.shape[1]).add(vectors)
+        searcher = cls(chunks, dense, np.asarray(owners, dtype=np.int64), lexical, tokenizer, embedder, manifest)
         if path is not None:
             searcher.save(path)
         return searcher
@@ -297,9 +298,7 @@ class Searcher:
             )
         words = (folder / "lexicon.txt").read_text(encoding="utf-8").split("\n")
         lexical = LexicalIndex.load(folder / "lexical")
-        return cls(
-            chunks, dense.vectors(), owners, lexical, JiebaTokenizer(w for w in words if w), embedder, manifest, folder
-        )
+        return cls(chunks, dense, owners, lexical, JiebaTokenizer(w for w in words if w), embedder, manifest, folder)
 
     # --- updates ------------------------------------------------------------------------
 
