@@ -74,6 +74,8 @@ def evaluate(
 
             iterator = tqdm(iterator, desc=f"eval {mode}", unit="q")
         for question, hits in iterator:
+            # Rankings come from the batch call (an abstained answer shows no hits, but its ranking
+            # still counts for recall); each single answer() call gives the abstention and latency.
             started = time.perf_counter()
             answer = searcher.answer(question.query, k=depth, mode=mode)  # type: ignore[arg-type]
             latencies.append((time.perf_counter() - started) * 1000)

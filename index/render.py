@@ -9,6 +9,7 @@ import re
 from collections.abc import Sequence
 
 from index.searcher import Answer, Hit
+from index.views import cite_label
 
 NO_MATCH = "没有找到与问题匹配的条款。请换一种说法，或放宽筛选条件（通知、牵头部门、年份）后再试。"
 
@@ -34,9 +35,7 @@ def label_text(hit: Hit) -> str:
     """How an item is cited: "第13项", "（十）", "第五条", or "段落" for prose."""
     if not hit.label:
         return "前言" if hit.kind == "preamble" else "段落"
-    if hit.label.isdigit():
-        return f"第{hit.label}项"
-    return hit.label.replace("(", "（").replace(")", "）")
+    return cite_label(hit.label)
 
 
 def citation_html(hit: Hit) -> str:

@@ -36,7 +36,7 @@ from index.store import (
     rebuild_hint,
     write_manifest,
 )
-from index.views import context_text, item_title, sentence_views, vocabulary
+from index.views import cite_label, context_text, item_title, sentence_views, vocabulary
 from ingest import Chunk
 
 logger = logging.getLogger(__name__)
@@ -112,12 +112,8 @@ class Answer:
 
 def _label_note(label: str) -> str:
     """How a label reads in a lead line: 13 → （第13项）, (十) → （十）, 第五条 → （第五条）."""
-    if not label:
-        return ""
-    if label.isdigit():
-        return f"（第{label}项）"
-    inner = label.strip("()（）")
-    return f"（{inner}）"
+    cited = cite_label(label)
+    return cited if not cited or cited.startswith("（") else f"（{cited}）"
 
 
 class Searcher:

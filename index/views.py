@@ -34,6 +34,17 @@ def context_text(chunk: Chunk) -> str:
     return "\n".join([*parts, *named, *squeezed])
 
 
+def cite_label(label: str) -> str:
+    """How an item label is cited: "13" → "第13项", "(十)" → "（十）", "第五条" → "第五条".
+
+    >>> [cite_label(x) for x in ("13", "(十)", "第五条", "")]
+    ['第13项', '（十）', '第五条', '']
+    """
+    if label.isdigit():
+        return f"第{label}项"
+    return label.replace("(", "（").replace(")", "）")
+
+
 def item_title(chunk: Chunk) -> str:
     r"""The short title an item opens with: "13.强化政务服务效能监管。…" → "强化政务服务效能监管".
 
