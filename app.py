@@ -7,6 +7,7 @@ and feedback ``index.library``.
 """
 
 import argparse
+import html
 import logging
 import os
 import sys
@@ -25,6 +26,8 @@ EXAMPLES = [
 ]
 #: How many CSV exports the app keeps on disk (the newest; Gradio serves its own copies).
 KEEP_EXPORTS = 200
+#: Most results one API call may ask for.
+MAX_K = 100
 MODE_LABELS = {"hybrid（默认）": "hybrid", "convex": "convex", "dense（向量）": "dense", "bm25（关键词）": "bm25"}
 CSS = """
 .cite {margin: .6em 0; padding: .4em .6em; border-left: 3px solid #4a7bd0; background: rgba(74,123,208,.06)}
@@ -68,12 +71,18 @@ def build_ui(library: Any) -> Any:
         question = (question or "").strip()
         if not question:
             return "", history, records, None
-        answer = library.answer(
-            question, k=int(k), mode=MODE_LABELS.get(mode_label, "hybrid"), filters=filters_of(docs, lead, year)
-        )
+        shown = html.escape(question)  # the question is shown as typed, never as markup
+        try:
+            answer = library.answer(
+                question, k=int(k), mode=MODE_LABELS.get(mode_label, "hybrid"), filters=filters_of(docs, lead, year)
+            )
+        except ValueError as exc:  # an empty, over-long or badly filtered question: say why
+            reply = f'<p class="error">无法检索：{html.escape(str(exc))}</p>'
+            history = [*history, {"role": "user", "content": shown}, {"role": "assistant", "content": reply}]
+            return "", history, records, None
         history = [
             *history,
-            {"role": "user", "content": question},
+            {"role": "user", "content": shown},
             {"role": "assistant", "content": answer_html(answer)},
         ]
         records = [
@@ -173,13 +182,16 @@ def build_ui(library: Any) -> Any:
             """Answer one question: the hits with every field, whether it abstained, and the leads."""
             if mode not in MODES:
                 return {"error": f"unknown mode {mode!r}; use one of {', '.join(MODES)}"}
-            if not (question or "").strip():
+            if not isinstance(question, str) or not question.strip():
                 return {"error": "问题为空：请输入问题。"}
             try:
+                k = int(k)
+                if not 1 <= k <= MAX_K:
+                    raise ValueError(f"k={k}: ask for 1 to {MAX_K} results")
                 answer = library.answer(
-                    question, k=int(k), mode=mode, filters=filters_of([doc_id] if doc_id else [], lead, year)
+                    question, k=k, mode=mode, filters=filters_of([doc_id] if doc_id else [], lead, year)
                 )
-            except ValueError as exc:
+            except (TypeError, ValueError) as exc:
                 return {"error": str(exc)}
             return {
                 "query": answer.query,

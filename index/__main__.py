@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import sqlite3
 import sys
 import time
 from pathlib import Path
@@ -159,6 +160,13 @@ def main(argv: list[str] | None = None) -> int:
     except (IndexNotFoundError, IndexMismatchError, FileNotFoundError, ValueError, KeyError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except (OSError, sqlite3.Error) as exc:  # disk full, permissions: the previous index is untouched
+        where = f" {exc.filename}" if getattr(exc, "filename", None) else ""
+        message = f"error: could not read or write{where}: {getattr(exc, 'strerror', None) or exc}."
+        if args.command == "build":
+            message += " The previous index (if any) is unchanged; free space or fix permissions, then rerun the build."
+        print(message, file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

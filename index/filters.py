@@ -31,8 +31,8 @@ def chunk_mask(chunks: Sequence[Chunk], filters: Filters) -> np.ndarray:
     Chunks whose date is not an ISO date (a raw string such as "2023224") fail any date filter.
 
     Raises:
-        ValueError: naming an unknown filter key, a malformed date or year, or a doc_id that
-            is not in the index.
+        ValueError: naming an unknown filter key, a malformed date or year, or a doc_id,
+            issuer or lead department that is not in the index.
 
     Example:
         >>> from ingest import parse_text
@@ -52,10 +52,16 @@ def chunk_mask(chunks: Sequence[Chunk], filters: Filters) -> np.ndarray:
         mask &= np.array([c.doc_id in wanted for c in chunks])
     if filters.get("issuer"):
         names = _as_list(filters["issuer"])
-        mask &= np.array([any(n in (c.issuer or "") for n in names) for c in chunks])
+        passes = np.array([any(n in (c.issuer or "") for n in names) for c in chunks])
+        if not passes.any():
+            raise ValueError(f"issuer {names} matches no notice in the index")
+        mask &= passes
     if filters.get("lead"):
         names = _as_list(filters["lead"])
-        mask &= np.array([any(n in d for n in names for d in c.lead) for c in chunks])
+        passes = np.array([any(n in d for n in names for d in c.lead) for c in chunks])
+        if not passes.any():
+            raise ValueError(f"lead {names}: no item in the index is led by it")
+        mask &= passes
     low, high = filters.get("date_from"), filters.get("date_to")
     if filters.get("year") is not None:
         year = str(filters["year"])

@@ -11,6 +11,7 @@ import json
 import re
 import threading
 import time
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -48,6 +49,16 @@ def safe_stem(name: str) -> str:
     return _UNSAFE.sub("_", stem).strip("_")[:40] or "notice"
 
 
+def display_name(name: str) -> str:
+    r"""A sent file name fit to show back: invisible and control characters dropped, 120 at most.
+
+    >>> display_name("a\x00b\u202e.txt")
+    'ab.txt'
+    """
+    shown = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C")
+    return shown[-120:] or "unnamed"
+
+
 class Library:
     """A searcher plus the data directory where uploads and the feedback log are kept.
 
@@ -61,6 +72,7 @@ class Library:
         self.uploads = self.data_dir / "uploads"
         self.feedback_log = Path(feedback_log) if feedback_log else self.data_dir / "feedback.jsonl"
         self._lock = threading.Lock()
+        self._upload_lock = threading.Lock()
 
     def answer(self, question: str, k: int = 5, mode: str = "hybrid", filters: dict[str, Any] | None = None) -> Answer:
         """Answer a question with the current searcher."""
@@ -79,10 +91,12 @@ class Library:
 
         Raises:
             UploadError: for an unknown type, a file over the size limit, an empty file, or a
-                file that cannot be read as a notice. Nothing is stored or changed then.
+                file that cannot be read as a notice (the reader's reason is given). Nothing
+                is stored or changed then. A file whose content is already in the library is
+                reported, not added again.
         """
         path = Path(path)
-        name = original_name or path.name
+        name = display_name(original_name or path.name)
         suffix = Path(name).suffix.lower()
         if suffix not in UPLOAD_TYPES:
             raise UploadError(f"{name}: 不支持的文件类型 {suffix or '(无扩展名)'}；支持 {' '.join(UPLOAD_TYPES)}")
@@ -94,29 +108,48 @@ class Library:
         data = path.read_bytes()
         digest = hashlib.sha256(data).hexdigest()
         doc_id = f"{safe_stem(name)}_{digest[:8]}"
-        if any(c.doc_id == doc_id for c in self.searcher.chunks):
-            return UploadResult(name, doc_id, 0, "已在库中（内容相同），未重复添加")
-        self.uploads.mkdir(parents=True, exist_ok=True)
-        target = self.uploads / f"{doc_id}{suffix}"
-        staging = self.uploads / f".staging-{doc_id}{suffix}"
-        staging.write_bytes(data)
-        try:
-            import ingest
-
-            chunks = ingest.load(staging)
-        except Exception as exc:  # a reader's failure is the uploader's problem to hear about
-            staging.unlink(missing_ok=True)
-            raise UploadError(f"{name}: 无法读取（{exc}）") from exc
-        for chunk in chunks:
-            chunk.doc_id = doc_id
-            chunk.id = doc_id + chunk.id[chunk.id.index("#") :]
-        if not chunks:
-            staging.unlink(missing_ok=True)
-            raise UploadError(f"{name}: 没有可读取的文字（扫描件或文件损坏？）")
-        with self._lock:
-            self.searcher = self.searcher.add(chunks)
-            staging.replace(target)
+        with self._upload_lock:  # one upload at a time: the duplicate check and the swap go together
+            same = next((c.doc_id for c in self.searcher.chunks if c.metadata.get("sha256") == digest), None)
+            if same is not None:
+                return UploadResult(name, same, 0, f"已在库中（与 {same} 内容相同），未重复添加")
+            chunks = self._read(data, name, doc_id, suffix)
+            for chunk in chunks:
+                chunk.doc_id = doc_id
+                chunk.id = doc_id + chunk.id[chunk.id.index("#") :]
+                chunk.metadata = {**chunk.metadata, "sha256": digest, "file": f"{doc_id}{suffix}"}
+            target = self.uploads / f"{doc_id}{suffix}"
+            staging = self.uploads / f".staging-{doc_id}{suffix}"
+            staging.write_bytes(data)
+            try:
+                searcher = self.searcher.add(chunks)  # saved in place (atomically) when it has a path
+                staging.replace(target)
+            except BaseException:
+                staging.unlink(missing_ok=True)
+                raise
+            with self._lock:
+                self.searcher = searcher
         return UploadResult(name, doc_id, len(chunks), "已添加")
+
+    def _read(self, data: bytes, name: str, doc_id: str, suffix: str) -> list[Any]:
+        """Parse the upload from a private scratch file; UploadError with the reader's reason."""
+        import ingest
+
+        self.uploads.mkdir(parents=True, exist_ok=True)
+        scratch = self.uploads / f".reading-{doc_id}{suffix}"
+        scratch.write_bytes(data)
+        try:
+            problems: list[str] = []
+            notices = ingest.load_notices(scratch, warnings=problems)
+        except Exception as exc:  # a parser failure is the uploader's problem to hear about
+            raise UploadError(f"{name}: 无法读取（{type(exc).__name__}: {exc}）") from exc
+        finally:
+            scratch.unlink(missing_ok=True)
+        if problems:
+            raise UploadError(f"{name}: 无法读取（{problems[0].replace(str(scratch), '').lstrip(': ')}）")
+        chunks = [chunk for notice in notices for chunk in notice.chunks]
+        if not chunks:
+            raise UploadError(f"{name}: 没有可读取的文字（扫描件或文件损坏？）")
+        return chunks
 
     def record_feedback(self, question: str, chunk_ids: list[str], vote: str) -> dict[str, Any]:
         """Append one feedback line (time, question, returned chunk ids, vote) to the log."""

@@ -31,13 +31,32 @@ def _t2s() -> object:
     return opencc.OpenCC("t2s")
 
 
+def strip_invisible(text: str) -> str:
+    r"""Control characters become spaces; zero-width, BOM and bidi-override characters go.
+
+    Pasted text carries them (U+200B from web pages, U+FEFF from files, U+202E to spoof text);
+    left in, they split words for jieba and change what the model sees.
+
+    >>> strip_invisible("12345\u200b热线\x07\u202e呢")
+    '12345热线 呢'
+    """
+    out = []
+    for ch in text:
+        category = unicodedata.category(ch)
+        if category == "Cc":
+            out.append(" ")
+        elif category not in ("Cf", "Cs", "Co", "Cn"):
+            out.append(ch)
+    return "".join(out)
+
+
 def normalize_query(text: str) -> str:
-    """Full-width → half-width (NFKC), traditional → simplified (OpenCC), white space folded.
+    """Invisible characters out, full-width → half-width (NFKC), traditional → simplified, spaces folded.
 
     >>> normalize_query("哪些部門負責社會信用體系建設？　１２３４５")
     '哪些部门负责社会信用体系建设? 12345'
     """
-    text = unicodedata.normalize("NFKC", text)
+    text = unicodedata.normalize("NFKC", strip_invisible(text))
     text = _t2s().convert(text)  # type: ignore[attr-defined]
     return _SPACES.sub(" ", text).strip()
 

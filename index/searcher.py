@@ -66,6 +66,8 @@ ALPHA = 0.7
 RRF_K = 60
 #: Above this many vectors, dense scores come from the top rows FAISS returns.
 EXACT_ROWS = 50_000
+#: Longest question accepted, in characters (a pasted paragraph fits; a pasted notice does not).
+MAX_QUERY_CHARS = 2000
 
 
 @dataclass
@@ -373,10 +375,17 @@ class Searcher:
         if mode not in MODES:
             raise ValueError(f"unknown mode {mode!r}; choose one of {', '.join(MODES)}")
         for number, query in enumerate(queries, 1):
-            if not isinstance(query, str) or not query.strip():
-                raise ValueError(f"query {number} is empty: ask a question")
+            if not isinstance(query, str):
+                raise TypeError(f"query {number} is a {type(query).__name__}, not a string")
+            if len(query) > MAX_QUERY_CHARS:
+                raise ValueError(
+                    f"query {number} is {len(query):,} characters long; ask in at most {MAX_QUERY_CHARS:,}"
+                )
         mask = chunk_mask(self.chunks, filters) if filters else None
         infos = [self.analyzer(q) for q in queries]
+        for number, info in enumerate(infos, 1):
+            if not squash_text(info.text):
+                raise ValueError(f"query {number} is empty (no letters or digits): ask a question")
         texts = [info.text for info in infos]
         dense_lists: list[list[tuple[int, float]]] = [[] for _ in texts]
         if mode != "bm25" or with_abstain:
@@ -503,7 +512,7 @@ def _as_chunks(source: str | Path | Iterable[str | Path] | Sequence[Chunk]) -> l
 
 
 def _embed(embedder: Embedder, texts: list[str], cache_dir: Path | None, show_progress: bool) -> np.ndarray:
-    folder = cache_dir or cache_root() / "embeddings"
+    folder = Path(cache_dir) if cache_dir is not None else cache_root() / "embeddings"
     cache = EmbeddingCache(folder / f"{embedder.fingerprint[:24]}-{embedder.dim}.sqlite", embedder.dim)
     bar = None
     if show_progress:

@@ -62,7 +62,8 @@ def atomic_directory(path: Path) -> Iterator[Path]:
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    for stale in path.parent.glob(f".{path.name}.tmp-*"):
+    recover(path)
+    for stale in [*path.parent.glob(f".{path.name}.tmp-*"), *path.parent.glob(f".{path.name}.old-*")]:
         shutil.rmtree(stale, ignore_errors=True)
     work = Path(tempfile.mkdtemp(prefix=f".{path.name}.tmp-", dir=path.parent))
     try:
@@ -78,6 +79,24 @@ def atomic_directory(path: Path) -> Iterator[Path]:
     finally:
         if work.exists():
             shutil.rmtree(work, ignore_errors=True)
+
+
+def recover(path: Path) -> bool:
+    """Put the previous index back if a process died between the two renames of a swap.
+
+    A swap moves the old directory aside, then the new one into place; killed in between,
+    ``path`` is missing while ``.NAME.old-*`` holds the complete previous index. Returns True
+    when it restored one.
+    """
+    path = Path(path)
+    if path.exists():
+        return False
+    olds = sorted(path.parent.glob(f".{path.name}.old-*"), key=lambda p: p.stat().st_mtime)
+    for old in reversed(olds):
+        if (old / MANIFEST).is_file():
+            os.replace(old, path)
+            return True
+    return False
 
 
 def _fsync_tree(folder: Path) -> None:
@@ -101,6 +120,7 @@ def read_manifest(folder: Path) -> dict[str, Any]:
             file does not match the hash the manifest recorded.
     """
     folder = Path(folder)
+    recover(folder)
     manifest_path = folder / MANIFEST
     if not manifest_path.is_file():
         raise IndexNotFoundError(f"no index at {folder} (no {MANIFEST}); build one with: {rebuild_hint(folder)}")

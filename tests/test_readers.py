@@ -119,7 +119,7 @@ def test_unreadable_files_warn_and_the_rest_goes_on(tmp_path: Path, caplog: pyte
     for name, reason in (
         ("junk.txt", "binary"),
         ("broken.docx", "not a readable .docx"),
-        ("fake.pdf", "not a readable PDF"),
+        ("fake.pdf", "not a PDF (no %PDF- header"),
         ("empty.pdf", "no text layer"),
     ):
         assert any(name in w and reason in w for w in warnings), (name, joined)
