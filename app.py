@@ -28,6 +28,8 @@ EXAMPLES = [
 KEEP_EXPORTS = 200
 #: Most results one API call may ask for.
 MAX_K = 100
+#: Questions answered at once (searches share the index; uploads still go one at a time).
+CONCURRENCY = 4
 MODE_LABELS = {"hybrid（默认）": "hybrid", "convex": "convex", "dense（向量）": "dense", "bm25（关键词）": "bm25"}
 CSS = """
 .cite {margin: .6em 0; padding: .4em .6em; border-left: 3px solid #4a7bd0; background: rgba(74,123,208,.06)}
@@ -154,8 +156,8 @@ def build_ui(library: Any) -> Any:
             export = gr.File(label="导出本次回答的引用（CSV）", interactive=False)
             inputs = [question, chatbot, records, k, mode, docs, lead, year]
             outputs = [question, chatbot, records, export]
-            question.submit(respond, inputs, outputs, api_visibility="private")
-            send.click(respond, inputs, outputs, api_visibility="private")
+            question.submit(respond, inputs, outputs, api_visibility="private", concurrency_limit=CONCURRENCY)
+            send.click(respond, inputs, outputs, api_visibility="private", concurrency_limit=CONCURRENCY)
             chatbot.like(on_like, [records], [feedback], api_visibility="private")
         with gr.Tab("通知库"):
             gr.Markdown(
@@ -212,7 +214,7 @@ def build_ui(library: Any) -> Any:
                 return {"error": str(exc)}
             return {"name": result.name, "doc_id": result.doc_id, "chunks": result.chunks, "status": result.status}
 
-        gr.api(search, api_name="search")
+        gr.api(search, api_name="search", concurrency_limit=CONCURRENCY)
         gr.api(upload, api_name="upload")
     return demo
 

@@ -4,65 +4,29 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from index.library import Library, UploadError, safe_stem
+from tests.appserver import CHROMIUM, chromium_page, free_port, start_app, stop_app
 from tests.conftest import NOTICE_B, ROOT
 
 pytestmark = pytest.mark.model
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 HOTLINE = "哪些部门负责12345热线"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
 def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, object]]:
-    """python app.py on a free loopback port, with its own index and data directory."""
+    """The app on loopback, shared by this module's tests."""
     root = tmp_path_factory.mktemp("app")
-    port = _free_port()
-    env = {**os.environ, "POLICY_QA_INDEX": str(root / "index"), "GRADIO_ANALYTICS_ENABLED": "False"}
-    log = (root / "app.log").open("w")
-    proc = subprocess.Popen(
-        [sys.executable, str(ROOT / "app.py"), "--port", str(port), "--data-dir", str(root / "data")],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}/"
-    deadline = time.time() + 240
-    while time.time() < deadline:
-        if proc.poll() is not None:
-            pytest.fail(f"app.py exited early:\n{(root / 'app.log').read_text()}")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                break
-        except OSError:
-            time.sleep(0.5)
-    else:
-        proc.kill()
-        pytest.fail(f"app.py did not start in time:\n{(root / 'app.log').read_text()}")
+    proc, url = start_app(root)
     yield {"url": url, "root": root, "data": root / "data"}
-    proc.terminate()
-    try:
-        proc.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-    log.close()
+    stop_app(proc)
 
 
 @pytest.fixture(scope="module")
@@ -118,39 +82,21 @@ def test_library_limits_and_safe_names(tmp_path: Path, real_searcher) -> None:
     not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed (the test command installs it)"
 )
 def test_browser_question_answer_and_feedback(app_server: dict[str, object], tmp_path: Path) -> None:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--no-first-run",
-                "--disable-sync",
-            ],
+    with chromium_page() as page:
+        page.goto(str(app_server["url"]))
+        box = page.locator("#question textarea")
+        box.fill(HOTLINE)
+        box.press("Enter")
+        page.wait_for_selector(".cite", timeout=60_000)
+        chat = page.locator("#chat").inner_text()
+        assert "牵头部门" in chat and "市行政审批服务局、市数据局牵头（第13项）" in chat
+        assert "加强12345热线企业群众诉求办理" in chat and "规范12345政务服务热线运行管理" in chat
+        assert page.locator("#chat mark").count() > 0  # matched terms highlighted
+        page.locator("#chat button[aria-label='Dislike']").last.click()
+        page.wait_for_function(
+            "document.querySelector('#feedback-status').innerText.includes('已记录')", timeout=15_000
         )
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 1100})
-            page.goto(str(app_server["url"]))
-            box = page.locator("#question textarea")
-            box.fill(HOTLINE)
-            box.press("Enter")
-            page.wait_for_selector(".cite", timeout=60_000)
-            chat = page.locator("#chat").inner_text()
-            assert "牵头部门" in chat and "市行政审批服务局、市数据局牵头（第13项）" in chat
-            assert "加强12345热线企业群众诉求办理" in chat and "规范12345政务服务热线运行管理" in chat
-            assert page.locator("#chat mark").count() > 0  # matched terms highlighted
-            page.locator("#chat button[aria-label='Dislike']").last.click()
-            page.wait_for_function(
-                "document.querySelector('#feedback-status').innerText.includes('已记录')", timeout=15_000
-            )
-            page.screenshot(path=str(tmp_path / "chat.png"))
-        finally:
-            browser.close()
+        page.screenshot(path=str(tmp_path / "chat.png"))
     lines = (Path(app_server["data"]) / "feedback.jsonl").read_text(encoding="utf-8").splitlines()
     record = json.loads(lines[-1])
     assert record["vote"] == "down" and record["question"] == HOTLINE
@@ -160,7 +106,7 @@ def test_browser_question_answer_and_feedback(app_server: dict[str, object], tmp
 
 def test_refuses_to_serve_off_loopback_without_auth() -> None:
     done = subprocess.run(
-        [sys.executable, str(ROOT / "app.py"), "--host", "0.0.0.0", "--port", str(_free_port())],
+        [sys.executable, str(ROOT / "app.py"), "--host", "0.0.0.0", "--port", str(free_port())],
         cwd=ROOT,
         capture_output=True,
         text=True,
