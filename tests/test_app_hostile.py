@@ -176,3 +176,29 @@ def test_markup_in_questions_and_notices_is_shown_never_run(
         assert '<img src=x onerror="window.__xss=1">' in chat  # the clause's markup, shown as text
         assert page.evaluate("window.__xss") is None and dialogs == []
         assert page.locator("#chat img[src='x']").count() == 0 and page.locator("#chat script").count() == 0
+
+
+def _outward_address() -> str | None:
+    """This machine's address on its network (None when it has only loopback)."""
+    import socket
+
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        try:
+            probe.connect(("10.255.255.255", 1))  # UDP: no packet is sent
+            address = probe.getsockname()[0]
+        except OSError:
+            return None
+    return None if address.startswith("127.") else address
+
+
+def test_the_app_listens_on_loopback_only_by_default(server: dict[str, Any]) -> None:
+    import socket
+
+    address = _outward_address()
+    if address is None:
+        pytest.skip("no network interface besides loopback")
+    port = int(server["url"].rstrip("/").rsplit(":", 1)[1])
+    with socket.create_connection(("127.0.0.1", port), timeout=2):
+        pass
+    with pytest.raises(ConnectionRefusedError), socket.create_connection((address, port), timeout=2):
+        pass
