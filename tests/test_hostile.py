@@ -429,3 +429,23 @@ def test_twenty_threads_search_while_notices_are_uploaded(library: Library, tmp_
     for question, ids in seen:
         assert any(ids == state[question] for state in states), (question, ids)
     assert len({c.doc_id for c in library.searcher.chunks}) == 4
+
+
+def test_no_code_path_unpickles_or_evaluates_data() -> None:
+    """The project's own code never unpickles or evaluates: a guard against a careless change."""
+    risky = re.compile(
+        r"\bpickle\b|\bmarshal\b|(?<![\w.])eval\(|(?<![\w.])exec\(|allow_pickle=True|torch\.load\(|yaml\.load\("
+    )
+    sources = [
+        ROOT / "app.py",
+        *(ROOT / "index").rglob("*.py"),
+        *(ROOT / "ingest").rglob("*.py"),
+        *(ROOT / "eval").rglob("*.py"),
+    ]
+    found = [
+        f"{path.relative_to(ROOT)}:{number}: {line.strip()}"
+        for path in sources
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if risky.search(line) and "no pickle" not in line.lower()
+    ]
+    assert found == []
