@@ -66,6 +66,9 @@ ALPHA = 0.7
 RRF_K = 60
 #: Above this many vectors, dense scores come from the top rows FAISS returns.
 EXACT_ROWS = 50_000
+#: Texts encoded (and saved to the embedding cache) per step of a build: a killed build loses
+#: at most this many, and resumes from the cache.
+EMBED_BATCH = 256
 #: Longest question accepted, in characters (a pasted paragraph fits; a pasted notice does not).
 MAX_QUERY_CHARS = 2000
 
@@ -520,7 +523,9 @@ def _embed(embedder: Embedder, texts: list[str], cache_dir: Path | None, show_pr
 
         bar = tqdm(total=len(texts), desc="embedding", unit="text")
     try:
-        return cache.embed(texts, lambda batch: embedder.encode(batch), progress=bar.update if bar else None)
+        return cache.embed(
+            texts, lambda batch: embedder.encode(batch), batch=EMBED_BATCH, progress=bar.update if bar else None
+        )
     finally:
         cache.close()
         if bar is not None:
