@@ -1,4 +1,4 @@
-"""Dense retrieval: inner product over L2-normalised vectors in FAISS (exact Flat index)."""
+"""Dense retrieval: inner product over L2-normalised vectors in FAISS (exact Flat, or HNSW when large)."""
 
 from __future__ import annotations
 
@@ -6,9 +6,18 @@ from pathlib import Path
 
 import numpy as np
 
+#: HNSW graph degree and build-time beam (faiss defaults are 32 / 40; 80 gives better recall).
+HNSW_M = 32
+HNSW_EF_CONSTRUCTION = 80
+#: HNSW search beam: at least the number of rows asked for.
+HNSW_EF_SEARCH = 256
+
 
 class DenseIndex:
-    """Exact inner-product search (``IndexFlatIP``); rows are chunk positions.
+    """Inner-product search over rows (views of chunks): exact ``IndexFlatIP`` or ``IndexHNSWFlat``.
+
+    Both keep the full vectors, so exact scores are always available (:meth:`storage`);
+    HNSW only changes which rows :meth:`search` looks at.
 
     Example:
         >>> index = DenseIndex(2).add(np.array([[1, 0], [0, 1]], dtype=np.float32))
@@ -16,11 +25,29 @@ class DenseIndex:
         [[(1, 0.8...)]]
     """
 
-    def __init__(self, dim: int) -> None:
+    def __init__(self, dim: int, kind: str = "flat", ef_search: int = HNSW_EF_SEARCH) -> None:
         import faiss
 
-        self.dim = dim
-        self._index = faiss.IndexFlatIP(dim)
+        if kind not in ("flat", "hnsw"):
+            raise ValueError(f"dense index kind {kind!r}: use 'flat' or 'hnsw'")
+        self.dim, self.kind, self.ef_search = dim, kind, ef_search
+        if kind == "flat":
+            self._index = faiss.IndexFlatIP(dim)
+        else:
+            self._index = faiss.IndexHNSWFlat(dim, HNSW_M, faiss.METRIC_INNER_PRODUCT)
+            self._index.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
+
+    @property
+    def params(self) -> dict[str, object]:
+        """What the manifest records about this index."""
+        if self.kind == "flat":
+            return {"kind": "flat", "faiss": "IndexFlatIP"}
+        return {
+            "kind": "hnsw",
+            "faiss": f"IndexHNSWFlat(M={HNSW_M})",
+            "ef_construction": HNSW_EF_CONSTRUCTION,
+            "ef_search": self.ef_search,
+        }
 
     @property
     def size(self) -> int:
@@ -49,7 +76,8 @@ class DenseIndex:
 
         if self.size == 0:
             return np.zeros((0, self.dim), dtype=np.float32)
-        return faiss.rev_swig_ptr(self._index.get_xb(), self.size * self.dim).reshape(self.size, self.dim)
+        flat = self._index if self.kind == "flat" else faiss.downcast_index(self._index.storage)
+        return faiss.rev_swig_ptr(flat.get_xb(), self.size * self.dim).reshape(self.size, self.dim)
 
     def search(self, queries: np.ndarray, k: int, mask: np.ndarray | None = None) -> list[list[tuple[int, float]]]:
         """Top ``k`` (row, score) per query, best first; ``mask`` (bool per row) keeps True rows.
@@ -69,6 +97,8 @@ class DenseIndex:
                 take = np.argsort(-column, kind="stable")[:k]
                 out.append([(int(rows[i]), float(column[i])) for i in take])
             return out
+        if self.kind == "hnsw":
+            self._index.hnsw.efSearch = max(self.ef_search, k)
         scores, ids = self._index.search(queries, min(k, self.size))
         return [
             [(int(i), float(s)) for i, s in zip(row_ids, row_scores, strict=True) if i >= 0]
@@ -82,12 +112,13 @@ class DenseIndex:
         faiss.write_index(self._index, str(path))
 
     @classmethod
-    def load(cls, path: Path, dim: int) -> DenseIndex:
-        """Read a FAISS index file and check its dimension."""
+    def load(cls, path: Path, dim: int, ef_search: int = HNSW_EF_SEARCH) -> DenseIndex:
+        """Read a FAISS index file (Flat or HNSW) and check its dimension."""
         import faiss
 
-        index = cls(dim)
+        index = cls(dim, ef_search=ef_search)
         index._index = faiss.read_index(str(path))
+        index.kind = "hnsw" if isinstance(index._index, faiss.IndexHNSW) else "flat"
         if index._index.d != dim:
             raise ValueError(f"{path}: FAISS index has dimension {index._index.d}, manifest says {dim}")
         return index

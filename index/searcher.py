@@ -17,7 +17,7 @@ import numpy as np
 import ingest
 from index.cache import EmbeddingCache
 from index.convert import cache_root
-from index.dense import DenseIndex
+from index.dense import HNSW_EF_SEARCH, DenseIndex
 from index.embed import Embedder, SentenceTransformerEmbedder
 from index.filters import Filters, chunk_mask
 from index.fuse import convex, rrf
@@ -66,6 +66,10 @@ ALPHA = 0.7
 RRF_K = 60
 #: Above this many vectors, dense scores come from the top rows FAISS returns.
 EXACT_ROWS = 50_000
+#: Above this many vectors the FAISS index is HNSW instead of exact Flat (see README, Performance).
+ANN_ROWS = 200_000
+#: Rows asked from FAISS per query above EXACT_ROWS (a chunk has several rows: it and its sentences).
+DENSE_ROWS = CANDIDATES * 8
 #: Texts encoded (and saved to the embedding cache) per step of a build: a killed build loses
 #: at most this many, and resumes from the cache.
 EMBED_BATCH = 256
@@ -178,10 +182,13 @@ class Searcher:
         embedder: Embedder | None = None,
         cache_dir: Path | None = None,
         show_progress: bool = False,
+        dense_kind: str | None = None,
     ) -> Searcher:
         """Build an index from files/directories or from chunks, and save it when ``path`` is given.
 
-        Embeddings are cached by model and text, so a rebuild or an update only encodes new text.
+        Embeddings are cached by model and text as they are computed, so a rebuild or an update
+        only encodes new text and a killed build resumes. ``dense_kind`` ("flat" or "hnsw")
+        overrides the choice by size (HNSW above :data:`ANN_ROWS` vectors).
 
         Raises:
             ValueError: if there is nothing to index or chunk ids repeat.
@@ -226,11 +233,11 @@ class Searcher:
                 "rrf_k": RRF_K,
                 "candidates": CANDIDATES,
                 "abstain": asdict(AbstainRule()),
-                "dense_index": "IndexFlatIP",
             },
             "tokenizer": {"kind": "jieba.cut_for_search", "userwords": len(userwords)},
         }
-        dense = DenseIndex(vectors.shape[1]).add(vectors)
+        dense = DenseIndex(vectors.shape[1], dense_kind or ("hnsw" if len(views) > ANN_ROWS else "flat")).add(vectors)
+        manifest["settings"]["dense_index"] = dense.params
         searcher = cls(chunks, dense, np.asarray(owners, dtype=np.int64), lexical, tokenizer, embedder, manifest)
         if path is not None:
             searcher.save(path)
@@ -292,7 +299,9 @@ class Searcher:
             if line
         ]
         owners = np.load(folder / "owners.npy", allow_pickle=False)
-        dense = DenseIndex.load(folder / "dense.faiss", model["dim"])
+        dense_params = manifest.get("settings", {}).get("dense_index", {})
+        ef_search = dense_params.get("ef_search", HNSW_EF_SEARCH) if isinstance(dense_params, dict) else HNSW_EF_SEARCH
+        dense = DenseIndex.load(folder / "dense.faiss", model["dim"], ef_search=ef_search)
         if dense.size != len(owners) or len(chunks) != manifest["chunk_count"]:
             raise IndexMismatchError(
                 f"{folder}: vector and chunk counts disagree with the manifest; rebuild with: {rebuild_hint(folder)}"
@@ -428,7 +437,7 @@ class Searcher:
                     scores[~rows_mask] = -np.inf
                 per_query += [self._aggregate_all(scores[:, j]) for j in range(scores.shape[1])]
         else:
-            found = self.dense.search(queries, min(size, CANDIDATES * 20), rows_mask)
+            found = self.dense.search(queries, min(size, DENSE_ROWS), rows_mask)
             per_query = [
                 self._aggregate(
                     np.array([r for r, _ in f], dtype=np.int64), np.array([s for _, s in f], dtype=np.float32)

@@ -1,0 +1,179 @@
+r"""``python -m eval.bench``: build and query figures for a large corpus, in one run.
+
+Not a test: it measures this machine. Reports ingest throughput, the build's embedding
+throughput against raw ``model.encode`` on a sample of the same texts (the ratio is the
+figure), build wall time and peak memory, index size on disk, query latency single and
+batched, and the recall of an HNSW index against the exact one on the same vectors.
+
+Embeddings go to the normal cache as they are computed, so a killed run resumes where it
+stopped: run the same command again. Examples (README "Performance" came from these)::
+
+    python -m eval.bench --corpus ../shared/corpus/laws --limit 20000 --out build/bench-laws-20k
+    python -m eval.bench --corpus ../shared/bench/msgabench/passages.jsonl \
+        --queries ../shared/bench/msgabench/queries.dev.jsonl --out build/bench-msga
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import resource
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from eval.metrics import percentile
+
+
+def _dir_bytes(folder: Path) -> int:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+
+
+def _peak_rss_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _questions(path: Path | None, chunks: list[Any], n: int, rng: random.Random) -> tuple[list[str], str]:
+    """Gold questions from a file, or, for a corpus without any, the opening words of random chunks."""
+    if path is not None:
+        from eval.relevance import load_questions
+
+        pool = [q.query for q in load_questions(path)]
+        return [pool[i % len(pool)] for i in range(n)], f"{path.name} (cycled to {n})"
+    picks = [rng.choice(chunks).text for _ in range(n)]
+    return [text[:30] for text in picks], f"the first 30 characters of {n} random chunks"
+
+
+def run(args: argparse.Namespace) -> dict[str, Any]:
+    """Do the measurements; returns the report (also written to ``OUT/bench.json``)."""
+    import ingest
+    from index import Searcher, SentenceTransformerEmbedder
+    from index.cache import EmbeddingCache
+    from index.convert import cache_root
+    from index.dense import DenseIndex
+    from index.views import sentence_views
+
+    rng = random.Random(args.seed)
+    report: dict[str, Any] = {"corpus": str(args.corpus), "limit": args.limit}
+
+    started = time.perf_counter()
+    notices = ingest.load_notices(args.corpus)
+    ingest_seconds = time.perf_counter() - started
+    chunks = [c for n in notices for c in n.chunks]
+    report["ingest"] = {
+        "documents": len(notices),
+        "chunks": len(chunks),
+        "seconds": round(ingest_seconds, 2),
+        "chunks_per_s": round(len(chunks) / ingest_seconds),
+    }
+    if args.limit:
+        chunks = chunks[: args.limit]
+    total = report["ingest"]["chunks"]
+    print(f"ingest: {len(notices)} documents, {total} chunks in {ingest_seconds:.1f} s", flush=True)
+
+    embedder = SentenceTransformerEmbedder(args.model) if args.model else SentenceTransformerEmbedder()
+    texts = [t for c in chunks for t in (c.text, *sentence_views(c))]
+    cache_path = cache_root() / "embeddings" / f"{embedder.fingerprint[:24]}-{embedder.dim}.sqlite"
+    cache = EmbeddingCache(cache_path, embedder.dim)
+    from index.cache import text_key
+
+    distinct = {text_key(t) for t in texts}
+    cached_before = len(cache.get(sorted(distinct)))
+    cache.close()
+    print(f"build: {len(chunks)} chunks, {len(texts)} texts ({len(distinct) - cached_before} to encode)", flush=True)
+
+    index_dir = args.out / "index"
+    started = time.perf_counter()
+    searcher = Searcher.build(chunks, index_dir, embedder=embedder, show_progress=True, dense_kind=args.dense_kind)
+    build_seconds = time.perf_counter() - started
+    encoded = len(distinct) - cached_before
+    report["build"] = {
+        "chunks": len(chunks),
+        "vectors": searcher.dense.size,
+        "texts_encoded": encoded,
+        "texts_cached": cached_before,
+        "seconds": round(build_seconds, 1),
+        "peak_rss_mib": round(_peak_rss_mib()),
+        "index_mib": round(_dir_bytes(index_dir) / 2**20, 1),
+        "dense_index": searcher.dense.params,
+    }
+
+    sample = rng.sample(texts, min(args.sample, len(texts)))
+    embedder.encode(sample[:32])
+    started = time.perf_counter()
+    embedder.encode(sample)
+    raw_rate = len(sample) / (time.perf_counter() - started)
+    report["encode"] = {"raw_texts_per_s": round(raw_rate, 1), "sample": len(sample)}
+    if encoded >= args.sample:  # the build's own rate is only meaningful when it encoded a lot
+        build_rate = encoded / build_seconds
+        report["encode"].update(build_texts_per_s=round(build_rate, 1), ratio=round(raw_rate / build_rate, 3))
+    print(f"encode: raw {raw_rate:.1f} texts/s; build {report['encode'].get('build_texts_per_s', '—')}", flush=True)
+
+    questions, source = _questions(args.queries, chunks, args.n, rng)
+    searcher.search(questions[0])
+    latencies = []
+    for query in questions:
+        started = time.perf_counter()
+        searcher.search(query, k=10)
+        latencies.append((time.perf_counter() - started) * 1000)
+    started = time.perf_counter()
+    searcher.search_batch(questions, k=10)
+    batch_ms = (time.perf_counter() - started) * 1000 / len(questions)
+    report["query"] = {
+        "questions": source,
+        "single_p50_ms": round(percentile(latencies, 50), 1),
+        "single_p95_ms": round(percentile(latencies, 95), 1),
+        "batched_ms_per_query": round(batch_ms, 2),
+    }
+
+    vectors = searcher.dense.storage()
+    query_vectors = embedder.encode(questions, query=True)
+    flat = DenseIndex(vectors.shape[1], "flat").add(vectors)
+    started = time.perf_counter()
+    hnsw = DenseIndex(vectors.shape[1], "hnsw").add(vectors)
+    hnsw_build = time.perf_counter() - started
+    ann: dict[str, Any] = {"vectors": len(vectors), "build_seconds": round(hnsw_build, 1), **hnsw.params}
+    for name, index in (("flat", flat), ("hnsw", hnsw)):
+        times = []
+        found = []
+        for row in query_vectors:
+            started = time.perf_counter()
+            found.append(index.search(row[None, :], 10)[0])
+            times.append((time.perf_counter() - started) * 1000)
+        ann[f"{name}_p50_ms"] = round(percentile(times, 50), 2)
+        ann[f"{name}_top10"] = [[i for i, _ in hits] for hits in found]
+    exact, approx = ann.pop("flat_top10"), ann.pop("hnsw_top10")
+    overlap = [len(set(a) & set(e)) / len(e) for a, e in zip(approx, exact, strict=True) if e]
+    ann["recall_at_10"] = round(float(np.mean(overlap)), 4)
+    report["ann"] = ann
+    report["machine"] = {"python": sys.version.split()[0], "cpus": os.cpu_count()}
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "bench.json").write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
+    return report
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Parse arguments, run, print the report."""
+    parser = argparse.ArgumentParser(prog="python -m eval.bench", description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", type=Path, required=True, help="files or a directory to index")
+    parser.add_argument("--limit", type=int, default=0, help="index only the first N chunks (0: all)")
+    parser.add_argument("--queries", type=Path, help="a question file (default: chunk openings as questions)")
+    parser.add_argument("-n", type=int, default=1000, help="questions timed (default 1000)")
+    parser.add_argument("--sample", type=int, default=2000, help="texts encoded raw for the ratio (default 2000)")
+    parser.add_argument("--dense-kind", choices=("flat", "hnsw"), help="force the FAISS index kind")
+    parser.add_argument("--model", type=Path, help="a local sentence-transformers folder")
+    parser.add_argument("--out", type=Path, default=Path("build/bench"))
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args(argv)
+    report = run(args)
+    print(json.dumps(report, ensure_ascii=False, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
