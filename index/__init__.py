@@ -10,6 +10,7 @@ Example:
 from index.embed import Embedder, SentenceTransformerEmbedder
 from index.filters import Filters
 from index.fuse import rrf
+from index.milvus import MilvusSearcher
 from index.searcher import MODES, Answer, Hit, Searcher, default_index_path
 from index.store import IndexMismatchError, IndexNotFoundError
 
@@ -21,6 +22,7 @@ __all__ = [
     "Hit",
     "IndexMismatchError",
     "IndexNotFoundError",
+    "MilvusSearcher",
     "Searcher",
     "SentenceTransformerEmbedder",
     "default_index_path",

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
+import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -19,55 +22,67 @@ def built(corpus: Path, tmp_path: Path) -> Searcher:
     return Searcher.build(corpus, tmp_path / "index", embedder=KeywordEmbedder(), cache_dir=tmp_path / "cache")
 
 
-def test_search_returns_hits_with_every_chunk_field(built: Searcher) -> None:
-    hits = built.search("12345热线由哪个部门负责", k=3)
+@pytest.fixture(params=["faiss", "milvus"])
+def backend(request: pytest.FixtureRequest, corpus: Path, tmp_path: Path) -> Any:
+    """The same corpus behind each backend: the FAISS index directory, and a Milvus collection."""
+    if request.param == "faiss":
+        return request.getfixturevalue("built")
+    from index.milvus import MilvusSearcher
+
+    uri = request.getfixturevalue("milvus_uri")
+    name = "t_" + re.sub(r"\W", "_", request.node.name)[-40:] + f"_{time.time_ns() % 10**9}"
+    return MilvusSearcher.build(corpus, uri, collection=name, embedder=KeywordEmbedder(), cache_dir=tmp_path / "cache")
+
+
+def test_search_returns_hits_with_every_chunk_field(backend: Any) -> None:
+    hits = backend.search("12345热线由哪个部门负责", k=3)
     top = hits[0]
     assert top.id == "a#一/1" and top.label == "1" and top.lead == ["市数据局"]
     assert top.section == ["一、优化政务服务"] and top.title == "某市2024年政务服务工作要点"
     assert top.issuer == "某市人民政府办公室" and top.date == "2024-03-01"
     assert [h.rank for h in hits] == [1, 2, 3]
     assert "热线" in top.matched and "12345" in top.matched
-    assert hits == built.search_batch(["12345热线由哪个部门负责"], k=3)[0]
+    assert hits == backend.search_batch(["12345热线由哪个部门负责"], k=3)[0]
 
 
-def test_modes_are_pure_and_selectable(built: Searcher) -> None:
-    dense = built.search("企业开办", k=2, mode="dense")
-    lexical = built.search("企业开办", k=2, mode="bm25")
+def test_modes_are_pure_and_selectable(backend: Any) -> None:
+    dense = backend.search("企业开办", k=2, mode="dense")
+    lexical = backend.search("企业开办", k=2, mode="bm25")
     assert dense[0].id == lexical[0].id == "b#一/(一)"
     with pytest.raises(ValueError, match="unknown mode 'fuzzy'"):
-        built.search("企业", mode="fuzzy")  # type: ignore[arg-type]
+        backend.search("企业", mode="fuzzy")  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize("k", [0, -1, 2.5])
-def test_bad_k_is_refused(built: Searcher, k: object) -> None:
+def test_bad_k_is_refused(backend: Any, k: object) -> None:
     with pytest.raises(ValueError, match="k="):
-        built.search("热线", k=k)  # type: ignore[arg-type]
+        backend.search("热线", k=k)  # type: ignore[arg-type]
 
 
-def test_department_questions_put_its_items_first(built: Searcher) -> None:
-    hits = built.search("市数据局牵头负责哪些工作", k=3)
+def test_department_questions_put_its_items_first(backend: Any) -> None:
+    hits = backend.search("市数据局牵头负责哪些工作", k=3)
     assert {h.id for h in hits[:2]} == {"a#一/1", "a#一/2"}  # the two items 市数据局 leads
     assert "市数据局" not in hits[2].lead
-    answer = built.answer("哪些部门负责12345热线")
+    answer = backend.answer("哪些部门负责12345热线")
     assert answer.asks_responsibility and not answer.abstained
     assert answer.leads["某市2024年政务服务工作要点"][0] == ("1", ["市数据局"])
     assert "市数据局牵头（第1项）" in answer.lead_line()
 
 
-def test_place_names_scope_the_search(built: Searcher) -> None:
+def test_place_names_scope_the_search(backend: Any) -> None:
     # "经开区" names notice b only; its items outrank the generic match in a.
-    hits = built.search("经开区企业审批", k=2)
+    hits = backend.search("经开区企业审批", k=2)
     assert hits[0].doc_id == "b"
 
 
-def test_filters_apply_with_the_query(built: Searcher) -> None:
-    assert {h.doc_id for h in built.search("审批", k=10, filters={"doc_id": "b"})} == {"b"}
-    led = built.search("数据", k=10, filters={"lead": "市行政审批局"})
+def test_filters_apply_with_the_query(backend: Any) -> None:
+    assert {h.doc_id for h in backend.search("审批", k=10, filters={"doc_id": "b"})} == {"b"}
+    led = backend.search("数据", k=10, filters={"lead": "市行政审批局"})
     assert led and all("市行政审批局" in h.lead for h in led)
-    assert built.search("热线", filters={"year": 2024})[0].date == "2024-03-01"
-    assert built.search("热线", filters={"year": 2023}) == []
+    assert backend.search("热线", filters={"year": 2024})[0].date == "2024-03-01"
+    assert backend.search("热线", filters={"year": 2023}) == []
     with pytest.raises(ValueError, match="unknown filter"):
-        built.search("热线", filters={"color": "red"})
+        backend.search("热线", filters={"color": "red"})
 
 
 def test_save_load_round_trip(built: Searcher, tmp_path: Path) -> None:
@@ -157,16 +172,32 @@ def test_build_refuses_empty_and_duplicate_input(tmp_path: Path, corpus: Path) -
         Searcher.build(chunks + chunks[:1], embedder=KeywordEmbedder(), cache_dir=tmp_path / "c")
 
 
-def test_abstains_on_questions_without_support(built: Searcher) -> None:
+def test_abstains_on_questions_without_support(backend: Any) -> None:
     # The fake embedder gives "天气" no passage match and no token of it is in the corpus.
-    assert built.answer("今天天气怎么样").abstained
-    assert built.answer("今天天气怎么样").hits == []
-    assert not built.answer("12345热线").abstained
+    assert backend.answer("今天天气怎么样").abstained
+    assert backend.answer("今天天气怎么样").hits == []
+    assert not backend.answer("12345热线").abstained
 
 
 @pytest.mark.parametrize("query", ["", "   ", "\n\t"])
-def test_empty_questions_get_a_clear_error(built: Searcher, query: str) -> None:
+def test_empty_questions_get_a_clear_error(backend: Any, query: str) -> None:
     with pytest.raises(ValueError, match="empty"):
-        built.search(query)
+        backend.search(query)
     with pytest.raises(ValueError, match="query 2 is empty"):
-        built.search_batch(["热线", query])
+        backend.search_batch(["热线", query])
+
+
+def test_adding_and_removing_a_notice_shows_in_the_next_search(backend: Any, tmp_path: Path) -> None:
+    extra = tmp_path / "extra"
+    extra.mkdir()
+    (extra / "c.txt").write_text(
+        "某县工作方案\n一、任务\n1.推行夜间延时帮办服务。（县政务中心牵头）\n", encoding="utf-8"
+    )
+    cache = tmp_path / "cache"
+    backend = backend.add(extra, cache_dir=cache)
+    top = backend.search("夜间延时帮办", k=1, mode="bm25")[0]
+    assert top.doc_id == "c" and top.lead == ["县政务中心"]
+    backend = backend.remove(["c"])
+    assert all(h.doc_id != "c" for h in backend.search("夜间延时帮办", k=10))
+    with pytest.raises(KeyError, match="not in the index"):
+        backend.remove(["c"])
