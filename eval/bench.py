@@ -29,6 +29,8 @@ import numpy as np
 
 from eval.metrics import percentile
 
+ROOT = Path(__file__).resolve().parent.parent
+
 
 def _dir_bytes(folder: Path) -> int:
     return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
@@ -130,6 +132,21 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "single_p95_ms": round(percentile(latencies, 95), 1),
         "batched_ms_per_query": round(batch_ms, 2),
     }
+
+    notice = sorted((ROOT / "data" / "notices").glob("*.txt"))[0]
+    started = time.perf_counter()
+    grown = searcher.add(notice)
+    added = time.perf_counter() - started
+    new_doc = next(c.doc_id for c in grown.chunks[::-1])
+    started = time.perf_counter()
+    grown.remove([new_doc])
+    report["update"] = {
+        "notice": notice.name,
+        "add_seconds": round(added, 1),
+        "remove_seconds": round(time.perf_counter() - started, 1),
+        "how": "a rebuild of the in-memory index from cached embeddings (no re-encoding of old text)",
+    }
+    print(f"update: add {added:.1f} s, remove {report['update']['remove_seconds']} s", flush=True)
 
     vectors = searcher.dense.storage()
     query_vectors = embedder.encode(questions, query=True)

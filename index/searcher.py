@@ -66,8 +66,9 @@ ALPHA = 0.7
 RRF_K = 60
 #: Above this many vectors, dense scores come from the top rows FAISS returns.
 EXACT_ROWS = 50_000
-#: Above this many vectors the FAISS index is HNSW instead of exact Flat (see README, Performance).
-ANN_ROWS = 200_000
+#: Above this many vectors the FAISS index is HNSW instead of exact Flat: measured on 70k law-article
+#: vectors, HNSW answered in 0.63 ms against 9.9 ms with recall@10 0.999 (README, Performance).
+ANN_ROWS = EXACT_ROWS
 #: Rows asked from FAISS per query above EXACT_ROWS (a chunk has several rows: it and its sentences).
 DENSE_ROWS = CANDIDATES * 8
 #: Texts encoded (and saved to the embedding cache) per step of a build: a killed build loses

@@ -75,3 +75,33 @@ def test_a_killed_build_resumes_where_it_stopped_and_equals_an_uninterrupted_one
     np.testing.assert_allclose(loaded.dense.vectors(), fresh.dense.vectors(), rtol=0, atol=1e-7)
     query = "12345热线由哪个部门负责"
     assert [h.id for h in loaded.search(query)] == [h.id for h in fresh.search(query)]
+
+
+def test_hnsw_indexes_answer_like_flat_ones_and_survive_a_round_trip(corpus: Path, tmp_path: Path, monkeypatch) -> None:
+    import index.searcher
+
+    monkeypatch.setattr(index.searcher, "EXACT_ROWS", 0)  # every search goes through FAISS's own search
+    flat = Searcher.build(corpus, tmp_path / "flat", embedder=KeywordEmbedder(), cache_dir=tmp_path / "c")
+    hnsw = Searcher.build(
+        corpus, tmp_path / "hnsw", embedder=KeywordEmbedder(), cache_dir=tmp_path / "c", dense_kind="hnsw"
+    )
+    assert flat.manifest["settings"]["dense_index"]["kind"] == "flat"
+    params = hnsw.manifest["settings"]["dense_index"]
+    assert params["kind"] == "hnsw" and params["ef_search"] >= 256
+    loaded = Searcher.load(tmp_path / "hnsw", embedder=KeywordEmbedder())
+    assert loaded.dense.kind == "hnsw"
+    for query in ("12345热线由哪个部门负责", "企业开办时限", "周末不打烊", "信用体系建设"):
+        for mode in ("dense", "hybrid"):
+            expected = [(h.id, h.score) for h in flat.search(query, k=5, mode=mode)]
+            assert [(h.id, h.score) for h in hnsw.search(query, k=5, mode=mode)] == expected
+            assert [(h.id, h.score) for h in loaded.search(query, k=5, mode=mode)] == expected
+
+
+def test_the_index_kind_follows_the_size(corpus: Path, tmp_path: Path, monkeypatch) -> None:
+    import index.searcher
+
+    monkeypatch.setattr(index.searcher, "ANN_ROWS", 10)
+    big = Searcher.build(corpus, None, embedder=KeywordEmbedder(), cache_dir=tmp_path / "c")
+    assert big.dense.size > 10 and big.dense.kind == "hnsw"
+    monkeypatch.setattr(index.searcher, "ANN_ROWS", 10**6)
+    assert Searcher.build(corpus, None, embedder=KeywordEmbedder(), cache_dir=tmp_path / "c").dense.kind == "flat"
