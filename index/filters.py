@@ -25,6 +25,27 @@ def _as_list(value: Any) -> list[str]:
     raise ValueError(f"filter value {value!r} must be a string or a list of strings")
 
 
+def date_bounds(filters: Filters) -> tuple[str | None, str | None]:
+    """The inclusive ISO date range that ``date_from``, ``date_to`` and ``year`` ask for.
+
+    Raises:
+        ValueError: for a year that is not four digits or a date that is not YYYY-MM-DD.
+
+    >>> date_bounds({"year": 2024, "date_from": "2024-03-01"})
+    ('2024-03-01', '2024-12-31')
+    """
+    low, high = filters.get("date_from"), filters.get("date_to")
+    if filters.get("year") is not None:
+        year = str(filters["year"])
+        if not re.fullmatch(r"\d{4}", year):
+            raise ValueError(f"year {filters['year']!r} must be four digits, e.g. 2024")
+        low, high = max(low or "", f"{year}-01-01"), min(high or "9999", f"{year}-12-31")
+    for name, value in (("date_from", low), ("date_to", high)):
+        if value and not _ISO.match(str(value)):
+            raise ValueError(f"{name}={value!r} is not an ISO date (YYYY-MM-DD)")
+    return low or None, high or None
+
+
 def chunk_mask(chunks: Sequence[Chunk], filters: Filters) -> np.ndarray:
     r"""Boolean mask of the chunks that pass every filter.
 
@@ -62,15 +83,7 @@ def chunk_mask(chunks: Sequence[Chunk], filters: Filters) -> np.ndarray:
         if not passes.any():
             raise ValueError(f"lead {names}: no item in the index is led by it")
         mask &= passes
-    low, high = filters.get("date_from"), filters.get("date_to")
-    if filters.get("year") is not None:
-        year = str(filters["year"])
-        if not re.fullmatch(r"\d{4}", year):
-            raise ValueError(f"year {filters['year']!r} must be four digits, e.g. 2024")
-        low, high = max(low or "", f"{year}-01-01"), min(high or "9999", f"{year}-12-31")
-    for name, value in (("date_from", low), ("date_to", high)):
-        if value and not _ISO.match(str(value)):
-            raise ValueError(f"{name}={value!r} is not an ISO date (YYYY-MM-DD)")
+    low, high = date_bounds(filters)
     if low or high:
         mask &= np.array(
             [

@@ -29,11 +29,11 @@ from typing import Any
 import numpy as np
 
 from index.embed import Embedder, SentenceTransformerEmbedder
-from index.filters import KEYS, Filters, _as_list
+from index.filters import KEYS, Filters, _as_list, date_bounds
 from index.lexical import JiebaTokenizer, normalize_text
 from index.query import QueryAnalyzer, QueryInfo, place_names, squash_text
 from index.rank import AbstainRule, boost, diversify
-from index.searcher import CANDIDATES, MAX_QUERY_CHARS, RRF_K, Answer, Hit, _as_chunks, _embed
+from index.searcher import CANDIDATES, RRF_K, Hit, SearchMethods, _as_chunks, _embed, analyze_queries, corpus_chunks
 from index.views import context_text, item_title, vocabulary
 from ingest import Chunk
 
@@ -47,7 +47,7 @@ def _literal(value: str) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-class MilvusSearcher:
+class MilvusSearcher(SearchMethods):
     """Search over chunks stored in Milvus; ``search / search_batch / answer / add / remove``.
 
     Example (needs a server: ``milvus-lite server --data-dir DIR --host 127.0.0.1 --port 19530``)::
@@ -83,12 +83,7 @@ class MilvusSearcher:
         Raises:
             ValueError: if there is nothing to index or chunk ids repeat.
         """
-        chunks = _as_chunks(source)
-        if not chunks:
-            raise ValueError(f"nothing to index in {source!r}: no readable notices")
-        ids = [c.id for c in chunks]
-        if len(set(ids)) != len(ids):
-            raise ValueError(f"chunk id {next(i for i in ids if ids.count(i) > 1)!r} occurs twice")
+        chunks = corpus_chunks(source)
         embedder = embedder or SentenceTransformerEmbedder()
         from pymilvus import MilvusClient
 
@@ -231,54 +226,12 @@ class MilvusSearcher:
 
     # --- searching ------------------------------------------------------------------------
 
-    def search(self, query: str, k: int = 5, mode: str = "hybrid", filters: Filters | None = None) -> list[Hit]:
-        """Top ``k`` chunks for one query, best first (``search_batch([query])[0]``)."""
-        return self.search_batch([query], k=k, mode=mode, filters=filters)[0]
-
-    def search_batch(
-        self, queries: Sequence[str], k: int = 5, mode: str = "hybrid", filters: Filters | None = None
-    ) -> list[list[Hit]]:
-        """Top ``k`` chunks per query; queries are encoded in one batch.
-
-        Raises:
-            ValueError: for k < 1, an unknown mode, an empty or over-long query, or unknown
-                filter keys/values.
-        """
-        return [hits for hits, _ in self._run(queries, k, mode, filters)]
-
-    def answer(self, query: str, k: int = 5, mode: str = "hybrid", filters: Filters | None = None) -> Answer:
-        """Search, decide whether to abstain, and collect lead departments (as ``Searcher.answer``)."""
-        ((hits, info),) = self._run([query], k, mode, filters, with_abstain=True)
-        abstained = hits is None
-        hits = hits or []
-        leads: dict[str, list[tuple[str, list[str]]]] = {}
-        for hit in hits:
-            if hit.lead:
-                leads.setdefault(hit.title or hit.notice_title, []).append((hit.label, hit.lead))
-        return Answer(query, hits, abstained, info.asks_responsibility, leads)
-
     def _run(
         self, queries: Sequence[str], k: int, mode: str, filters: Filters | None, with_abstain: bool = False
     ) -> list[tuple[Any, QueryInfo]]:
         from pymilvus import AnnSearchRequest, RRFRanker
 
-        if isinstance(queries, str):
-            raise TypeError("search_batch takes a list of queries; use search() for one")
-        if not isinstance(k, int) or k < 1:
-            raise ValueError(f"k={k!r}: ask for at least one result (k ≥ 1)")
-        if mode not in MODES:
-            raise ValueError(f"unknown mode {mode!r}; choose one of {', '.join(MODES)}")
-        for number, query in enumerate(queries, 1):
-            if not isinstance(query, str):
-                raise TypeError(f"query {number} is a {type(query).__name__}, not a string")
-            if len(query) > MAX_QUERY_CHARS:
-                raise ValueError(
-                    f"query {number} is {len(query):,} characters long; ask in at most {MAX_QUERY_CHARS:,}"
-                )
-        infos = [self.analyzer(q) for q in queries]
-        for number, info in enumerate(infos, 1):
-            if not squash_text(info.text):
-                raise ValueError(f"query {number} is empty (no letters or digits): ask a question")
+        infos = analyze_queries(self.analyzer, queries, k, mode, MODES)
         expr = self._filter_expr(filters or {})
         vectors = self.embedder.encode([i.text for i in infos], query=True)
         fields = ["chunk"]
@@ -370,15 +323,7 @@ class MilvusSearcher:
             if not any(n in d for n in names for d in self.departments):
                 raise ValueError(f"lead {names}: no item in the index is led by it")
             parts.append("(" + " or ".join(f"lead_text like {_literal('%' + n + '%')}" for n in names) + ")")
-        low, high = filters.get("date_from"), filters.get("date_to")
-        if filters.get("year") is not None:
-            year = str(filters["year"])
-            if not re.fullmatch(r"\d{4}", year):
-                raise ValueError(f"year {filters['year']!r} must be four digits, e.g. 2024")
-            low, high = max(low or "", f"{year}-01-01"), min(high or "9999", f"{year}-12-31")
-        for name, value in (("date_from", low), ("date_to", high)):
-            if value and not _ISO.match(str(value)):
-                raise ValueError(f"{name}={value!r} is not an ISO date (YYYY-MM-DD)")
+        low, high = date_bounds(filters)
         if low:
             parts.append(f'iso_date != "" and iso_date >= {_literal(low)}')
         if high:

@@ -126,7 +126,42 @@ def _label_note(label: str) -> str:
     return cited if not cited or cited.startswith("（") else f"（{cited}）"
 
 
-class Searcher:
+class SearchMethods:
+    """``search``, ``search_batch`` and ``answer`` for a backend that implements ``_run``.
+
+    ``_run(queries, k, mode, filters, with_abstain)`` returns, per query, its hits (None when
+    it abstained) and its :class:`QueryInfo`; both backends (FAISS and Milvus) share the rest.
+    """
+
+    def _run(
+        self, queries: Sequence[str], k: int, mode: str, filters: Filters | None, with_abstain: bool = False
+    ) -> list[tuple[Any, QueryInfo]]:
+        raise NotImplementedError
+
+    def search(self, query: str, k: int = 5, mode: Mode = "hybrid", filters: Filters | None = None) -> list[Hit]:
+        """Top ``k`` chunks for one query, best first (``search_batch([query])[0]``)."""
+        return self.search_batch([query], k=k, mode=mode, filters=filters)[0]
+
+    def search_batch(
+        self, queries: Sequence[str], k: int = 5, mode: Mode = "hybrid", filters: Filters | None = None
+    ) -> list[list[Hit]]:
+        """Top ``k`` chunks for each query; queries are encoded in one batch.
+
+        Returns:
+            One list per query, each best first (length ≤ k; shorter when filters leave fewer).
+
+        Raises:
+            ValueError: for k < 1, an unknown mode, or unknown filter keys/values.
+        """
+        return [hits for hits, _ in self._run(queries, k, mode, filters)]
+
+    def answer(self, query: str, k: int = 5, mode: Mode = "hybrid", filters: Filters | None = None) -> Answer:
+        """Search, decide whether to abstain, and collect lead departments for responsibility questions."""
+        ((hits, info),) = self._run([query], k, mode, filters, with_abstain=True)
+        return make_answer(query, hits, info)
+
+
+class Searcher(SearchMethods):
     """Hybrid search over clause chunks: dense (FAISS) and lexical (jieba + BM25), fused by RRF.
 
     Example:
@@ -194,13 +229,7 @@ class Searcher:
         Raises:
             ValueError: if there is nothing to index or chunk ids repeat.
         """
-        chunks = _as_chunks(source)
-        if not chunks:
-            raise ValueError(f"nothing to index in {source!r}: no readable notices")
-        ids = [c.id for c in chunks]
-        if len(set(ids)) != len(ids):
-            dup = next(i for i in ids if ids.count(i) > 1)
-            raise ValueError(f"chunk id {dup!r} occurs twice; each notice must be indexed once")
+        chunks = corpus_chunks(source)
         embedder = embedder or SentenceTransformerEmbedder()
         started = time.time()
         vocab = vocabulary(chunks)
@@ -348,57 +377,13 @@ class Searcher:
             built.save(self.path)
         return built
 
-    # --- searching ----------------------------------------------------------------------
-
-    def search(self, query: str, k: int = 5, mode: Mode = "hybrid", filters: Filters | None = None) -> list[Hit]:
-        """Top ``k`` chunks for one query, best first (``search_batch([query])[0]``)."""
-        return self.search_batch([query], k=k, mode=mode, filters=filters)[0]
-
-    def search_batch(
-        self, queries: Sequence[str], k: int = 5, mode: Mode = "hybrid", filters: Filters | None = None
-    ) -> list[list[Hit]]:
-        """Top ``k`` chunks for each query; queries are encoded in one batch.
-
-        Returns:
-            One list per query, each best first (length ≤ k; shorter when filters leave fewer).
-
-        Raises:
-            ValueError: for k < 1, an unknown mode, or unknown filter keys/values.
-        """
-        return [hits for hits, _ in self._run(queries, k, mode, filters)]
-
-    def answer(self, query: str, k: int = 5, mode: Mode = "hybrid", filters: Filters | None = None) -> Answer:
-        """Search, decide whether to abstain, and collect lead departments for responsibility questions."""
-        ((hits, info),) = self._run([query], k, mode, filters, with_abstain=True)
-        abstained = hits is None
-        hits = hits or []
-        leads: dict[str, list[tuple[str, list[str]]]] = {}
-        for hit in hits:
-            if hit.lead:
-                leads.setdefault(hit.title or hit.notice_title, []).append((hit.label, hit.lead))
-        return Answer(query, hits, abstained, info.asks_responsibility, leads)
+    # --- searching (search, search_batch and answer come from SearchMethods) -------------
 
     def _run(
         self, queries: Sequence[str], k: int, mode: str, filters: Filters | None, with_abstain: bool = False
     ) -> list[tuple[Any, QueryInfo]]:
-        if isinstance(queries, str):
-            raise TypeError("search_batch takes a list of queries; use search() for one")
-        if not isinstance(k, int) or k < 1:
-            raise ValueError(f"k={k!r}: ask for at least one result (k ≥ 1)")
-        if mode not in MODES:
-            raise ValueError(f"unknown mode {mode!r}; choose one of {', '.join(MODES)}")
-        for number, query in enumerate(queries, 1):
-            if not isinstance(query, str):
-                raise TypeError(f"query {number} is a {type(query).__name__}, not a string")
-            if len(query) > MAX_QUERY_CHARS:
-                raise ValueError(
-                    f"query {number} is {len(query):,} characters long; ask in at most {MAX_QUERY_CHARS:,}"
-                )
+        infos = analyze_queries(self.analyzer, queries, k, mode, MODES)
         mask = chunk_mask(self.chunks, filters) if filters else None
-        infos = [self.analyzer(q) for q in queries]
-        for number, info in enumerate(infos, 1):
-            if not squash_text(info.text):
-                raise ValueError(f"query {number} is empty (no letters or digits): ask a question")
         texts = [info.text for info in infos]
         dense_lists: list[list[tuple[int, float]]] = [[] for _ in texts]
         if mode != "bm25" or with_abstain:
@@ -513,6 +498,60 @@ class Searcher:
             metadata=dict(chunk.metadata),
         )
         return Hit(**fields, score=round(float(score), 6), rank=rank, matched=matched)
+
+
+def analyze_queries(
+    analyzer: QueryAnalyzer, queries: Sequence[str], k: int, mode: str, modes: Sequence[str]
+) -> list[QueryInfo]:
+    """Check a search's arguments and analyse its queries (every backend does this first).
+
+    Raises:
+        TypeError: for a single string instead of a list, or a query that is not a string.
+        ValueError: for k < 1, an unknown mode, a query over :data:`MAX_QUERY_CHARS`, or one
+            with no letters or digits once invisible characters are gone; naming the query.
+    """
+    if isinstance(queries, str):
+        raise TypeError("search_batch takes a list of queries; use search() for one")
+    if not isinstance(k, int) or k < 1:
+        raise ValueError(f"k={k!r}: ask for at least one result (k ≥ 1)")
+    if mode not in modes:
+        raise ValueError(f"unknown mode {mode!r}; choose one of {', '.join(modes)}")
+    for number, query in enumerate(queries, 1):
+        if not isinstance(query, str):
+            raise TypeError(f"query {number} is a {type(query).__name__}, not a string")
+        if len(query) > MAX_QUERY_CHARS:
+            raise ValueError(f"query {number} is {len(query):,} characters long; ask in at most {MAX_QUERY_CHARS:,}")
+    infos = [analyzer(q) for q in queries]
+    for number, info in enumerate(infos, 1):
+        if not squash_text(info.text):
+            raise ValueError(f"query {number} is empty (no letters or digits): ask a question")
+    return infos
+
+
+def make_answer(query: str, hits: list[Hit] | None, info: QueryInfo) -> Answer:
+    """The Answer for one searched query: abstained when ``hits`` is None; leads per notice."""
+    leads: dict[str, list[tuple[str, list[str]]]] = {}
+    for hit in hits or []:
+        if hit.lead:
+            leads.setdefault(hit.title or hit.notice_title, []).append((hit.label, hit.lead))
+    return Answer(query, hits or [], hits is None, info.asks_responsibility, leads)
+
+
+def corpus_chunks(source: str | Path | Iterable[str | Path] | Sequence[Chunk]) -> list[Chunk]:
+    """The chunks to build an index from, checked.
+
+    Raises:
+        ValueError: if there is nothing to index or chunk ids repeat.
+    """
+    chunks = _as_chunks(source)
+    if not chunks:
+        raise ValueError(f"nothing to index in {source!r}: no readable notices")
+    seen: set[str] = set()
+    for chunk in chunks:
+        if chunk.id in seen:
+            raise ValueError(f"chunk id {chunk.id!r} occurs twice; each notice must be indexed once")
+        seen.add(chunk.id)
+    return chunks
 
 
 def _as_chunks(source: str | Path | Iterable[str | Path] | Sequence[Chunk]) -> list[Chunk]:

@@ -4,27 +4,18 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from tests.conftest import ROOT
+from tests.servers import free_port, wait_for_port
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 HAS_CHROMIUM = Path(CHROMIUM).exists()
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def start_app(root: Path, *args: str, env: dict[str, str] | None = None) -> tuple[subprocess.Popen, str]:
@@ -45,18 +36,7 @@ def start_app(root: Path, *args: str, env: dict[str, str] | None = None) -> tupl
             stdout=log,
             stderr=subprocess.STDOUT,
         )
-    deadline = time.time() + 240
-    while time.time() < deadline:
-        if proc.poll() is not None:
-            pytest.fail(f"app.py exited early:\n{log_path.read_text()}")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                break
-        except OSError:
-            time.sleep(0.5)
-    else:
-        proc.kill()
-        pytest.fail(f"app.py did not start in time:\n{log_path.read_text()}")
+    wait_for_port(proc, port, log_path, "app.py")
     return proc, f"http://127.0.0.1:{port}/"
 
 

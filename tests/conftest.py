@@ -75,15 +75,13 @@ def real_searcher(embedder: SentenceTransformerEmbedder, tmp_path_factory: pytes
 def milvus_uri(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A milvus-lite server on a free loopback port, started for the session and stopped by its PID."""
     import signal
-    import socket
     import subprocess
     import sys
-    import time
 
     pytest.importorskip("pymilvus", reason="the Milvus backend needs pymilvus (requirements-dev.txt)")
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = int(sock.getsockname()[1])
+    from tests.servers import free_port, wait_for_port
+
+    port = free_port()
     root = tmp_path_factory.mktemp("milvus")
     log = (root / "server.log").open("w")
     proc = subprocess.Popen(
@@ -102,15 +100,7 @@ def milvus_uri(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         stdout=log,
         stderr=subprocess.STDOUT,
     )
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        if proc.poll() is not None:
-            pytest.fail(f"milvus-lite exited:\n{(root / 'server.log').read_text()}")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                break
-        except OSError:
-            time.sleep(0.3)
+    wait_for_port(proc, port, root / "server.log", "milvus-lite", timeout=60)
     yield f"http://127.0.0.1:{port}"
     os.kill(proc.pid, signal.SIGTERM)
     try:

@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 
 from index.library import Library, UploadError, safe_stem
-from tests.appserver import CHROMIUM, chromium_page, free_port, start_app, stop_app
+from tests.appserver import CHROMIUM, chromium_page, start_app, stop_app
 from tests.conftest import NOTICE_B, ROOT
+from tests.servers import free_port
 
 pytestmark = pytest.mark.model
 
