@@ -114,9 +114,9 @@ def build_ui(library: Any) -> Any:
             path = Path(getattr(item, "name", item))
             try:
                 result = library.upload(path, getattr(item, "orig_name", None) or path.name)
-                lines.append(f"✅ {result.name}：{result.status}（{result.chunks} 条）")
-            except UploadError as exc:
-                lines.append(f"❌ {exc}")
+                lines.append(f"✅ {html.escape(result.name)}：{html.escape(result.status)}（{result.chunks} 条）")
+            except UploadError as exc:  # names and reasons are shown as text, never as markup
+                lines.append(f"❌ {html.escape(str(exc))}")
         notices, leads, years = choices()
         return (
             "\n\n".join(lines) or "未选择文件。",
