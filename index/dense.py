@@ -79,11 +79,24 @@ class DenseIndex:
         flat = self._index if self.kind == "flat" else faiss.downcast_index(self._index.storage)
         return faiss.rev_swig_ptr(flat.get_xb(), self.size * self.dim).reshape(self.size, self.dim)
 
-    def search(self, queries: np.ndarray, k: int, mask: np.ndarray | None = None) -> list[list[tuple[int, float]]]:
+    def copy(self) -> DenseIndex:
+        """An independent copy (FAISS ``clone_index``)."""
+        import faiss
+
+        copy = DenseIndex(self.dim, self.kind, self.ef_search)
+        copy._index = faiss.clone_index(self._index)
+        return copy
+
+    def search(
+        self, queries: np.ndarray, k: int, mask: np.ndarray | None = None, exclude: np.ndarray | None = None
+    ) -> list[list[tuple[int, float]]]:
         """Top ``k`` (row, score) per query, best first; ``mask`` (bool per row) keeps True rows.
 
-        With a mask, the scores are computed exactly over the kept rows only.
+        With a mask, the scores are computed exactly over the kept rows only. ``exclude`` lists
+        rows FAISS skips while searching (deleted rows), at no cost to the other rows' recall.
         """
+        import faiss
+
         queries = np.ascontiguousarray(queries, dtype=np.float32)
         if self.size == 0 or k <= 0:
             return [[] for _ in range(len(queries))]
@@ -97,9 +110,14 @@ class DenseIndex:
                 take = np.argsort(-column, kind="stable")[:k]
                 out.append([(int(rows[i]), float(column[i])) for i in take])
             return out
+        params = None
         if self.kind == "hnsw":
-            self._index.hnsw.efSearch = max(self.ef_search, k)
-        scores, ids = self._index.search(queries, min(k, self.size))
+            params = faiss.SearchParametersHNSW(efSearch=max(self.ef_search, k))
+        if exclude is not None and len(exclude):
+            selector = faiss.IDSelectorNot(faiss.IDSelectorBatch(np.asarray(exclude, dtype=np.int64)))
+            params = params or faiss.SearchParameters()
+            params.sel = selector
+        scores, ids = self._index.search(queries, min(k, self.size), params=params)
         return [
             [(int(i), float(s)) for i, s in zip(row_ids, row_scores, strict=True) if i >= 0]
             for row_ids, row_scores in zip(ids, scores, strict=True)

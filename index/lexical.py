@@ -1,13 +1,23 @@
-"""Lexical retrieval: jieba tokens (with a user dictionary from the corpus) scored by BM25 (bm25s)."""
+"""Lexical retrieval: jieba tokens (with a user dictionary from the corpus) scored by BM25.
+
+The BM25 index is built to change in place: a base segment (term-major postings, saved as
+.npy) plus a small segment of recent additions, with deleted documents tombstoned. Scores
+are computed at query time from live counts (Lucene BM25, as bm25s computes it), so after any
+sequence of additions and deletions they equal those of an index built from scratch.
+"""
 
 from __future__ import annotations
 
 import json
 import logging
+import math
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -33,11 +43,31 @@ def normalize_text(text: str) -> str:
     return unicodedata.normalize("NFKC", text).lower()
 
 
+def dictionary_word(word: str) -> str | None:
+    """The form a corpus term takes in the tokenizer's dictionary, or None if it cannot be a word."""
+    word = normalize_text(word).strip()
+    return word if len(word) >= 2 and " " not in word else None
+
+
+@lru_cache(maxsize=1)
+def _base_dictionary() -> Any:
+    """The jieba dictionary as shipped, loaded once and never changed (word frequencies are computed against it)."""
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    base = jieba.Tokenizer()
+    base.initialize()
+    return base
+
+
 class JiebaTokenizer:
     """Callable ``str -> list[str]``: jieba search-mode tokens without stopwords and punctuation.
 
     Terms from the corpus (department names, quoted terms such as “秦政通”, titles) are added
-    to jieba's dictionary so they stay whole tokens.
+    to jieba's dictionary so they stay whole tokens. Each term's frequency is computed against
+    jieba's own dictionary alone and the dictionary total is left as it is, so a term changes
+    the tokens only of texts that contain it, whatever else is in the dictionary: that is what
+    lets an index add a notice without re-tokenising the corpus.
 
     Example:
         >>> tok = JiebaTokenizer(["秦政通"])
@@ -48,14 +78,37 @@ class JiebaTokenizer:
     def __init__(self, userwords: Iterable[str] = (), stopwords: Iterable[str] = STOPWORDS) -> None:
         import jieba
 
-        jieba.setLogLevel(logging.WARNING)
+        base = _base_dictionary()
         self._jieba = jieba.Tokenizer()
-        self._jieba.initialize()
-        self.userwords = sorted({normalize_text(w).strip() for w in userwords if w and w.strip()})
-        for word in self.userwords:
-            if len(word) >= 2 and " " not in word:
-                self._jieba.add_word(word)
+        self._jieba.FREQ = dict(base.FREQ)
+        self._jieba.total = base.total
+        self._jieba.initialized = True
+        self.userwords: list[str] = []
         self.stopwords = frozenset(stopwords)
+        self._set_words({w for w in map(dictionary_word, userwords) if w}, set())
+
+    def with_words(self, added: Iterable[str] = (), removed: Iterable[str] = ()) -> JiebaTokenizer:
+        """A copy of this tokenizer with dictionary words added and removed (this one is unchanged)."""
+        copy = JiebaTokenizer.__new__(JiebaTokenizer)
+        copy._jieba = type(self._jieba)()
+        copy._jieba.FREQ = dict(self._jieba.FREQ)
+        copy._jieba.total = self._jieba.total
+        copy._jieba.initialized = True
+        copy.userwords = list(self.userwords)
+        copy.stopwords = self.stopwords
+        copy._set_words({w for w in map(dictionary_word, added) if w}, {w for w in map(dictionary_word, removed) if w})
+        return copy
+
+    def _set_words(self, added: set[str], removed: set[str]) -> None:
+        base = _base_dictionary()
+        freq = self._jieba.FREQ
+        for word in removed - added:
+            freq[word] = base.FREQ.get(word, 0)  # 0 is what jieba reads as "not a word"
+        for word in added:
+            freq[word] = base.suggest_freq(word, False)
+            for end in range(1, len(word)):
+                freq.setdefault(word[:end], 0)  # jieba's prefix entries
+        self.userwords = sorted((set(self.userwords) - removed) | added)
 
     def __call__(self, text: str) -> list[str]:
         """Tokens of ``text`` in order (search mode: long words also yield their parts)."""
@@ -67,32 +120,194 @@ class JiebaTokenizer:
         return tokens
 
 
+@dataclass(frozen=True)
+class _Segment:
+    """Term-major postings: term t occurs in ``slots[indptr[t]:indptr[t+1]]`` with those ``tfs``."""
+
+    indptr: np.ndarray
+    slots: np.ndarray
+    tfs: np.ndarray
+
+    def postings(self, term: int) -> tuple[np.ndarray, np.ndarray]:
+        if term + 1 >= len(self.indptr):
+            return _NO_SLOTS, _NO_TFS
+        start, end = int(self.indptr[term]), int(self.indptr[term + 1])
+        return self.slots[start:end], self.tfs[start:end]
+
+
+_NO_SLOTS = np.zeros(0, dtype=np.int64)
+_NO_TFS = np.zeros(0, dtype=np.float32)
+
+
+def _segment(terms: np.ndarray, slots: np.ndarray, vocab_size: int) -> _Segment:
+    """Postings from one (term, slot) pair per token occurrence."""
+    if terms.size == 0:
+        return _Segment(np.zeros(vocab_size + 1, dtype=np.int64), _NO_SLOTS, _NO_TFS)
+    keys, tfs = np.unique((terms.astype(np.int64) << 32) | slots.astype(np.int64), return_counts=True)
+    terms_sorted = keys >> 32
+    indptr = np.zeros(vocab_size + 1, dtype=np.int64)
+    np.cumsum(np.bincount(terms_sorted, minlength=vocab_size), out=indptr[1:])
+    return _Segment(indptr, keys & 0xFFFFFFFF, tfs.astype(np.float32))
+
+
+def _term_ids(docs: Sequence[Sequence[str]], vocab: dict[str, int]) -> tuple[np.ndarray, np.ndarray]:
+    """Term ids of every token (new terms get the next ids in ``vocab``) and each doc's length."""
+    ids: list[int] = []
+    lengths = np.zeros(len(docs), dtype=np.int64)
+    for n, doc in enumerate(docs):
+        for token in doc:
+            term = vocab.get(token)
+            if term is None:
+                term = vocab[token] = len(vocab)
+            ids.append(term)
+        lengths[n] = len(doc)
+    return np.asarray(ids, dtype=np.int64), lengths
+
+
 class LexicalIndex:
-    """BM25 over token lists (bm25s, sparse matrices, saved as .npy + JSON, no pickle)."""
+    """BM25 over token lists, with documents added, replaced and deleted without a rebuild.
+
+    Documents are numbered 0..size−1 (the searcher's chunk numbers). Each lives in one *slot*:
+    base slots come from the last build, extra slots from later changes; a deleted or replaced
+    document's slot is dead (``slot_doc`` −1). Scores use Lucene's BM25 (k1, b; idf
+    log(1 + (N − df + 0.5)/(df + 0.5))) over live slots only, so they equal a fresh build's.
+
+    Example:
+        >>> index = LexicalIndex().build([["热线", "管理"], ["数据"]])
+        >>> index = index.updated(removed=[0], replaced={}, added=[["热线", "热线"]])
+        >>> [(doc, round(score, 3)) for doc, score in index.search(["热线"], 5)]
+        [(1, 0.396)]
+    """
 
     def __init__(self, k1: float = 1.2, b: float = 0.75) -> None:
         self.k1, self.b = k1, b
-        self._bm25 = None
         self.vocab: dict[str, int] = {}
         self.size = 0
+        self._base = _segment(_NO_SLOTS, _NO_SLOTS, 0)
+        self._base_lengths = np.zeros(0, dtype=np.int64)
+        self._extra_docs: list[tuple[int, list[str]]] = []  # (doc, tokens) per extra slot, in slot order
+        self._extra = self._base
+        self.slot_doc = np.zeros(0, dtype=np.int64)
+        self._lengths = np.zeros(0, dtype=np.int64)
+        self._finish()
+
+    # --- building and changing ------------------------------------------------------------
 
     def build(self, docs: Sequence[list[str]]) -> LexicalIndex:
-        """Index tokenised documents (position i is document i)."""
-        import bm25s
-
-        logging.getLogger("bm25s").setLevel(logging.WARNING)  # bm25s sets its own logger to DEBUG
+        """Index tokenised documents (position i is document i) as one base segment."""
+        self.vocab = {}
+        terms, lengths = _term_ids(docs, self.vocab)
+        slots = np.repeat(np.arange(len(docs), dtype=np.int64), lengths)
+        self._base = _segment(terms, slots, len(self.vocab))
+        self._base_lengths = lengths
+        self._extra_docs = []
         self.size = len(docs)
-        self._bm25 = bm25s.BM25(k1=self.k1, b=self.b)
-        self._bm25.index(list(map(list, docs)), show_progress=False)
-        self.vocab = dict(self._bm25.vocab_dict)
+        self.slot_doc = np.arange(len(docs), dtype=np.int64)
+        self._with_extra()
         return self
+
+    def updated(
+        self, removed: Iterable[int], replaced: Mapping[int, list[str]], added: Sequence[list[str]]
+    ) -> LexicalIndex:
+        """A new index with documents removed, replaced and added; this one is unchanged.
+
+        ``removed`` documents go and later ones renumber down; ``replaced`` ones (numbered after
+        the removal) get new tokens; ``added`` ones are appended.
+        """
+        removed = np.unique(np.asarray(list(removed), dtype=np.int64))
+        if removed.size and (removed[0] < 0 or removed[-1] >= self.size):
+            raise IndexError(f"documents {removed.tolist()} are not all in an index of {self.size}")
+        new = LexicalIndex(self.k1, self.b)
+        new.vocab = dict(self.vocab)
+        new._base, new._base_lengths = self._base, self._base_lengths
+        new.size = self.size - removed.size + len(added)
+        kept = self.size - removed.size
+        base_doc = renumber(self.slot_doc[: len(self._base_lengths)], removed)
+        if replaced:
+            base_doc[np.isin(base_doc, np.fromiter(replaced, dtype=np.int64))] = -1
+        extra: list[tuple[int, list[str]]] = []
+        if self._extra_docs:
+            docs = renumber(np.array([d for d, _ in self._extra_docs], dtype=np.int64), removed)
+            pairs = zip(docs, self._extra_docs, strict=True)
+            extra = [(int(d), t) for d, (_, t) in pairs if d >= 0 and d not in replaced]
+        extra += [(int(d), list(t)) for d, t in replaced.items()]
+        extra += [(kept + n, list(t)) for n, t in enumerate(added)]
+        new._extra_docs = extra
+        new.slot_doc = base_doc
+        new._with_extra()
+        return new
+
+    def compacted(self) -> LexicalIndex:
+        """The same index as one base segment with one slot per document (what :meth:`build` makes)."""
+        terms, slots, tfs = [], [], []
+        for segment in (self._base, self._extra):
+            counts = np.diff(segment.indptr)
+            terms.append(np.repeat(np.arange(len(counts), dtype=np.int64), counts))
+            slots.append(segment.slots)
+            tfs.append(segment.tfs)
+        term, slot, tf = np.concatenate(terms), np.concatenate(slots), np.concatenate(tfs)
+        doc = self.slot_doc[slot]
+        live = doc >= 0
+        term, doc, tf = term[live], doc[live], tf[live]
+        order = np.lexsort((doc, term))
+        new = LexicalIndex(self.k1, self.b)
+        new.vocab = dict(self.vocab)
+        indptr = np.zeros(len(self.vocab) + 1, dtype=np.int64)
+        np.cumsum(np.bincount(term, minlength=len(self.vocab)), out=indptr[1:])
+        new._base = _Segment(indptr, doc[order], tf[order])
+        lengths = np.zeros(self.size, dtype=np.int64)
+        lengths[self.slot_doc[self.slot_doc >= 0]] = self._lengths[self.slot_doc >= 0]
+        new._base_lengths = lengths
+        new.size = self.size
+        new.slot_doc = np.arange(self.size, dtype=np.int64)
+        new._with_extra()
+        return new
+
+    @property
+    def extra_count(self) -> int:
+        """Documents held in the extra segment (added or re-tokenised since the base was built)."""
+        return len(self._extra_docs)
+
+    def _with_extra(self) -> None:
+        """Index the extra documents into the extra segment and refresh slot tables and statistics."""
+        first = len(self._base_lengths)
+        terms, lengths = _term_ids([t for _, t in self._extra_docs], self.vocab)
+        slots = np.repeat(np.arange(first, first + len(lengths), dtype=np.int64), lengths)
+        self._extra = _segment(terms, slots, len(self.vocab))
+        extra_doc = np.array([d for d, _ in self._extra_docs], dtype=np.int64)
+        self.slot_doc = np.concatenate([self.slot_doc[:first], extra_doc])
+        self._lengths = np.concatenate([self._base_lengths, lengths])
+        self._finish()
+
+    def _finish(self) -> None:
+        live = self.slot_doc >= 0
+        self._live = live
+        self.live_count = int(live.sum())
+        total = int(self._lengths[live].sum())
+        average = total / self.live_count if self.live_count else 1.0
+        self._norm = self.k1 * (1 - self.b + self.b * self._lengths / (average or 1.0))
+
+    # --- searching ------------------------------------------------------------------------
 
     def scores(self, tokens: Sequence[str]) -> np.ndarray:
         """BM25 score of every document for one query (zeros when no token is known)."""
-        ids = [self.vocab[t] for t in tokens if t in self.vocab]
-        if not ids or self._bm25 is None:
-            return np.zeros(self.size, dtype=np.float32)
-        return np.asarray(self._bm25.get_scores(ids), dtype=np.float32)
+        out = np.zeros(self.size, dtype=np.float64)
+        n = self.live_count
+        for token in tokens:
+            term = self.vocab.get(token)
+            if term is None:
+                continue
+            parts = [segment.postings(term) for segment in (self._base, self._extra)]
+            slots = np.concatenate([p[0] for p in parts])
+            tfs = np.concatenate([p[1] for p in parts])
+            live = self._live[slots]
+            slots, tfs = slots[live], tfs[live]
+            if slots.size == 0:
+                continue
+            df = slots.size
+            idf = math.log(1 + (n - df + 0.5) / (df + 0.5))
+            out[self.slot_doc[slots]] += idf * tfs / (tfs + self._norm[slots])
+        return out.astype(np.float32)
 
     def search(self, tokens: Sequence[str], k: int, mask: np.ndarray | None = None) -> list[tuple[int, float]]:
         """Top ``k`` (document, score) pairs with a positive score, best first; ``mask`` keeps True rows."""
@@ -101,27 +316,68 @@ class LexicalIndex:
             scores = np.where(mask, scores, 0.0)
         return top_k(scores, k)
 
-    def save(self, folder: Path) -> None:
-        """Write the BM25 arrays and parameters into ``folder``."""
+    # --- files ----------------------------------------------------------------------------
+
+    def save_base(self, folder: Path) -> None:
+        """Write the base segment (never changed once written) into ``folder``."""
         folder.mkdir(parents=True, exist_ok=True)
-        if self._bm25 is not None:
-            self._bm25.save(str(folder), show_progress=False)
+        np.save(folder / "indptr.npy", self._base.indptr)
+        np.save(folder / "slots.npy", self._base.slots)
+        np.save(folder / "tfs.npy", self._base.tfs)
+        np.save(folder / "lengths.npy", self._base_lengths)
+        terms = sorted(self.vocab, key=self.vocab.__getitem__)[: len(self._base.indptr) - 1]
+        (folder / "vocab.json").write_text(json.dumps(terms, ensure_ascii=False), encoding="utf-8")
+
+    def save_changes(self, folder: Path) -> None:
+        """Write what changed since the base: slot tombstones, extra documents, parameters."""
+        folder.mkdir(parents=True, exist_ok=True)
+        np.save(folder / "base_slot_doc.npy", self.slot_doc[: len(self._base_lengths)])
+        with (folder / "extra.jsonl").open("w", encoding="utf-8") as handle:
+            for doc, tokens in self._extra_docs:
+                handle.write(json.dumps([doc, tokens], ensure_ascii=False) + "\n")
         (folder / "lexical.json").write_text(
             json.dumps({"size": self.size, "k1": self.k1, "b": self.b}), encoding="utf-8"
         )
 
     @classmethod
-    def load(cls, folder: Path, mmap: bool = False) -> LexicalIndex:
-        """Read an index written by :meth:`save`."""
-        import bm25s
-
-        info = json.loads((folder / "lexical.json").read_text(encoding="utf-8"))
+    def load(cls, base: Path, changes: Path, mmap: bool = True) -> LexicalIndex:
+        """Read an index written by :meth:`save_base` and :meth:`save_changes` (base arrays memory-mapped)."""
+        info = json.loads((changes / "lexical.json").read_text(encoding="utf-8"))
+        mode = "r" if mmap else None
         index = cls(info["k1"], info["b"])
+        terms = json.loads((base / "vocab.json").read_text(encoding="utf-8"))
+        index.vocab = {term: i for i, term in enumerate(terms)}
+        slots, tfs = np.load(base / "slots.npy", mmap_mode=mode), np.load(base / "tfs.npy", mmap_mode=mode)
+        index._base = _Segment(np.load(base / "indptr.npy"), slots, tfs)
+        index._base_lengths = np.load(base / "lengths.npy")
+        index.slot_doc = np.load(changes / "base_slot_doc.npy")
+        index._extra_docs = []
+        for line in (changes / "extra.jsonl").read_text(encoding="utf-8").splitlines():
+            if line:
+                doc, tokens = json.loads(line)
+                index._extra_docs.append((int(doc), tokens))
         index.size = info["size"]
-        if (folder / "params.index.json").is_file():
-            index._bm25 = bm25s.BM25.load(str(folder), mmap=mmap, show_progress=False)
-            index.vocab = dict(index._bm25.vocab_dict)
+        if len(index.slot_doc) != len(index._base_lengths) or len(index._base.indptr) != len(terms) + 1:
+            raise ValueError(f"{base}: the BM25 arrays do not agree with each other")
+        index._with_extra()
         return index
+
+
+def renumber(owners: np.ndarray, removed: np.ndarray) -> np.ndarray:
+    """Owners after deleting the sorted ``removed`` numbers: those become −1, higher ones shift down.
+
+    >>> renumber(np.array([0, 1, 1, -1, 2, 3]), np.array([1]))
+    array([ 0, -1, -1, -1,  1,  2])
+    """
+    out = owners.copy()
+    if removed.size == 0:
+        return out
+    live = owners >= 0
+    hit = np.zeros(len(owners), dtype=bool)
+    hit[live] = np.isin(owners[live], removed)
+    out[live] -= np.searchsorted(removed, owners[live])
+    out[hit] = -1
+    return out
 
 
 def top_k(scores: np.ndarray, k: int) -> list[tuple[int, float]]:

@@ -6,7 +6,11 @@ import dataclasses
 import json
 import logging
 import os
+import re
+import shutil
 import time
+import uuid
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -21,11 +25,13 @@ from index.dense import HNSW_EF_SEARCH, DenseIndex
 from index.embed import Embedder, SentenceTransformerEmbedder
 from index.filters import Filters, chunk_mask
 from index.fuse import convex, rrf
-from index.lexical import JiebaTokenizer, LexicalIndex, normalize_text
+from index.lexical import JiebaTokenizer, LexicalIndex, dictionary_word, normalize_text, renumber
 from index.query import QueryAnalyzer, QueryInfo, place_names, squash_text
 from index.rank import AbstainRule, boost, diversify
 from index.store import (
+    BASE,
     CHUNKS,
+    EXTRA_CHUNKS,
     FORMAT_VERSION,
     IndexMismatchError,
     IndexNotFoundError,
@@ -33,6 +39,7 @@ from index.store import (
     file_sha256,
     package_versions,
     read_manifest,
+    read_manifest_raw,
     rebuild_hint,
     write_manifest,
 )
@@ -74,6 +81,10 @@ DENSE_ROWS = CANDIDATES * 8
 #: Texts encoded (and saved to the embedding cache) per step of a build: a killed build loses
 #: at most this many, and resumes from the cache.
 EMBED_BATCH = 256
+#: Changes are folded into a new base when extra and deleted rows pass this share of all rows
+#: (and the index has more than COMPACT_MIN_ROWS): the save that follows writes the index whole.
+COMPACT_SHARE = 0.1
+COMPACT_MIN_ROWS = 1000
 #: Longest question accepted, in characters (a pasted paragraph fits; a pasted notice does not).
 MAX_QUERY_CHARS = 2000
 
@@ -161,8 +172,102 @@ class SearchMethods:
         return make_answer(query, hits, info)
 
 
+@dataclass
+class CorpusStats:
+    """What the corpus contributes to tokenising and query analysis, counted per notice.
+
+    Attributes:
+        words: Dictionary words (departments, quoted terms, titles) → notices that contain them.
+        departments: Department names → notices that name them as lead or support.
+        places: doc_id → the place names its titles and issuer start with.
+    """
+
+    words: Counter[str] = field(default_factory=Counter)
+    departments: Counter[str] = field(default_factory=Counter)
+    places: dict[str, set[str]] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, chunks: Sequence[Chunk]) -> CorpusStats:
+        """Count a corpus."""
+        stats = cls()
+        for doc_id, doc in _by_doc(chunks).items():
+            words, departments, places = _notice_terms(doc)
+            stats.words.update(words)
+            stats.departments.update(departments)
+            stats.places[doc_id] = places
+        return stats
+
+    def updated(self, removed: Sequence[Chunk], added: Sequence[Chunk]) -> tuple[CorpusStats, set[str], set[str]]:
+        """New counts without the notices of ``removed`` and with those of ``added``.
+
+        Returns:
+            The new stats, the dictionary words that appear, and those that disappear.
+        """
+        new = CorpusStats(Counter(self.words), Counter(self.departments), dict(self.places))
+        touched: set[str] = set()
+        for sign, chunks in ((-1, removed), (1, added)):
+            for doc_id, doc in _by_doc(chunks).items():
+                words, departments, places = _notice_terms(doc)
+                touched |= words
+                for word in words:
+                    new.words[word] += sign
+                for name in departments:
+                    new.departments[name] += sign
+                if sign > 0:
+                    new.places[doc_id] = places
+                else:
+                    new.places.pop(doc_id, None)
+        new.words = +new.words  # drop zero counts
+        new.departments = +new.departments
+        appeared = {w for w in touched if w in new.words and w not in self.words}
+        gone = {w for w in touched if w in self.words and w not in new.words}
+        return new, appeared, gone
+
+    def analyzer(self) -> QueryAnalyzer:
+        """A query analyser over these departments and places."""
+        scope: dict[str, set[str]] = {}
+        for doc_id, places in self.places.items():
+            for place in places:
+                scope.setdefault(place, set()).add(doc_id)
+        return QueryAnalyzer(self.departments, scope, self.places)
+
+
+def _by_doc(chunks: Sequence[Chunk]) -> dict[str, list[Chunk]]:
+    out: dict[str, list[Chunk]] = {}
+    for chunk in chunks:
+        out.setdefault(chunk.doc_id, []).append(chunk)
+    return out
+
+
+def _notice_terms(chunks: Sequence[Chunk]) -> tuple[set[str], set[str], set[str]]:
+    """One notice's dictionary words, departments and place names."""
+    vocab = vocabulary(chunks)
+    words = {w for w in map(dictionary_word, vocab["departments"] | vocab["terms"] | vocab["titles"]) if w}
+    sources = {s for c in chunks for s in (c.title, c.notice_title, c.issuer or "") if s}
+    places = {place for source in sources for place in place_names(source)}
+    return words, vocab["departments"], places
+
+
+@dataclass(frozen=True)
+class _Base:
+    """The part of an index written once and then only linked: chunks, FAISS index, BM25 postings.
+
+    ``id`` names it on disk; ``chunks`` are all it was built with (deleted ones included).
+    """
+
+    id: str
+    chunks: list[Chunk]
+    sha256: str | None = None
+
+
 class Searcher(SearchMethods):
     """Hybrid search over clause chunks: dense (FAISS) and lexical (jieba + BM25), fused by RRF.
+
+    Notices are added and removed in place (:meth:`add`, :meth:`remove`): new text is encoded
+    and appended, deleted chunks are tombstoned, and the searcher that results answers exactly
+    as one built from scratch over the same chunks (with an exact dense index; HNSW graphs
+    differ). On disk the index is a base written once plus the changes since; a save links the
+    base and writes only the changes.
 
     Example:
         >>> searcher = Searcher.load()                        # builds from data/notices the first time
@@ -181,31 +286,50 @@ class Searcher(SearchMethods):
         embedder: Embedder,
         manifest: dict[str, Any],
         path: Path | None = None,
+        *,
+        extra: np.ndarray | None = None,
+        origin: np.ndarray | None = None,
+        base: _Base | None = None,
+        stats: CorpusStats | None = None,
+        derived: dict[str, list[str]] | None = None,
     ) -> None:
         self.chunks = chunks
-        self.owners = owners
+        self.owners = owners  # per FAISS row, then per extra row: its chunk, or −1 when deleted
         self.dense = dense
-        self._vectors = dense.storage()  # a view of FAISS's storage (self.dense keeps it alive): held once
-        self._torch_vectors: Any = None
+        self.extra = extra if extra is not None else np.zeros((0, dense.dim), dtype=np.float32)
         self.lexical = lexical
         self.tokenizer = tokenizer
         self.embedder = embedder
         self.manifest = manifest
         self.path = path
+        self._origin = origin if origin is not None else np.arange(len(chunks), dtype=np.int64)
+        self._base = base or _Base(uuid.uuid4().hex, chunks)
+        self.stats = stats or CorpusStats.of(chunks)
         self.abstain_rule = AbstainRule(**manifest.get("settings", {}).get("abstain", {}))
-        vocab = vocabulary(chunks)
-        scope: dict[str, set[str]] = {}
-        for chunk in chunks:
-            for source in (chunk.title, chunk.notice_title, chunk.issuer or ""):
-                for place in place_names(source):
-                    scope.setdefault(place, set()).add(chunk.doc_id)
-        self.analyzer = QueryAnalyzer(vocab["departments"], scope, {c.doc_id for c in chunks})
-        self._squashed = [squash_text(c.text) for c in chunks]
-        self._titles = [normalize_text(item_title(c)) for c in chunks]
-        self._normalized = [normalize_text(c.text) for c in chunks]
-        if len(owners) and (np.any(np.diff(owners) < 0) or np.unique(owners).size != len(chunks)):
+        self.analyzer = self.stats.analyzer()
+        derived = derived or _derived(chunks)
+        self._squashed, self._titles = derived["squashed"], derived["titles"]
+        self._normalized, self._contexts = derived["normalized"], derived["contexts"]
+        if len(owners) != dense.size + len(self.extra) or lexical.size != len(chunks):
+            raise IndexMismatchError("vector or BM25 counts disagree with the chunks; rebuild the index")
+        live = owners >= 0
+        live_owners = owners[live]
+        if len(live_owners) and (np.any(np.diff(live_owners) < 0) or np.unique(live_owners).size != len(chunks)):
             raise IndexMismatchError("vector owners are not grouped by chunk; rebuild the index")
-        self._full_rows = np.searchsorted(owners, np.arange(len(chunks)))  # first row of each chunk
+        self._live_rows = live
+        self._dead_rows = np.flatnonzero(~live)
+        self._full_rows = np.flatnonzero(live)[np.searchsorted(live_owners, np.arange(len(chunks)))]
+        self._torch_vectors: Any = None
+        self._exact_rows: np.ndarray | None = None  # rows of the exact matrix, when it is not FAISS's own
+
+    def vectors(self) -> np.ndarray:
+        """A copy of the live vectors in row order (chunk by chunk, each chunk's text first)."""
+        return np.concatenate([self.dense.storage(), self.extra])[self._live_rows]
+
+    @property
+    def vector_count(self) -> int:
+        """Live vectors (chunks and their sentences)."""
+        return int(self._live_rows.sum())
 
     # --- building and loading -----------------------------------------------------------
 
@@ -232,14 +356,9 @@ class Searcher(SearchMethods):
         chunks = corpus_chunks(source)
         embedder = embedder or SentenceTransformerEmbedder()
         started = time.time()
-        vocab = vocabulary(chunks)
-        userwords = sorted(vocab["departments"] | vocab["terms"] | vocab["titles"])
-        tokenizer = JiebaTokenizer(userwords)
-        views, owners = [], []
-        for i, chunk in enumerate(chunks):
-            for view in [chunk.text, *sentence_views(chunk)]:
-                views.append(view)
-                owners.append(i)
+        stats = CorpusStats.of(chunks)
+        tokenizer = JiebaTokenizer(stats.words)
+        views, owners = _views(chunks, 0)
         vectors = _embed(embedder, views, cache_dir, show_progress)
         lexical = LexicalIndex().build([tokenizer(context_text(c)) for c in chunks])
         manifest = {
@@ -251,9 +370,6 @@ class Searcher(SearchMethods):
                 "prompts": getattr(embedder, "prompts", {}),
                 "normalized": True,
             },
-            "chunk_count": len(chunks),
-            "vector_count": len(views),
-            "documents": sorted({c.doc_id for c in chunks}),
             "packages": package_versions(),
             "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
             "build_seconds": round(time.time() - started, 2),
@@ -264,30 +380,83 @@ class Searcher(SearchMethods):
                 "candidates": CANDIDATES,
                 "abstain": asdict(AbstainRule()),
             },
-            "tokenizer": {"kind": "jieba.cut_for_search", "userwords": len(userwords)},
+            "tokenizer": {"kind": "jieba.cut_for_search", "userwords": len(tokenizer.userwords)},
         }
         dense = DenseIndex(vectors.shape[1], dense_kind or ("hnsw" if len(views) > ANN_ROWS else "flat")).add(vectors)
         manifest["settings"]["dense_index"] = dense.params
-        searcher = cls(chunks, dense, np.asarray(owners, dtype=np.int64), lexical, tokenizer, embedder, manifest)
+        searcher = cls(chunks, dense, owners, lexical, tokenizer, embedder, manifest, stats=stats)
         if path is not None:
             searcher.save(path)
         return searcher
 
     def save(self, path: str | Path) -> Path:
-        """Write the index directory atomically (a crash leaves the previous index intact)."""
+        """Write the index directory atomically (a crash leaves the previous index intact).
+
+        When ``path`` already holds this searcher's base, the base files are hard-linked into the
+        new directory and only the changes since are written.
+        """
         path = Path(path)
+        base_linked = _holds_base(path, self._base.id)
+        manifest = self._manifest()
         with atomic_directory(path) as work:
-            with (work / CHUNKS).open("w", encoding="utf-8") as handle:
-                for chunk in self.chunks:
-                    handle.write(chunk.to_json() + "\n")
+            base = work / BASE
+            if base_linked:
+                for item in (path / BASE).rglob("*"):
+                    if item.is_file():
+                        target = base / item.relative_to(path / BASE)
+                        target.parent.mkdir(parents=True, exist_ok=True)
+                        _link(item, target)
+                base_hash = read_manifest_raw(path)["base"]["sha256"]
+            else:
+                base.mkdir()
+                with (base / "chunks.jsonl").open("w", encoding="utf-8") as handle:
+                    for chunk in self._base.chunks:
+                        handle.write(chunk.to_json() + "\n")
+                self.dense.save(base / "dense.faiss")
+                self.lexical.save_base(base / "lexical")
+                base_hash = file_sha256(base / "chunks.jsonl")
+            alive = np.zeros(len(self._base.chunks), dtype=bool)
+            alive[self._origin[self._origin >= 0]] = True
+            np.save(work / "chunks.alive.npy", alive)
+            with (work / EXTRA_CHUNKS).open("w", encoding="utf-8") as handle:
+                for chunk, origin in zip(self.chunks, self._origin, strict=True):
+                    if origin < 0:
+                        handle.write(chunk.to_json() + "\n")
             np.save(work / "owners.npy", self.owners)
-            self.dense.save(work / "dense.faiss")
-            self.lexical.save(work / "lexical")
+            np.save(work / "dense.extra.npy", self.extra)
+            self.lexical.save_changes(work / "lexical")
             (work / "lexicon.txt").write_text("\n".join(self.tokenizer.userwords) + "\n", encoding="utf-8")
-            self.manifest["corpus_hash"] = file_sha256(work / CHUNKS)
-            write_manifest(work, self.manifest)
+            manifest["base"]["sha256"] = base_hash
+            manifest["extra_hash"] = file_sha256(work / EXTRA_CHUNKS)
+            write_manifest(work, manifest)
+        self.manifest = manifest
+        self._base = dataclasses.replace(self._base, sha256=base_hash)
         self.path = path
         return path
+
+    def _manifest(self) -> dict[str, Any]:
+        """The manifest describing this searcher's current state."""
+        manifest = dict(self.manifest)
+        manifest.update(
+            format_version=FORMAT_VERSION,
+            chunk_count=len(self.chunks),
+            vector_count=self.vector_count,
+            documents=sorted(self.stats.places),
+            base={
+                "id": self._base.id,
+                "chunks": len(self._base.chunks),
+                "rows": self.dense.size,
+                "sha256": self._base.sha256,
+            },
+            changes={
+                "added_chunks": int((self._origin < 0).sum()),
+                "deleted_chunks": len(self._base.chunks) - int((self._origin >= 0).sum()),
+                "extra_rows": len(self.extra),
+                "dead_rows": len(self._dead_rows),
+                "bm25_extra_docs": self.lexical.extra_count,
+            },
+        )
+        return manifest
 
     @classmethod
     def load(
@@ -323,22 +492,31 @@ class Searcher(SearchMethods):
                 f"dimension {model['dim']}); this run uses {embedder.name} (sha256 {embedder.fingerprint[:12]}…, "
                 f"dimension {embedder.dim}). Rebuild with: {rebuild_hint(folder)} [--model PATH]"
             )
-        chunks = [
-            Chunk.from_dict(json.loads(line))
-            for line in (folder / CHUNKS).read_text(encoding="utf-8").splitlines()
-            if line
-        ]
-        owners = np.load(folder / "owners.npy", allow_pickle=False)
-        dense_params = manifest.get("settings", {}).get("dense_index", {})
-        ef_search = dense_params.get("ef_search", HNSW_EF_SEARCH) if isinstance(dense_params, dict) else HNSW_EF_SEARCH
-        dense = DenseIndex.load(folder / "dense.faiss", model["dim"], ef_search=ef_search)
-        if dense.size != len(owners) or len(chunks) != manifest["chunk_count"]:
+        try:
+            base_chunks = _read_chunks(folder / CHUNKS)
+            alive = np.load(folder / "chunks.alive.npy", allow_pickle=False)
+            added = _read_chunks(folder / EXTRA_CHUNKS)
+            owners = np.load(folder / "owners.npy", allow_pickle=False)
+            extra = np.load(folder / "dense.extra.npy", allow_pickle=False)
+            ef_search = manifest["settings"]["dense_index"].get("ef_search", HNSW_EF_SEARCH)
+            dense = DenseIndex.load(folder / BASE / "dense.faiss", model["dim"], ef_search=ef_search)
+            lexical = LexicalIndex.load(folder / BASE / "lexical", folder / "lexical")
+            words = (folder / "lexicon.txt").read_text(encoding="utf-8").split("\n")
+        except (OSError, ValueError, KeyError) as exc:
+            raise IndexMismatchError(f"{folder} is damaged ({exc}); rebuild with: {rebuild_hint(folder)}") from exc
+        if len(alive) != len(base_chunks) or extra.shape[1:] != (model["dim"],):
+            raise IndexMismatchError(f"{folder}: its files disagree; rebuild with: {rebuild_hint(folder)}")
+        chunks = [c for c, keep in zip(base_chunks, alive, strict=True) if keep] + added
+        if len(chunks) != manifest["chunk_count"] or len(owners) != dense.size + len(extra):
             raise IndexMismatchError(
                 f"{folder}: vector and chunk counts disagree with the manifest; rebuild with: {rebuild_hint(folder)}"
             )
-        words = (folder / "lexicon.txt").read_text(encoding="utf-8").split("\n")
-        lexical = LexicalIndex.load(folder / "lexical")
-        return cls(chunks, dense, owners, lexical, JiebaTokenizer(w for w in words if w), embedder, manifest, folder)
+        origin = np.concatenate([np.flatnonzero(alive), np.full(len(added), -1)]).astype(np.int64)
+        base = _Base(manifest["base"]["id"], base_chunks, manifest["base"]["sha256"])
+        tokenizer = JiebaTokenizer(w for w in words if w)
+        return cls(
+            chunks, dense, owners, lexical, tokenizer, embedder, manifest, folder, extra=extra, origin=origin, base=base
+        )
 
     # --- updates ------------------------------------------------------------------------
 
@@ -351,31 +529,98 @@ class Searcher(SearchMethods):
     ) -> Searcher:
         """A new searcher with these notices added (replacing notices with the same doc_id).
 
-        Only new or changed text is encoded (embedding cache); the result equals a full
-        rebuild over the same chunks. Saved in place when this searcher has a path.
+        Only the new text is encoded; nothing old is re-encoded or rebuilt. The result answers
+        as a full rebuild over the same chunks would. Saved in place when this searcher has a
+        path (the base is linked, only the changes are written). This searcher is unchanged.
+
+        Raises:
+            ValueError: if the new chunks repeat an id.
         """
         new = _as_chunks(source)
-        replaced = {c.doc_id for c in new}
-        kept = [c for c in self.chunks if c.doc_id not in replaced]
-        return self._rebuild(kept + new, cache_dir, show_progress)
+        return self._updated({c.doc_id for c in new}, new, cache_dir, show_progress)
 
     def remove(self, doc_ids: Iterable[str], *, cache_dir: Path | None = None) -> Searcher:
         """A new searcher without these notices; saved in place when this searcher has a path.
 
         Raises:
             KeyError: naming doc_ids that are not in the index (nothing is changed).
+            ValueError: if nothing would be left in the index.
         """
         doc_ids = set(doc_ids)
-        missing = doc_ids - {c.doc_id for c in self.chunks}
+        missing = doc_ids - set(self.stats.places)
         if missing:
             raise KeyError(f"not in the index: {sorted(missing)}")
-        return self._rebuild([c for c in self.chunks if c.doc_id not in doc_ids], cache_dir, False)
+        return self._updated(doc_ids, [], cache_dir, False)
 
-    def _rebuild(self, chunks: list[Chunk], cache_dir: Path | None, show_progress: bool) -> Searcher:
-        built = Searcher.build(chunks, None, embedder=self.embedder, cache_dir=cache_dir, show_progress=show_progress)
+    def _updated(
+        self, removed_docs: set[str], new: list[Chunk], cache_dir: Path | None, show_progress: bool
+    ) -> Searcher:
+        keep = np.array([c.doc_id not in removed_docs for c in self.chunks], dtype=bool)
+        removed = np.flatnonzero(~keep)
+        kept = [c for c, k in zip(self.chunks, keep, strict=True) if k]
+        chunks = corpus_chunks(kept + new) if new or kept else corpus_chunks([])
+        stats, appeared, gone = self.stats.updated([self.chunks[i] for i in removed], new)
+        tokenizer = self.tokenizer.with_words(appeared, gone) if appeared or gone else self.tokenizer
+
+        # BM25: kept chunks whose text holds a word that entered or left the dictionary are re-tokenised
+        contexts = [t for t, k in zip(self._contexts, keep, strict=True) if k]
+        replaced = {j: tokenizer(context_text(kept[j])) for j in _containing(contexts, appeared | gone)}
+        lexical = self.lexical.updated(removed, replaced, [tokenizer(context_text(c)) for c in new])
+
+        # dense: deleted base rows become tombstones, deleted extra rows go, new rows are appended
+        views, view_owners = _views(new, len(kept))
+        owners = renumber(self.owners, removed)
+        base_rows = self.dense.size
+        kept_extra = owners[base_rows:] >= 0
+        vectors = _embed(self.embedder, views, cache_dir, show_progress) if views else self.extra[:0]
+        extra = np.concatenate([self.extra[kept_extra], vectors.astype(np.float32)])
+        owners = np.concatenate([owners[:base_rows], owners[base_rows:][kept_extra], view_owners])
+        origin = np.concatenate([self._origin[keep], np.full(len(new), -1, dtype=np.int64)])
+
+        derived = {name: [v for v, k in zip(vs, keep, strict=True) if k] for name, vs in self._derived().items()}
+        for name, values in _derived(new).items():
+            derived[name] += values
+        searcher = Searcher(
+            chunks, self.dense, owners, lexical, tokenizer, self.embedder, dict(self.manifest), self.path,
+            extra=extra, origin=origin, base=self._base, stats=stats, derived=derived,
+        )  # fmt: skip
+        if searcher._wants_compaction():
+            searcher = searcher.compacted()
         if self.path is not None:
-            built.save(self.path)
-        return built
+            searcher.save(self.path)
+        return searcher
+
+    def _derived(self) -> dict[str, list[str]]:
+        return {
+            "squashed": self._squashed,
+            "titles": self._titles,
+            "normalized": self._normalized,
+            "contexts": self._contexts,
+        }
+
+    def _wants_compaction(self) -> bool:
+        """True when the changes since the base have grown past :data:`COMPACT_SHARE` of the index."""
+        rows = len(self.owners)
+        return len(self.extra) + len(self._dead_rows) > COMPACT_SHARE * rows and rows > COMPACT_MIN_ROWS
+
+    def compacted(self) -> Searcher:
+        """The same index with its changes folded into a new base (what a save then writes whole).
+
+        An exact index is rebuilt from its live vectors; an HNSW graph takes the extra vectors
+        in a copy, and is rebuilt from the live vectors only when over :data:`COMPACT_SHARE` of
+        its rows are deleted. Nothing is re-encoded or re-tokenised.
+        """
+        live_vectors = np.concatenate([self.dense.storage(), self.extra])
+        if self.dense.kind == "hnsw" and len(self._dead_rows) <= COMPACT_SHARE * len(self.owners):
+            dense = self.dense.copy().add(self.extra)
+            owners = self.owners
+        else:
+            dense = DenseIndex(self.dense.dim, self.dense.kind, self.dense.ef_search).add(live_vectors[self._live_rows])
+            owners = self.owners[self._live_rows]
+        return Searcher(
+            self.chunks, dense, owners, self.lexical.compacted(), self.tokenizer, self.embedder,
+            dict(self.manifest), self.path, stats=self.stats, derived=self._derived(),
+        )  # fmt: skip
 
     # --- searching (search, search_batch and answer come from SearchMethods) -------------
 
@@ -413,43 +658,63 @@ class Searcher(SearchMethods):
 
     def _dense(self, texts: list[str], mask: np.ndarray | None) -> list[list[tuple[int, float]]]:
         queries = self.embedder.encode(texts, query=True)
-        rows_mask = mask[self.owners] if mask is not None else None
-        size = self.dense.size
-        if size <= EXACT_ROWS:
+        rows_mask = None
+        if mask is not None:
+            rows_mask = self._live_rows & mask[np.maximum(self.owners, 0)]
+        if self.vector_count <= EXACT_ROWS:
+            if rows_mask is not None and self._exact_rows is not None:
+                rows_mask = rows_mask[self._exact_rows]
             per_query = []
             for start in range(0, len(texts), 64):  # (rows × 64) blocks: one BLAS call each
                 scores = self._score_rows(queries[start : start + 64])
                 if rows_mask is not None:
                     scores[~rows_mask] = -np.inf
                 per_query += [self._aggregate_all(scores[:, j]) for j in range(scores.shape[1])]
-        else:
-            found = self.dense.search(queries, min(size, DENSE_ROWS), rows_mask)
-            per_query = [
-                self._aggregate(
-                    np.array([r for r, _ in f], dtype=np.int64), np.array([s for _, s in f], dtype=np.float32)
-                )
-                for f in found
-            ]
-        return per_query
+            return per_query
+        base = self.dense.size
+        base_mask = rows_mask[:base] if rows_mask is not None else None
+        exclude = self._dead_rows[self._dead_rows < base] if base_mask is None else None
+        found = self.dense.search(queries, min(base, DENSE_ROWS), base_mask, exclude=exclude)
+        if len(self.extra):  # rows added since the base: scored exactly, merged by score
+            extra_scores = self.extra @ queries.T
+            if rows_mask is not None:
+                extra_scores[~rows_mask[base:]] = -np.inf
+            for j, hits in enumerate(found):
+                column = extra_scores[:, j]
+                top = np.argsort(-column, kind="stable")[:DENSE_ROWS]
+                merged = hits + [(base + int(i), float(column[i])) for i in top if np.isfinite(column[i])]
+                found[j] = sorted(merged, key=lambda rs: (-rs[1], rs[0]))[:DENSE_ROWS]
+        return [
+            self._aggregate(np.array([r for r, _ in f], dtype=np.int64), np.array([s for _, s in f], dtype=np.float32))
+            for f in found
+        ]
 
     def _score_rows(self, queries: np.ndarray) -> np.ndarray:
-        """Inner products of every stored vector with the queries, shape (rows, queries).
+        """Inner products of every live vector with the queries, shape (live rows, queries).
 
         Computed with torch, on the same thread pool as the encoder: a numpy (OpenBLAS) product
         leaves OpenBLAS threads spinning that then starve the next encode on a 2-core machine
-        (measured: 114 ms per answer on MSGABench instead of 29 ms).
+        (measured: 114 ms per answer on MSGABench instead of 29 ms). After changes the live rows
+        are gathered into one matrix, in chunk order: the same matrix a fresh build would hold.
         """
         import torch
 
         if self._torch_vectors is None:
-            self._torch_vectors = torch.from_numpy(self._vectors)
+            vectors = self.dense.storage()  # a view of FAISS's storage (self.dense keeps it alive)
+            if len(self.extra) or len(self._dead_rows):
+                self._exact_rows = np.flatnonzero(self._live_rows)
+                vectors = np.concatenate([vectors, self.extra])[self._exact_rows]
+                self._exact_full = np.searchsorted(self._exact_rows, self._full_rows)
+            else:
+                self._exact_full = self._full_rows
+            self._torch_vectors = torch.from_numpy(np.ascontiguousarray(vectors))
         with torch.inference_mode():
             return (self._torch_vectors @ torch.from_numpy(np.ascontiguousarray(queries.T))).numpy()
 
     def _aggregate_all(self, scores: np.ndarray) -> list[tuple[int, float]]:
-        """Exact chunk scores from every row's score (a chunk's rows are contiguous, whole chunk first)."""
-        full = scores[self._full_rows]
-        best = np.maximum.reduceat(scores, self._full_rows)
+        """Exact chunk scores from every live row's score (a chunk's rows are contiguous, whole chunk first)."""
+        full = scores[self._exact_full]
+        best = np.maximum.reduceat(scores, self._exact_full)
         combined = FULL_WEIGHT * full + (1 - FULL_WEIGHT) * best
         finite = np.flatnonzero(np.isfinite(combined))
         if finite.size > CANDIDATES:
@@ -459,7 +724,7 @@ class Searcher(SearchMethods):
 
     def _aggregate(self, rows: np.ndarray, scores: np.ndarray) -> list[tuple[int, float]]:
         """Chunk score = FULL_WEIGHT × whole-chunk cosine + (1 − FULL_WEIGHT) × best view cosine."""
-        keep = np.isfinite(scores)
+        keep = np.isfinite(scores) & (self.owners[rows] >= 0) if rows.size else np.zeros(0, dtype=bool)
         rows, scores = rows[keep], scores[keep]
         if rows.size == 0:
             return []
@@ -482,7 +747,7 @@ class Searcher(SearchMethods):
         best_dense = dense[0][1] if dense else 0.0
         coverage = 0.0
         if lexical and tokens:
-            text = normalize_text(context_text(self.chunks[lexical[0][0]]))
+            text = self._contexts[lexical[0][0]]
             coverage = sum(1 for t in set(tokens) if t in text) / len(set(tokens))
         return self.abstain_rule.abstains(query, best_dense, coverage)
 
@@ -579,3 +844,52 @@ def _embed(embedder: Embedder, texts: list[str], cache_dir: Path | None, show_pr
         cache.close()
         if bar is not None:
             bar.close()
+
+
+def _views(chunks: Sequence[Chunk], first: int) -> tuple[list[str], np.ndarray]:
+    """What is embedded for each chunk (its text, then its sentences) and the chunk number of each."""
+    views: list[str] = []
+    owners: list[int] = []
+    for n, chunk in enumerate(chunks):
+        for view in [chunk.text, *sentence_views(chunk)]:
+            views.append(view)
+            owners.append(first + n)
+    return views, np.asarray(owners, dtype=np.int64)
+
+
+def _derived(chunks: Sequence[Chunk]) -> dict[str, list[str]]:
+    """Per-chunk strings the ranking rules and the abstain rule read."""
+    return {
+        "squashed": [squash_text(c.text) for c in chunks],
+        "titles": [normalize_text(item_title(c)) for c in chunks],
+        "normalized": [normalize_text(c.text) for c in chunks],
+        "contexts": [normalize_text(context_text(c)) for c in chunks],
+    }
+
+
+def _containing(texts: Sequence[str], words: set[str]) -> list[int]:
+    """Positions of the texts that contain any of ``words``."""
+    if not words:
+        return []
+    pattern = re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
+    return [i for i, text in enumerate(texts) if pattern.search(text)]
+
+
+def _read_chunks(path: Path) -> list[Chunk]:
+    return [Chunk.from_dict(json.loads(line)) for line in path.read_text(encoding="utf-8").splitlines() if line]
+
+
+def _holds_base(path: Path, base_id: str) -> bool:
+    """True when the index at ``path`` has the base with this id (so a save can link it)."""
+    try:
+        return read_manifest_raw(path).get("base", {}).get("id") == base_id and (path / CHUNKS).is_file()
+    except (OSError, ValueError):
+        return False
+
+
+def _link(source: Path, target: Path) -> None:
+    """Hard-link ``source`` to ``target`` (copy where the file system cannot link)."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)

@@ -14,10 +14,15 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-FORMAT_VERSION = 1
+#: 2: a base written once (linked by later saves) plus the changes since.
+FORMAT_VERSION = 2
 MANIFEST = "manifest.json"
-CHUNKS = "chunks.jsonl"
-PACKAGES = ("faiss-cpu", "bm25s", "jieba", "sentence-transformers", "transformers", "torch", "numpy", "opencc")
+#: The folder of the base: chunks, FAISS index and BM25 postings as built or last compacted.
+BASE = "base"
+CHUNKS = f"{BASE}/chunks.jsonl"
+#: Chunks added since the base was written.
+EXTRA_CHUNKS = "chunks.extra.jsonl"
+PACKAGES = ("faiss-cpu", "jieba", "sentence-transformers", "transformers", "torch", "numpy", "opencc")
 
 
 class IndexNotFoundError(FileNotFoundError):
@@ -111,6 +116,15 @@ def write_manifest(folder: Path, manifest: dict[str, Any]) -> None:
     (folder / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
 
 
+def read_manifest_raw(folder: Path) -> dict[str, Any]:
+    """The manifest at ``folder`` as written, unchecked.
+
+    Raises:
+        OSError: if it cannot be read; ValueError: if it is not JSON.
+    """
+    return json.loads((Path(folder) / MANIFEST).read_text(encoding="utf-8"))
+
+
 def read_manifest(folder: Path) -> dict[str, Any]:
     """Read and check a manifest.
 
@@ -134,10 +148,12 @@ def read_manifest(folder: Path) -> dict[str, Any]:
             f"{folder} has index format {version}, this code reads {FORMAT_VERSION}; "
             f"rebuild with: {rebuild_hint(folder)}"
         )
-    chunks = folder / CHUNKS
-    if not chunks.is_file() or file_sha256(chunks) != manifest.get("corpus_hash"):
-        raise IndexMismatchError(
-            f"{chunks} is missing or does not match the manifest's corpus hash "
-            f"(a damaged or half-copied index); rebuild with: {rebuild_hint(folder)}"
-        )
+    expected = ((CHUNKS, manifest.get("base", {}).get("sha256")), (EXTRA_CHUNKS, manifest.get("extra_hash")))
+    for name, digest in expected:
+        chunks = folder / name
+        if not chunks.is_file() or file_sha256(chunks) != digest:
+            raise IndexMismatchError(
+                f"{chunks} is missing or does not match the hash in the manifest "
+                f"(a damaged or half-copied index); rebuild with: {rebuild_hint(folder)}"
+            )
     return manifest

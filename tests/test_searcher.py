@@ -109,7 +109,7 @@ def test_load_with_another_model_names_the_mismatch(built: Searcher, tmp_path: P
 def test_damaged_index_is_refused_with_the_rebuild_command(built: Searcher, tmp_path: Path) -> None:
     chunks = tmp_path / "index" / CHUNKS
     chunks.write_text(chunks.read_text(encoding="utf-8")[:-50], encoding="utf-8")
-    with pytest.raises(IndexMismatchError, match="corpus hash.*python -m index build"):
+    with pytest.raises(IndexMismatchError, match="hash in the manifest.*python -m index build"):
         Searcher.load(tmp_path / "index", embedder=KeywordEmbedder())
 
 
@@ -124,7 +124,7 @@ def test_failed_save_keeps_the_previous_index(built: Searcher, tmp_path: Path, m
     def boom(*args: object, **kwargs: object) -> None:
         raise OSError("disk full")
 
-    monkeypatch.setattr("index.lexical.LexicalIndex.save", boom)
+    monkeypatch.setattr("index.lexical.LexicalIndex.save_changes", boom)
     with pytest.raises(OSError, match="disk full"):
         built.save(tmp_path / "index")
     monkeypatch.undo()
@@ -145,7 +145,7 @@ def test_incremental_add_equals_full_rebuild_and_encodes_only_new_text(corpus: P
     assert encoded and all(t in (corpus / "b.txt").read_text(encoding="utf-8") for t in encoded)
     full = Searcher.build(corpus, None, embedder=KeywordEmbedder(), cache_dir=tmp_path / "fresh-cache")
     assert [c.id for c in grown.chunks] == [c.id for c in full.chunks]
-    np.testing.assert_allclose(grown.dense.vectors(), full.dense.vectors(), atol=1e-6)
+    np.testing.assert_allclose(grown.vectors(), full.vectors(), atol=1e-6)
     for query in ("企业开办", "12345热线", "周末"):
         assert [h.id for h in grown.search(query)] == [h.id for h in full.search(query)]
     reloaded = Searcher.load(tmp_path / "index", embedder=KeywordEmbedder())  # saved in place
