@@ -133,20 +133,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "batched_ms_per_query": round(batch_ms, 2),
     }
 
-    notice = sorted((ROOT / "data" / "notices").glob("*.txt"))[0]
-    started = time.perf_counter()
-    grown = searcher.add(notice)
-    added = time.perf_counter() - started
-    new_doc = next(c.doc_id for c in grown.chunks[::-1])
-    started = time.perf_counter()
-    grown.remove([new_doc])
-    report["update"] = {
-        "notice": notice.name,
-        "add_seconds": round(added, 1),
-        "remove_seconds": round(time.perf_counter() - started, 1),
-        "how": "a rebuild of the in-memory index from cached embeddings (no re-encoding of old text)",
-    }
-    print(f"update: add {added:.1f} s, remove {report['update']['remove_seconds']} s", flush=True)
+    report["update"] = _update(searcher, embedder, args.out)
+    print(f"update: {report['update']}", flush=True)
 
     vectors = searcher.dense.storage()
     query_vectors = embedder.encode(questions, query=True)
@@ -172,6 +160,51 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "bench.json").write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
     return report
+
+
+def _update(searcher: Any, embedder: Any, out: Path) -> dict[str, Any]:
+    """Add one bundled notice to the saved index and remove it again, each saved in place.
+
+    The notice is encoded for real (a fresh embedding cache) and its raw encode time measured
+    apart, so the figure the issue asks for, the update's own cost, is ``add − encode``.
+    """
+    import shutil
+
+    import ingest
+    from index.views import sentence_views
+
+    notice = sorted((ROOT / "data" / "notices").glob("*.txt"))[0]
+    chunks = ingest.load(notice)
+    views = [t for c in chunks for t in (c.text, *sentence_views(c))]
+    started = time.perf_counter()
+    embedder.encode(views)
+    encode = time.perf_counter() - started
+    cache = out / "update-cache"
+    shutil.rmtree(cache, ignore_errors=True)
+    started = time.perf_counter()
+    grown = searcher.add(chunks, cache_dir=cache)
+    added = time.perf_counter() - started
+    assert grown.search(chunks[-1].text[:40], k=10, mode="bm25")[0].doc_id == chunks[0].doc_id
+    started = time.perf_counter()
+    shrunk = grown.remove([chunks[0].doc_id])
+    removed = time.perf_counter() - started
+    assert all(h.doc_id != chunks[0].doc_id for h in shrunk.search(chunks[-1].text[:40], k=10))
+    started = time.perf_counter()
+    shrunk.compacted()
+    compact = time.perf_counter() - started
+    shutil.rmtree(cache, ignore_errors=True)
+    return {
+        "notice": notice.name,
+        "chunks": len(chunks),
+        "texts": len(views),
+        "add_seconds": round(added, 2),
+        "encode_seconds": round(encode, 2),
+        "add_without_encode_seconds": round(added - encode, 2),
+        "remove_seconds": round(removed, 2),
+        "compact_seconds": round(compact, 1),
+        "how": "in place: new rows appended, deleted ones tombstoned, the index saved as its base (linked) "
+        "plus the changes; nothing old re-encoded or rebuilt",
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
