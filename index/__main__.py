@@ -109,6 +109,17 @@ def main(argv: list[str] | None = None) -> int:
         cmd.add_argument("--date-from", dest="date_from")
         cmd.add_argument("--date-to", dest="date_to")
 
+    changes = (("add", "add notices (files or directories) to an index in place, replacing same doc_ids"),)
+    changes += (("remove", "remove notices from an index in place, by doc_id"),)
+    for name, help_text in changes:
+        cmd = sub.add_parser(name, help=help_text)
+        if name == "add":
+            cmd.add_argument("paths", nargs="+", type=Path)
+        else:
+            cmd.add_argument("doc_ids", nargs="+")
+        cmd.add_argument("--index", type=Path, help="index directory (default: $POLICY_QA_INDEX or build/index)")
+        cmd.add_argument("--model", type=Path)
+
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
     from index import IndexMismatchError, IndexNotFoundError, Searcher, SentenceTransformerEmbedder
@@ -122,6 +133,18 @@ def main(argv: list[str] | None = None) -> int:
             print(
                 f"indexed {len(searcher.chunks)} chunks from {len(searcher.manifest['documents'])} documents "
                 f"into {out} in {time.time() - started:.1f} s"
+            )
+            return 0
+        if args.command in ("add", "remove"):
+            started = time.time()
+            embedder = SentenceTransformerEmbedder(args.model) if args.model else None
+            before = Searcher.load(args.index or default_index_path(), embedder=embedder, build_if_missing=False)
+            loaded = time.time()
+            after = before.add(args.paths) if args.command == "add" else before.remove(args.doc_ids)
+            print(
+                f"{args.command}: {len(before.chunks)} → {len(after.chunks)} chunks, "
+                f"{len(before.stats.places)} → {len(after.stats.places)} documents in {after.path} "
+                f"({time.time() - loaded:.1f} s; loading took {loaded - started:.1f} s)"
             )
             return 0
         searcher = _searcher(args)
@@ -158,12 +181,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"wrote {len(questions)} results to {args.out}")
         return 0
     except (IndexNotFoundError, IndexMismatchError, FileNotFoundError, ValueError, KeyError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {exc.args[0] if isinstance(exc, KeyError) else exc}", file=sys.stderr)
         return 2
     except (OSError, sqlite3.Error) as exc:  # disk full, permissions: the previous index is untouched
         where = f" {exc.filename}" if getattr(exc, "filename", None) else ""
         message = f"error: could not read or write{where}: {getattr(exc, 'strerror', None) or exc}."
-        if args.command == "build":
+        if args.command in ("build", "add", "remove"):
             message += " The previous index (if any) is unchanged; free space or fix permissions, then rerun the build."
         print(message, file=sys.stderr)
         return 1

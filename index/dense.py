@@ -114,7 +114,8 @@ class DenseIndex:
         if self.kind == "hnsw":
             params = faiss.SearchParametersHNSW(efSearch=max(self.ef_search, k))
         if exclude is not None and len(exclude):
-            selector = faiss.IDSelectorNot(faiss.IDSelectorBatch(np.asarray(exclude, dtype=np.int64)))
+            batch = faiss.IDSelectorBatch(np.asarray(exclude, dtype=np.int64))
+            selector = faiss.IDSelectorNot(batch)  # both kept referenced until the search is done
             params = params or faiss.SearchParameters()
             params.sel = selector
         scores, ids = self._index.search(queries, min(k, self.size), params=params)

@@ -319,17 +319,12 @@ class Searcher(SearchMethods):
         self._live_rows = live
         self._dead_rows = np.flatnonzero(~live)
         self._full_rows = np.flatnonzero(live)[np.searchsorted(live_owners, np.arange(len(chunks)))]
-        self._torch_vectors: Any = None
-        self._exact_rows: np.ndarray | None = None  # rows of the exact matrix, when it is not FAISS's own
+        self.vector_count = int(live.sum())  # live vectors (chunks and their sentences)
+        self._exact: tuple[Any, np.ndarray | None, np.ndarray] | None = None  # see _exact_matrix
 
     def vectors(self) -> np.ndarray:
         """A copy of the live vectors in row order (chunk by chunk, each chunk's text first)."""
         return np.concatenate([self.dense.storage(), self.extra])[self._live_rows]
-
-    @property
-    def vector_count(self) -> int:
-        """Live vectors (chunks and their sentences)."""
-        return int(self._live_rows.sum())
 
     # --- building and loading -----------------------------------------------------------
 
@@ -558,7 +553,7 @@ class Searcher(SearchMethods):
         keep = np.array([c.doc_id not in removed_docs for c in self.chunks], dtype=bool)
         removed = np.flatnonzero(~keep)
         kept = [c for c, k in zip(self.chunks, keep, strict=True) if k]
-        chunks = corpus_chunks(kept + new) if new or kept else corpus_chunks([])
+        chunks = corpus_chunks(kept + new)
         stats, appeared, gone = self.stats.updated([self.chunks[i] for i in removed], new)
         tokenizer = self.tokenizer.with_words(appeared, gone) if appeared or gone else self.tokenizer
 
@@ -610,12 +605,11 @@ class Searcher(SearchMethods):
         in a copy, and is rebuilt from the live vectors only when over :data:`COMPACT_SHARE` of
         its rows are deleted. Nothing is re-encoded or re-tokenised.
         """
-        live_vectors = np.concatenate([self.dense.storage(), self.extra])
         if self.dense.kind == "hnsw" and len(self._dead_rows) <= COMPACT_SHARE * len(self.owners):
             dense = self.dense.copy().add(self.extra)
             owners = self.owners
         else:
-            dense = DenseIndex(self.dense.dim, self.dense.kind, self.dense.ef_search).add(live_vectors[self._live_rows])
+            dense = DenseIndex(self.dense.dim, self.dense.kind, self.dense.ef_search).add(self.vectors())
             owners = self.owners[self._live_rows]
         return Searcher(
             self.chunks, dense, owners, self.lexical.compacted(), self.tokenizer, self.embedder,
@@ -662,8 +656,9 @@ class Searcher(SearchMethods):
         if mask is not None:
             rows_mask = self._live_rows & mask[np.maximum(self.owners, 0)]
         if self.vector_count <= EXACT_ROWS:
-            if rows_mask is not None and self._exact_rows is not None:
-                rows_mask = rows_mask[self._exact_rows]
+            exact_rows = self._exact_matrix()[1]
+            if rows_mask is not None and exact_rows is not None:
+                rows_mask = rows_mask[exact_rows]
             per_query = []
             for start in range(0, len(texts), 64):  # (rows × 64) blocks: one BLAS call each
                 scores = self._score_rows(queries[start : start + 64])
@@ -694,27 +689,35 @@ class Searcher(SearchMethods):
 
         Computed with torch, on the same thread pool as the encoder: a numpy (OpenBLAS) product
         leaves OpenBLAS threads spinning that then starve the next encode on a 2-core machine
-        (measured: 114 ms per answer on MSGABench instead of 29 ms). After changes the live rows
-        are gathered into one matrix, in chunk order: the same matrix a fresh build would hold.
+        (measured: 114 ms per answer on MSGABench instead of 29 ms).
         """
         import torch
 
-        if self._torch_vectors is None:
-            vectors = self.dense.storage()  # a view of FAISS's storage (self.dense keeps it alive)
-            if len(self.extra) or len(self._dead_rows):
-                self._exact_rows = np.flatnonzero(self._live_rows)
-                vectors = np.concatenate([vectors, self.extra])[self._exact_rows]
-                self._exact_full = np.searchsorted(self._exact_rows, self._full_rows)
-            else:
-                self._exact_full = self._full_rows
-            self._torch_vectors = torch.from_numpy(np.ascontiguousarray(vectors))
         with torch.inference_mode():
-            return (self._torch_vectors @ torch.from_numpy(np.ascontiguousarray(queries.T))).numpy()
+            return (self._exact_matrix()[0] @ torch.from_numpy(np.ascontiguousarray(queries.T))).numpy()
+
+    def _exact_matrix(self) -> tuple[Any, np.ndarray | None]:
+        """The live vectors as one torch matrix, and which rows they are (None: all of FAISS's).
+
+        Without changes it is a view of FAISS's storage; after changes the live rows are
+        gathered in chunk order, the same matrix a fresh build would hold. Made on first use.
+        """
+        if self._exact is None:
+            import torch
+
+            vectors, rows, full = self.dense.storage(), None, self._full_rows
+            if len(self.extra) or len(self._dead_rows):
+                rows = np.flatnonzero(self._live_rows)
+                vectors = np.concatenate([vectors, self.extra])[rows]
+                full = np.searchsorted(rows, self._full_rows)
+            self._exact = (torch.from_numpy(np.ascontiguousarray(vectors)), rows, full)
+        return self._exact[0], self._exact[1]
 
     def _aggregate_all(self, scores: np.ndarray) -> list[tuple[int, float]]:
         """Exact chunk scores from every live row's score (a chunk's rows are contiguous, whole chunk first)."""
-        full = scores[self._exact_full]
-        best = np.maximum.reduceat(scores, self._exact_full)
+        first = self._exact[2]  # set by _score_rows, which gave these scores
+        full = scores[first]
+        best = np.maximum.reduceat(scores, first)
         combined = FULL_WEIGHT * full + (1 - FULL_WEIGHT) * best
         finite = np.flatnonzero(np.isfinite(combined))
         if finite.size > CANDIDATES:

@@ -95,3 +95,30 @@ def test_cli_build_search_batch(model_dir: Path, tmp_path: Path, capsys: pytest.
     assert index_main(["search", "x", "--index", str(tmp_path / "none"), "--model", str(model_dir)]) == 2
     assert "no index at" in capsys.readouterr().err
     np.testing.assert_equal(len(lines), 2)
+
+
+def test_cli_add_and_remove_in_place_answer_as_fresh_builds(
+    model_dir: Path, real_searcher: Searcher, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    files = sorted(NOTICES.glob("*.txt"))
+    four = tmp_path / "four"
+    four.mkdir()
+    for file in files[:-1]:
+        (four / file.name).write_bytes(file.read_bytes())
+    out, model = str(tmp_path / "idx"), str(model_dir)
+    assert index_main(["build", str(four), "--out", out, "--model", model]) == 0
+    assert index_main(["add", str(files[-1]), "--index", out, "--model", model]) == 0
+    assert "documents in" in capsys.readouterr().out
+    queries = [json.loads(line)["query"] for line in (NOTICES.parent.parent / "eval/queries/dev.jsonl").open()]
+    embedder = SentenceTransformerEmbedder(model_dir)
+
+    def answers(searcher: Searcher) -> list[list[tuple[str, float]]]:
+        return [[(h.id, h.score) for h in hits] for hits in searcher.search_batch(queries, k=10)]
+
+    grown = Searcher.load(Path(out), embedder=embedder)
+    assert answers(grown) == answers(real_searcher)  # the five notices, built at once
+    assert index_main(["remove", files[-1].stem, "--index", out, "--model", model]) == 0
+    fresh = Searcher.build(four, None, embedder=embedder, cache_dir=tmp_path / "cache")
+    assert answers(Searcher.load(Path(out), embedder=embedder)) == answers(fresh)
+    assert index_main(["remove", "nope", "--index", out, "--model", model]) == 2
+    assert "not in the index: ['nope']" in capsys.readouterr().err

@@ -29,11 +29,15 @@ def _write(folder: Path, name: str, text: str) -> Path:
 
 
 def _answers(searcher: Searcher) -> list[object]:
-    return [
-        [(h.id, h.score) for h in searcher.search(q, k=8, mode=mode)]
-        for q in QUERIES
-        for mode in ("hybrid", "convex", "dense", "bm25")
-    ] + [searcher.answer(q).lead_line() for q in QUERIES]
+    return (
+        [
+            [(h.id, h.score) for h in searcher.search(q, k=8, mode=mode)]
+            for q in QUERIES
+            for mode in ("hybrid", "convex", "dense", "bm25")
+        ]
+        + [[h.id for h in searcher.search(q, k=8, filters={"lead": "市数据局"})] for q in QUERIES]
+        + [searcher.answer(q).lead_line() for q in QUERIES]
+    )
 
 
 @pytest.mark.parametrize("kind", ["flat", "hnsw"])
