@@ -229,7 +229,7 @@ class CorpusStats:
         for doc_id, places in self.places.items():
             for place in places:
                 scope.setdefault(place, set()).add(doc_id)
-        return QueryAnalyzer(self.departments, scope, self.places)
+        return QueryAnalyzer(sorted(self.departments), scope, self.places)  # sorted: aliases resolve alike
 
 
 def _by_doc(chunks: Sequence[Chunk]) -> dict[str, list[Chunk]]:
