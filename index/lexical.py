@@ -128,12 +128,6 @@ class _Segment:
     slots: np.ndarray
     tfs: np.ndarray
 
-    def postings(self, term: int) -> tuple[np.ndarray, np.ndarray]:
-        if term + 1 >= len(self.indptr):
-            return _NO_SLOTS, _NO_TFS
-        start, end = int(self.indptr[term]), int(self.indptr[term + 1])
-        return self.slots[start:end], self.tfs[start:end]
-
 
 _NO_SLOTS = np.zeros(0, dtype=np.int64)
 _NO_TFS = np.zeros(0, dtype=np.float32)
@@ -280,12 +274,23 @@ class LexicalIndex:
         self._finish()
 
     def _finish(self) -> None:
+        """Statistics over live slots, and per posting its document and BM25 term-frequency part.
+
+        The per-posting arrays make a query a slice per token (≈ 1 ms at 111k documents instead
+        of 4); they are recomputed on each change, as the average length moves (≈ 0.1 s there).
+        """
         live = self.slot_doc >= 0
-        self._live = live
         self.live_count = int(live.sum())
         total = int(self._lengths[live].sum())
         average = total / self.live_count if self.live_count else 1.0
-        self._norm = self.k1 * (1 - self.b + self.b * self._lengths / (average or 1.0))
+        norm = self.k1 * (1 - self.b + self.b * self._lengths / (average or 1.0))
+        self._postings = []
+        for segment in (self._base, self._extra):
+            slots = np.asarray(segment.slots)
+            tfs = np.asarray(segment.tfs, dtype=np.float64)
+            docs = self.slot_doc[slots] if slots.size else _NO_SLOTS
+            tf_part = (tfs / (tfs + norm[slots])) if slots.size else _NO_TFS
+            self._postings.append((segment.indptr, docs, tf_part.astype(np.float32), bool((docs < 0).any())))
 
     # --- searching ------------------------------------------------------------------------
 
@@ -297,16 +302,21 @@ class LexicalIndex:
             term = self.vocab.get(token)
             if term is None:
                 continue
-            parts = [segment.postings(term) for segment in (self._base, self._extra)]
-            slots = np.concatenate([p[0] for p in parts])
-            tfs = np.concatenate([p[1] for p in parts])
-            live = self._live[slots]
-            slots, tfs = slots[live], tfs[live]
-            if slots.size == 0:
+            parts = []
+            for indptr, docs, tf_part, has_dead in self._postings:
+                if term + 1 < len(indptr):
+                    start, end = int(indptr[term]), int(indptr[term + 1])
+                    d, t = docs[start:end], tf_part[start:end]
+                    if has_dead:
+                        keep = d >= 0
+                        d, t = d[keep], t[keep]
+                    parts.append((d, t))
+            df = sum(len(d) for d, _ in parts)
+            if df == 0:
                 continue
-            df = slots.size
             idf = math.log(1 + (n - df + 0.5) / (df + 0.5))
-            out[self.slot_doc[slots]] += idf * tfs / (tfs + self._norm[slots])
+            for d, t in parts:
+                out[d] += idf * t
         return out.astype(np.float32)
 
     def search(self, tokens: Sequence[str], k: int, mask: np.ndarray | None = None) -> list[tuple[int, float]]:
