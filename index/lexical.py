@@ -141,7 +141,7 @@ def _segment(terms: np.ndarray, slots: np.ndarray, vocab_size: int) -> _Segment:
     terms_sorted = keys >> 32
     indptr = np.zeros(vocab_size + 1, dtype=np.int64)
     np.cumsum(np.bincount(terms_sorted, minlength=vocab_size), out=indptr[1:])
-    return _Segment(indptr, keys & 0xFFFFFFFF, tfs.astype(np.float32))
+    return _Segment(indptr, (keys & 0xFFFFFFFF).astype(np.int32), tfs.astype(np.float32))
 
 
 def _term_ids(docs: Sequence[Sequence[str]], vocab: dict[str, int]) -> tuple[np.ndarray, np.ndarray]:
@@ -248,7 +248,7 @@ class LexicalIndex:
         new.vocab = dict(self.vocab)
         indptr = np.zeros(len(self.vocab) + 1, dtype=np.int64)
         np.cumsum(np.bincount(term, minlength=len(self.vocab)), out=indptr[1:])
-        new._base = _Segment(indptr, doc[order], tf[order])
+        new._base = _Segment(indptr, doc[order].astype(np.int32), tf[order])
         lengths = np.zeros(self.size, dtype=np.int64)
         lengths[self.slot_doc[self.slot_doc >= 0]] = self._lengths[self.slot_doc >= 0]
         new._base_lengths = lengths
