@@ -165,8 +165,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
 def _update(searcher: Any, embedder: Any, out: Path) -> dict[str, Any]:
     """Add one bundled notice to the saved index and remove it again, each saved in place.
 
-    The notice is encoded for real (a fresh embedding cache) and its raw encode time measured
-    apart, so the figure the issue asks for, the update's own cost, is ``add − encode``.
+    The notice is encoded for real (a fresh embedding cache) and that encoding is timed inside
+    the add, so the figure the issue asks for, the update's own cost, is ``add − encode``.
     """
     import shutil
 
@@ -176,14 +176,25 @@ def _update(searcher: Any, embedder: Any, out: Path) -> dict[str, Any]:
     notice = sorted((ROOT / "data" / "notices").glob("*.txt"))[0]
     chunks = ingest.load(notice)
     views = [t for c in chunks for t in (c.text, *sentence_views(c))]
-    started = time.perf_counter()
-    embedder.encode(views)
-    encode = time.perf_counter() - started
     cache = out / "update-cache"
     shutil.rmtree(cache, ignore_errors=True)
-    started = time.perf_counter()
-    grown = searcher.add(chunks, cache_dir=cache)
-    added = time.perf_counter() - started
+    encoding = [0.0]
+    encode = embedder.encode
+
+    def timed(*args: Any, **kwargs: Any) -> Any:  # the add's own encoding, timed where it happens
+        started = time.perf_counter()
+        try:
+            return encode(*args, **kwargs)
+        finally:
+            encoding[0] += time.perf_counter() - started
+
+    embedder.encode = timed
+    try:
+        started = time.perf_counter()
+        grown = searcher.add(chunks, cache_dir=cache)
+        added = time.perf_counter() - started
+    finally:
+        del embedder.encode
     assert grown.search(chunks[-1].text[:40], k=10, mode="bm25")[0].doc_id == chunks[0].doc_id
     started = time.perf_counter()
     shrunk = grown.remove([chunks[0].doc_id])
@@ -198,8 +209,8 @@ def _update(searcher: Any, embedder: Any, out: Path) -> dict[str, Any]:
         "chunks": len(chunks),
         "texts": len(views),
         "add_seconds": round(added, 2),
-        "encode_seconds": round(encode, 2),
-        "add_without_encode_seconds": round(added - encode, 2),
+        "encode_seconds": round(encoding[0], 2),
+        "add_without_encode_seconds": round(added - encoding[0], 2),
         "remove_seconds": round(removed, 2),
         "compact_seconds": round(compact, 1),
         "how": "in place: new rows appended, deleted ones tombstoned, the index saved as its base (linked) "
