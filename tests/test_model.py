@@ -122,3 +122,15 @@ def test_cli_add_and_remove_in_place_answer_as_fresh_builds(
     assert answers(Searcher.load(Path(out), embedder=embedder)) == answers(fresh)
     assert index_main(["remove", "nope", "--index", out, "--model", model]) == 2
     assert "not in the index: ['nope']" in capsys.readouterr().err
+
+
+def test_the_benchmark_runs_on_the_bundled_notices(model_dir: Path, tmp_path: Path) -> None:
+    from eval.bench import main as bench_main
+
+    argv = ["--corpus", str(NOTICES), "-n", "20", "--sample", "20", "--model", str(model_dir), "--out", str(tmp_path)]
+    assert bench_main(argv) == 0
+    report = json.loads((tmp_path / "bench.json").read_text(encoding="utf-8"))
+    assert report["ingest"]["documents"] == 5 and report["build"]["vectors"] > report["build"]["chunks"]
+    update = report["update"]
+    assert update["encode_seconds"] > 0 and 0 < update["add_without_encode_seconds"] < update["add_seconds"]
+    assert report["ann"]["recall_at_10"] >= 0.9 and report["query"]["single_p50_ms"] > 0
