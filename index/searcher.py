@@ -529,9 +529,11 @@ class Searcher(SearchMethods):
         path (the base is linked, only the changes are written). This searcher is unchanged.
 
         Raises:
-            ValueError: if the new chunks repeat an id.
+            ValueError: if there is nothing readable to add, or the new chunks repeat an id.
         """
         new = _as_chunks(source)
+        if not new:
+            raise ValueError(f"nothing to add from {source!r}: no readable notices")
         return self._updated({c.doc_id for c in new}, new, cache_dir, show_progress)
 
     def remove(self, doc_ids: Iterable[str], *, cache_dir: Path | None = None) -> Searcher:

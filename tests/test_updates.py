@@ -117,4 +117,7 @@ def test_a_failed_change_leaves_the_index_and_the_searcher_as_they_were(
     assert _answers(Searcher.load(tmp_path / "index", embedder=KeywordEmbedder())) == before
     with pytest.raises(ValueError, match="nothing to index"):
         built.remove(["a", "b"])
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(ValueError, match="nothing to add"):
+        built.add(tmp_path / "empty")
     assert _answers(Searcher.load(tmp_path / "index", embedder=KeywordEmbedder())) == before
