@@ -28,13 +28,14 @@ from typing import Any
 
 import numpy as np
 
+from index.corpus import CorpusStats, by_doc, notice_terms
 from index.embed import Embedder, SentenceTransformerEmbedder
 from index.filters import KEYS, Filters, _as_list, date_bounds
 from index.lexical import JiebaTokenizer, normalize_text
-from index.query import QueryAnalyzer, QueryInfo, place_names, squash_text
+from index.query import QueryInfo, squash_text
 from index.rank import AbstainRule, boost, diversify
 from index.searcher import CANDIDATES, RRF_K, Hit, SearchMethods, _as_chunks, _embed, analyze_queries, corpus_chunks
-from index.views import context_text, item_title, vocabulary
+from index.views import context_text, item_title
 from ingest import Chunk
 
 MODES: tuple[str, ...] = ("hybrid", "dense", "bm25")
@@ -166,13 +167,9 @@ class MilvusSearcher(SearchMethods):
             )
         for start in range(0, len(rows), 500):
             self.client.insert(self.collection, rows[start : start + 500])
-        by_doc: dict[str, list[Chunk]] = {}
-        for chunk in chunks:
-            by_doc.setdefault(chunk.doc_id, []).append(chunk)
         docs = []
-        for doc_id, members in by_doc.items():
-            vocab = vocabulary(members)
-            first = members[0]
+        for doc_id, members in by_doc(chunks).items():
+            words, departments, places = notice_terms(members)
             docs.append(
                 {
                     "doc_id": doc_id,
@@ -180,12 +177,10 @@ class MilvusSearcher(SearchMethods):
                     "info": {
                         "model": self.embedder.fingerprint,
                         "chunks": len(members),
-                        "title": first.title,
-                        "notice_title": first.notice_title,
-                        "issuer": first.issuer or "",
-                        "departments": sorted(vocab["departments"]),
-                        "userwords": sorted(vocab["departments"] | vocab["terms"] | vocab["titles"]),
-                        "titles": sorted({c.title for c in members} | {c.notice_title for c in members}),
+                        "issuer": members[0].issuer or "",
+                        "departments": sorted(departments),
+                        "userwords": sorted(words),
+                        "places": sorted(places),
                     },
                 }
             )
@@ -206,15 +201,14 @@ class MilvusSearcher(SearchMethods):
             self.client.load_collection(self.docs_collection)
             rows = self.client.query(self.docs_collection, filter='doc_id != ""', output_fields=["doc_id", "info"])
             self._docs = [{"doc_id": r["doc_id"], **r["info"]} for r in rows]
-        departments = sorted({d for doc in self._docs for d in doc["departments"]})
-        scope: dict[str, set[str]] = {}
+        stats = CorpusStats()
         for doc in self._docs:
-            for source in (*doc["titles"], doc["issuer"]):
-                for place in place_names(source):
-                    scope.setdefault(place, set()).add(doc["doc_id"])
-        self.analyzer = QueryAnalyzer(departments, scope, {d["doc_id"] for d in self._docs})
-        self.tokenizer = JiebaTokenizer(w for doc in self._docs for w in doc["userwords"])
-        self.departments = set(departments)
+            stats.words.update(doc["userwords"])
+            stats.departments.update(doc["departments"])
+            stats.places[doc["doc_id"]] = set(doc["places"])
+        self.analyzer = stats.analyzer()
+        self.tokenizer = JiebaTokenizer(stats.words)
+        self.departments = set(stats.departments)
 
     @property
     def doc_ids(self) -> list[str]:

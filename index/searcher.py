@@ -10,7 +10,6 @@ import re
 import shutil
 import time
 import uuid
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -21,12 +20,13 @@ import numpy as np
 import ingest
 from index.cache import EmbeddingCache
 from index.convert import cache_root
+from index.corpus import CorpusStats
 from index.dense import HNSW_EF_SEARCH, DenseIndex
 from index.embed import Embedder, SentenceTransformerEmbedder
 from index.filters import Filters, chunk_mask
 from index.fuse import convex, rrf
-from index.lexical import JiebaTokenizer, LexicalIndex, dictionary_word, normalize_text, renumber
-from index.query import QueryAnalyzer, QueryInfo, place_names, squash_text
+from index.lexical import JiebaTokenizer, LexicalIndex, normalize_text, renumber
+from index.query import QueryAnalyzer, QueryInfo, squash_text
 from index.rank import AbstainRule, boost, diversify
 from index.store import (
     BASE,
@@ -43,7 +43,7 @@ from index.store import (
     rebuild_hint,
     write_manifest,
 )
-from index.views import cite_label, context_text, item_title, sentence_views, vocabulary
+from index.views import cite_label, context_text, item_title, sentence_views
 from ingest import Chunk
 
 logger = logging.getLogger(__name__)
@@ -170,82 +170,6 @@ class SearchMethods:
         """Search, decide whether to abstain, and collect lead departments for responsibility questions."""
         ((hits, info),) = self._run([query], k, mode, filters, with_abstain=True)
         return make_answer(query, hits, info)
-
-
-@dataclass
-class CorpusStats:
-    """What the corpus contributes to tokenising and query analysis, counted per notice.
-
-    Attributes:
-        words: Dictionary words (departments, quoted terms, titles) → notices that contain them.
-        departments: Department names → notices that name them as lead or support.
-        places: doc_id → the place names its titles and issuer start with.
-    """
-
-    words: Counter[str] = field(default_factory=Counter)
-    departments: Counter[str] = field(default_factory=Counter)
-    places: dict[str, set[str]] = field(default_factory=dict)
-
-    @classmethod
-    def of(cls, chunks: Sequence[Chunk]) -> CorpusStats:
-        """Count a corpus."""
-        stats = cls()
-        for doc_id, doc in _by_doc(chunks).items():
-            words, departments, places = _notice_terms(doc)
-            stats.words.update(words)
-            stats.departments.update(departments)
-            stats.places[doc_id] = places
-        return stats
-
-    def updated(self, removed: Sequence[Chunk], added: Sequence[Chunk]) -> tuple[CorpusStats, set[str], set[str]]:
-        """New counts without the notices of ``removed`` and with those of ``added``.
-
-        Returns:
-            The new stats, the dictionary words that appear, and those that disappear.
-        """
-        new = CorpusStats(Counter(self.words), Counter(self.departments), dict(self.places))
-        touched: set[str] = set()
-        for sign, chunks in ((-1, removed), (1, added)):
-            for doc_id, doc in _by_doc(chunks).items():
-                words, departments, places = _notice_terms(doc)
-                touched |= words
-                for word in words:
-                    new.words[word] += sign
-                for name in departments:
-                    new.departments[name] += sign
-                if sign > 0:
-                    new.places[doc_id] = places
-                else:
-                    new.places.pop(doc_id, None)
-        new.words = +new.words  # drop zero counts
-        new.departments = +new.departments
-        appeared = {w for w in touched if w in new.words and w not in self.words}
-        gone = {w for w in touched if w in self.words and w not in new.words}
-        return new, appeared, gone
-
-    def analyzer(self) -> QueryAnalyzer:
-        """A query analyser over these departments and places."""
-        scope: dict[str, set[str]] = {}
-        for doc_id, places in self.places.items():
-            for place in places:
-                scope.setdefault(place, set()).add(doc_id)
-        return QueryAnalyzer(sorted(self.departments), scope, self.places)  # sorted: aliases resolve alike
-
-
-def _by_doc(chunks: Sequence[Chunk]) -> dict[str, list[Chunk]]:
-    out: dict[str, list[Chunk]] = {}
-    for chunk in chunks:
-        out.setdefault(chunk.doc_id, []).append(chunk)
-    return out
-
-
-def _notice_terms(chunks: Sequence[Chunk]) -> tuple[set[str], set[str], set[str]]:
-    """One notice's dictionary words, departments and place names."""
-    vocab = vocabulary(chunks)
-    words = {w for w in map(dictionary_word, vocab["departments"] | vocab["terms"] | vocab["titles"]) if w}
-    sources = {s for c in chunks for s in (c.title, c.notice_title, c.issuer or "") if s}
-    places = {place for source in sources for place in place_names(source)}
-    return words, vocab["departments"], places
 
 
 @dataclass(frozen=True)
@@ -391,17 +315,16 @@ class Searcher(SearchMethods):
         new directory and only the changes since are written.
         """
         path = Path(path)
-        base_linked = _holds_base(path, self._base.id)
+        base_hash = _base_at(path, self._base.id)
         manifest = self._manifest()
         with atomic_directory(path) as work:
             base = work / BASE
-            if base_linked:
+            if base_hash is not None:
                 for item in (path / BASE).rglob("*"):
                     if item.is_file():
                         target = base / item.relative_to(path / BASE)
                         target.parent.mkdir(parents=True, exist_ok=True)
                         _link(item, target)
-                base_hash = read_manifest_raw(path)["base"]["sha256"]
             else:
                 base.mkdir()
                 with (base / "chunks.jsonl").open("w", encoding="utf-8") as handle:
@@ -884,12 +807,16 @@ def _read_chunks(path: Path) -> list[Chunk]:
     return [Chunk.from_dict(json.loads(line)) for line in path.read_text(encoding="utf-8").splitlines() if line]
 
 
-def _holds_base(path: Path, base_id: str) -> bool:
-    """True when the index at ``path`` has the base with this id (so a save can link it)."""
+def _base_at(path: Path, base_id: str) -> str | None:
+    """The base's chunk hash if the index at ``path`` holds the base with this id, else None.
+
+    A save links a base it finds there instead of writing it again.
+    """
     try:
-        return read_manifest_raw(path).get("base", {}).get("id") == base_id and (path / CHUNKS).is_file()
+        base = read_manifest_raw(path).get("base", {})
     except (OSError, ValueError):
-        return False
+        return None
+    return base.get("sha256") if base.get("id") == base_id and (path / CHUNKS).is_file() else None
 
 
 def _link(source: Path, target: Path) -> None:
