@@ -187,7 +187,8 @@ def main(argv: list[str] | None = None) -> int:
         where = f" {exc.filename}" if getattr(exc, "filename", None) else ""
         message = f"error: could not read or write{where}: {getattr(exc, 'strerror', None) or exc}."
         if args.command in ("build", "add", "remove"):
-            message += " The previous index (if any) is unchanged; free space or fix permissions, then rerun the build."
+            again = "the build" if args.command == "build" else f"the {args.command}"
+            message += f" The previous index (if any) is unchanged; free space or fix permissions, then rerun {again}."
         print(message, file=sys.stderr)
         return 1
 

@@ -250,7 +250,8 @@ class LexicalIndex:
         np.cumsum(np.bincount(term, minlength=len(self.vocab)), out=indptr[1:])
         new._base = _Segment(indptr, doc[order].astype(np.int32), tf[order])
         lengths = np.zeros(self.size, dtype=np.int64)
-        lengths[self.slot_doc[self.slot_doc >= 0]] = self._lengths[self.slot_doc >= 0]
+        live_slots = self.slot_doc >= 0
+        lengths[self.slot_doc[live_slots]] = self._lengths[live_slots]
         new._base_lengths = lengths
         new.size = self.size
         new.slot_doc = np.arange(self.size, dtype=np.int64)

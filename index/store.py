@@ -139,7 +139,7 @@ def read_manifest(folder: Path) -> dict[str, Any]:
     if not manifest_path.is_file():
         raise IndexNotFoundError(f"no index at {folder} (no {MANIFEST}); build one with: {rebuild_hint(folder)}")
     try:
-        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        manifest = read_manifest_raw(folder)
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise IndexMismatchError(f"{manifest_path} is damaged ({exc}); rebuild with: {rebuild_hint(folder)}") from exc
     version = manifest.get("format_version")
