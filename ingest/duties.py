@@ -1,8 +1,25 @@
-"""Responsible departments from duty notes: 〔…牵头，…按职责分工负责〕 and its variants.
+"""Responsible departments (and deadlines) from an item's duty notes.
 
-A duty note is a bracketed span, in any of 〔〕 [] () （） 【】, whose clauses end with a duty
-verb (牵头 / 负责 / 配合 / 参与 / 责任单位). Brackets that are not duty notes ("(含“三公”经费)",
-"(试行)", "(2023-2025年)") are left alone.
+A duty note is a bracketed span, in any of 〔〕 [] () （） 【】, in one of two forms:
+
+- **clauses ending in a duty verb**: "〔A、B分别牵头，C按职责分工负责〕", "（A牵头，B、C配合）",
+  "（A、B分工负责）", "（A负责，列第一位者为牵头部门，下同）";
+- **labelled fields**: "（牵头单位：A、B；责任单位：C、D）", "（责任单位：A）",
+  "（5月底前取得明显成效并持续推进，牵头考核单位：A）", "（牵头单位：A，参加单位：B）".
+
+Who leads:
+
+- 牵头 (and 牵头单位 / 牵头部门 / 牵头考核单位 / 牵头责任单位) names the lead.
+- 配合 / 参与 / 参加 / 协办 / 协同 / 支持 (verbs or …单位 labels) name support.
+- 负责 / 责任单位 / 主责单位 name support when the same note names a lead; otherwise they
+  name the units responsible for the item, which lead it. Generic units (各有关部门,
+  市直相关单位 …, see :mod:`ingest.departments`) are never made lead by this inference; they
+  stay support (a note that says "各区市牵头" still makes them lead).
+- Where the notice states its own convention ("列第一位者为牵头部门", "排在第一位的为牵头单位"),
+  the first unit a note names without a 牵头 is the lead and the others support, from then on.
+
+Brackets that are not duty notes ("(含“三公”经费)", "(试行)", "(2023-2025年)") are left alone.
+A labelled note may also end an item without brackets ("…。责任单位：A、B。").
 """
 
 from __future__ import annotations
@@ -10,19 +27,38 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from ingest.deadlines import is_deadline, mentions_time
+from ingest.departments import is_generic
+
 _OPEN = "〔[(（【"
 _CLOSE = "〕])）】"
 
 _CLAUSE_SPLIT = re.compile(r"[，,；;。]")
-_LEAD = re.compile(r"^(?P<who>.+?)(?:分别|共同|负责|联合)?牵头(?:负责|抓总|实施)?$")
-_SUPPORT = re.compile(
-    r"^(?P<who>.+?)(?:按职责分工|按照职责分工|按职责|根据职责|分别|共同|积极|协同|按分工)?"
-    r"(?:负责|配合|参与|协助|协办|配合实施|落实)$"
+_LEAD = re.compile(r"^(?P<who>.+?)(?:分别|共同|负责|联合)?牵头(?:负责|抓总|实施|落实)?$")
+_MANNER = (
+    r"(?:按照?(?:各自)?(?:职责|职能)(?:分工)?|根据(?:各自)?职责(?:分工)?|依职责|按分工|分工|分别|共同|积极|协同|各自)"
 )
+_SUPPORT = re.compile(
+    rf"^(?P<who>.+?){_MANNER}*(?P<verb>负责|配合|参与|协助|协办|配合实施|参与实施|落实|抓好落实)$"
+)
+_RESPONSIBLE_VERBS = ("负责", "落实", "抓好落实")
 _INHERIT = re.compile(r"^(?P<who>.+?)(?:均为|为)责任单位$")
-_NOT_LISTED = re.compile(r"^以下不再(?:列出|一一列出|重复列出)$")
-# Split department lists on 、 and on 等; split on 和/及/以及 only between two names
-# (so 市人力资源和社会保障局 and 市自然资源和规划局 stay whole).
+_NOT_LISTED = re.compile(r"^(?:以下不再(?:列出|一一列出|重复列出)|下同)$")
+#: The notice's own rule that the first unit named leads: "列第一位者为牵头部门".
+CONVENTION = re.compile(r"(?:列|排|位列|排在|列在|排名)?第一(?:位|个|名)(?:者|的)?(?:为|是)牵头(?:单位|部门)")
+
+_LABEL = re.compile(
+    r"(?P<label>牵头(?:考核|责任)?(?:单位|部门)|(?:主要)?责任(?:单位|部门)|主责(?:单位|部门)|"
+    r"(?:配合|参与|参加|协办|协同|支持|协作)(?:单位|部门)|完成时限|完成时间|时间节点|时限要求|时限)\s*[:：]"
+)
+_TAIL = re.compile(
+    r"(?:^|[。；;\n])\s*(?P<note>(?:牵头(?:考核|责任)?|(?:主要)?责任|主责|配合|参与|参加|协办)(?:单位|部门)\s*[:：][^。\n]+)。?\s*$"
+)
+_FIELD_TRIM = " 　，,；;。、"
+#: A unit in a bare list note "（装备信息中心、教科院）": a government body's ending, no company.
+_BODY = re.compile(r"^(?!.*(?:公司|集团|有限|大学|学院$)).{1,18}(?:局|委|办|厅|处|科|院|中心|部|政府|管委会|海关|各区市|各区|各市|各县)$")
+# Split department lists on 、 ， ; and 等 (outside brackets); split on 和/及/以及/与 only between two
+# names (so 市人力资源和社会保障局 and 市自然资源和规划局 stay whole).
 _ORG_END = (
     "部门",
     "单位",
@@ -43,14 +79,20 @@ _ORG_END = (
     "组",
     "区",
     "企业",
+    "公司",
+    "集团",
+    "银行",
+    "分行",
+    "海关",
 )
 _AND = re.compile(r"(以及|和|及|与)(?=[各市区县省国相有其进入公])")
-_GENERIC = {"部门", "单位", "有关部门", "相关部门", "其他部门", "等部门", "等单位"}
+_LIST_SEP = re.compile(r"[、/，,；;]|(?<![高平同中初对均])等")
+_DROP = {"部门", "单位", "有关部门", "相关部门", "其他部门", "等部门", "等单位"}
 
 
 @dataclass
 class Duties:
-    """Departments named by the duty notes of one item.
+    """Departments (and a deadline) named by the duty notes of one item.
 
     Attributes:
         lead: Lead departments, in order of first appearance.
@@ -58,12 +100,16 @@ class Duties:
         inherited: Departments declared responsible for all following items
             ("…均为责任单位，以下不再列出").
         notes: The duty notes as written, brackets included.
+        deadline: The time limit a note states, as written ("2024年6月底前"), if any.
+        first_leads: A note stated the convention that the first unit named leads.
     """
 
     lead: list[str] = field(default_factory=list)
     support: list[str] = field(default_factory=list)
     inherited: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    deadline: str | None = None
+    first_leads: bool = False
 
 
 def bracket_spans(text: str) -> list[tuple[int, int]]:
@@ -92,18 +138,58 @@ def bracket_spans(text: str) -> list[tuple[int, int]]:
 def split_departments(who: str) -> list[str]:
     """Split a list of departments: "市发改委、市司法局等市级有关部门和各园区" → names.
 
+    Separators inside brackets do not split: 各县（市、区）政府 is one name.
+
     >>> split_departments("市行政审批服务局等市级有关部门和各县(区)政府、各园区")
     ['市行政审批服务局', '市级有关部门', '各县(区)政府', '各园区']
     >>> split_departments("市人力资源和社会保障局、自然资源分局等部门")
     ['市人力资源和社会保障局', '自然资源分局']
+    >>> split_departments("崂山区政府，市财政局、各县（市、区）政府")
+    ['崂山区政府', '市财政局', '各县（市、区）政府']
     """
     names = []
-    for part in re.split(r"[、/]|等", who):
+    for part in _split_outside_brackets(who):
         for name in _split_and(part):
             name = name.strip(" 　:：")
-            if name and name not in _GENERIC:
+            if name and name not in _DROP:
                 names.append(name)
-    return names
+    return _share_suffix(names)
+
+
+_PLACE_UNIT = re.compile(r"^(?P<place>[\u4e00-\u9fff]{2,4}?)(?P<unit>[市县区](?:人民)?政府|市|县|区)$")
+
+
+def _share_suffix(names: list[str]) -> list[str]:
+    """"济南、青岛、烟台市政府": the bare place names take the unit of the name that ends the run.
+
+    >>> _share_suffix(["济南", "青岛", "烟台市政府", "省财政厅"])
+    ['济南市政府', '青岛市政府', '烟台市政府', '省财政厅']
+    """
+    out = list(names)
+    for i, name in enumerate(out):
+        m = _PLACE_UNIT.match(name)
+        if not m:
+            continue
+        j = i - 1
+        while j >= 0 and 2 <= len(out[j]) <= 4 and not out[j].endswith(_ORG_END) and not out[j].startswith("各"):
+            out[j] += m["unit"]
+            j -= 1
+    return out
+
+
+def _split_outside_brackets(text: str) -> list[str]:
+    parts, depth, last = [], 0, 0
+    for m in re.finditer(rf"[{re.escape(_OPEN + _CLOSE)}]|{_LIST_SEP.pattern}", text):
+        ch = m.group(0)
+        if ch in _OPEN:
+            depth += 1
+        elif ch in _CLOSE:
+            depth = max(depth - 1, 0)
+        elif depth == 0:
+            parts.append(text[last : m.start()])
+            last = m.end()
+    parts.append(text[last:])
+    return parts
 
 
 def _split_and(part: str) -> list[str]:
@@ -123,52 +209,169 @@ def _add(target: list[str], names: list[str]) -> None:
             target.append(name)
 
 
-def parse_note(note: str) -> Duties | None:
+def assign_responsible(duties: Duties, names: list[str], first_leads: bool) -> None:
+    """Units named responsible (负责 / 责任单位) where no lead is named: who of them leads.
+
+    The first one when the notice's convention says so, else every specific department
+    (generic units join the support).
+    """
+    if first_leads and names:
+        _add(duties.lead, names[:1])
+        _add(duties.support, names[1:])
+        return
+    _add(duties.lead, [n for n in names if not is_generic(n)])
+    _add(duties.support, [n for n in names if is_generic(n)])
+
+
+def parse_note(note: str, first_leads: bool = False) -> Duties | None:
     """Parse the inside of one bracketed note; ``None`` when it is not a duty note.
+
+    Args:
+        note: The text between the brackets.
+        first_leads: The notice's convention makes the first unit named the lead.
 
     >>> d = parse_note("市行政审批服务局、市数据局分别牵头，市级有关部门和各县(区)政府、各园区按职责分工负责")
     >>> d.lead, d.support
     (['市行政审批服务局', '市数据局'], ['市级有关部门', '各县(区)政府', '各园区'])
+    >>> d = parse_note("牵头单位：省工业和信息化厅；责任单位：省发展改革委、省科技厅")
+    >>> d.lead, d.support
+    (['省工业和信息化厅'], ['省发展改革委', '省科技厅'])
+    >>> parse_note("责任单位：市工业和信息化局、市科技局").lead
+    ['市工业和信息化局', '市科技局']
     >>> parse_note("含“三公”经费") is None
     True
     """
+    if _LABEL.search(note):
+        return _parse_labelled(note, first_leads)
+    return _parse_clauses(note, first_leads)
+
+
+def _parse_clauses(note: str, first_leads: bool) -> Duties | None:
     duties, found = Duties(), False
-    for clause in _CLAUSE_SPLIT.split(note):
-        clause = clause.strip()
-        if not clause:
-            continue
+    named: list[tuple[str, bool]] = []  # support-side names in order, and whether named responsible
+    clauses = [c.strip() for c in _CLAUSE_SPLIT.split(note) if c.strip()]
+    if any(CONVENTION.fullmatch(c) for c in clauses):
+        first_leads = duties.first_leads = True
+    for clause in clauses:
         if m := _LEAD.match(clause):
             _add(duties.lead, split_departments(m["who"]))
             found = True
         elif m := _INHERIT.match(clause):
             names = split_departments(m["who"])
-            _add(duties.support, names)
+            named += [(n, False) for n in names]
             _add(duties.inherited, names)
             found = True
         elif m := _SUPPORT.match(clause):
-            _add(duties.support, split_departments(m["who"]))
+            named += [(n, m["verb"] in _RESPONSIBLE_VERBS) for n in split_departments(m["who"])]
             found = True
-        elif _NOT_LISTED.match(clause):
+        elif _NOT_LISTED.match(clause) or CONVENTION.fullmatch(clause):
             continue
+        elif is_deadline(clause) and _is_time_limit(clause):
+            duties.deadline = _join(duties.deadline, clause)
         else:
             return None  # a clause that names no duty: this bracket is something else
-    return duties if found else None
+    if duties.lead:
+        _add(duties.support, [n for n, _ in named])
+    else:
+        _add(duties.support, [n for n, responsible in named if not responsible])
+        assign_responsible(duties, [n for n, responsible in named if responsible], first_leads)
+    if not found and duties.deadline is None:
+        return None
+    return duties
 
 
-def extract_duties(text: str) -> Duties:
+def _parse_labelled(note: str, first_leads: bool) -> Duties | None:
+    labels = list(_LABEL.finditer(note))
+    duties = Duties()
+    head = note[: labels[0].start()].strip(_FIELD_TRIM)
+    if head:
+        if not (len(head) <= 40 and (is_deadline(head) or mentions_time(head))):
+            return None  # "（以联合体形式申报时，牵头单位：…）" is an instruction, not a duty note
+        duties.deadline = head
+    has_lead = any(m["label"].startswith("牵头") for m in labels)
+    responsible: list[str] = []
+    for i, m in enumerate(labels):
+        end = labels[i + 1].start() if i + 1 < len(labels) else len(note)
+        value = note[m.end() : end].strip(_FIELD_TRIM)
+        label = m["label"]
+        if not value:
+            continue
+        if label.startswith(("完成", "时间", "时限")):
+            duties.deadline = _join(duties.deadline, value)
+        elif label.startswith("牵头"):
+            _add(duties.lead, split_departments(value))
+        elif label.startswith(("责任", "主要责任", "主责")):
+            _add(responsible, split_departments(value))
+        else:
+            _add(duties.support, split_departments(value))
+    if has_lead:
+        _add(duties.support, responsible)
+    else:
+        assign_responsible(duties, responsible, first_leads)
+    if not (duties.lead or duties.support or duties.deadline):
+        return None
+    return duties
+
+
+def _is_time_limit(clause: str) -> bool:
+    """A clause that sets a limit (a month, 底, 前, 季度, 长期 …), not a bare year such as "2021年"."""
+    return re.search(r"前|底|末|季度|半年|旬|完成|长期|持续|常态", clause) is not None
+
+
+def _join(first: str | None, second: str) -> str:
+    return second if not first else f"{first}；{second}"
+
+
+def extract_duties(text: str, first_leads: bool = False) -> Duties:
     """Collect every duty note in an item's text (one per sentence is common).
+
+    Args:
+        text: The item's text.
+        first_leads: The notice's convention makes the first unit a note names the lead
+            (set by an earlier note, or by the notice's preamble).
 
     >>> d = extract_duties("甲。（省政府办公厅牵头）乙。（省大数据局牵头，省财政厅按职责分工负责）")
     >>> d.lead, d.support
     (['省政府办公厅', '省大数据局'], ['省财政厅'])
+    >>> d = extract_duties("加快建设。（2024年6月底前完成，牵头单位：市数据局；配合单位：市财政局）")
+    >>> d.lead, d.support, d.deadline
+    (['市数据局'], ['市财政局'], '2024年6月底前完成')
     """
-    result = Duties()
+    result = Duties(first_leads=first_leads)
     for start, end in bracket_spans(text):
-        parsed = parse_note(text[start + 1 : end - 1])
+        parsed = parse_note(text[start + 1 : end - 1], result.first_leads)
         if parsed is None:
             continue
-        _add(result.lead, parsed.lead)
-        _add(result.support, parsed.support)
-        _add(result.inherited, parsed.inherited)
-        result.notes.append(text[start:end])
+        _merge(result, parsed, text[start:end])
+    if not result.notes and (m := _TAIL.search(text)):
+        parsed = _parse_labelled(m["note"], result.first_leads)
+        if parsed is not None:
+            _merge(result, parsed, m["note"])
+    if not result.notes and (bare := _bare_note(text)):
+        names, note = bare
+        parsed = Duties()
+        assign_responsible(parsed, names, result.first_leads)
+        _merge(result, parsed, note)
     return result
+
+
+def _bare_note(text: str) -> tuple[list[str], str] | None:
+    """A closing bracket that only lists bodies, "…。（装备信息中心、教科院）": the units responsible."""
+    spans = bracket_spans(text)
+    if not spans or spans[-1][1] < len(text.rstrip("。；; \n")):
+        return None
+    start, end = spans[-1]
+    names = split_departments(text[start + 1 : end - 1])
+    if names and all(_BODY.match(n) for n in names) and text[start - 1 : start] in ("。", "；", ";", ""):
+        return names, text[start:end]
+    return None
+
+
+def _merge(result: Duties, parsed: Duties, note: str) -> None:
+    _add(result.lead, parsed.lead)
+    _add(result.support, parsed.support)
+    _add(result.inherited, parsed.inherited)
+    if parsed.deadline:
+        result.deadline = _join(result.deadline, parsed.deadline)
+    result.first_leads = result.first_leads or parsed.first_leads
+    result.notes.append(note)

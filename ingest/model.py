@@ -27,6 +27,10 @@ class Chunk:
         lead: Lead (牵头) departments, in order of appearance.
         support: Participating (负责/配合/参与) departments, in order of appearance.
         kind: "item", "paragraph" or "preamble".
+        deadline: The time limit the item's duty note or task table states, as written
+            ("2024年6月底前", "长期坚持"), else ``None``.
+        due: The ISO date that deadline names when it is unambiguous (see
+            :mod:`ingest.deadlines`), else ``None``.
         metadata: Extra fields carried through from the source (e.g. JSONL fields).
     """
 
@@ -43,6 +47,8 @@ class Chunk:
     lead: list[str]
     support: list[str]
     kind: ChunkKind
+    deadline: str | None = None
+    due: str | None = None
     metadata: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -61,7 +67,8 @@ class Chunk:
             ValueError: if a required field is missing (the message names it).
         """
         names = [f.name for f in fields(cls)]
-        missing = [n for n in names if n not in data and n != "metadata"]
+        optional = {"metadata", "deadline", "due"}  # added later; older chunk files lack them
+        missing = [n for n in names if n not in data and n not in optional]
         if missing:
             raise ValueError(f"chunk record {data.get('id', '?')!r} lacks fields {missing}")
         return cls(**{n: data[n] for n in names if n in data})

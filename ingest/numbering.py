@@ -17,7 +17,7 @@ _MARKERS: list[tuple[str, re.Pattern[str]]] = [
     ("article", re.compile(rf"(第({_NUM})条)(?=\s|$|[^的之规和、，,至到中])")),
     ("cn", re.compile(rf"(({_CN_NUM})[、．.])")),
     ("pcn", re.compile(rf"([（(]({_CN_NUM})[)）][、．.]?)")),
-    ("ar", re.compile(r"((\d{1,3})(?:[、．]|\.(?!\d)))")),
+    ("ar", re.compile(r"((\d{1,3})(?:[、．]|\.(?!\d)|\.(?=\d{4}年)))")),  # "4.2024年底前…" opens item 4
     ("par", re.compile(r"([（(](\d{1,3})[)）][、．.]?)")),
     ("circ", re.compile(r"(([\u2460-\u2473\u3251-\u325f]))")),
 ]
@@ -80,6 +80,9 @@ def parse_marker(line: str) -> Marker | None:
     'ar'
     >>> parse_marker("1.7万余个基站") is None
     True
+    >>> parse_marker("4.2024年底前建成平台。").label
+    '4'
+
     """
     for kind, pattern in _MARKERS:
         m = pattern.match(line)
@@ -95,10 +98,13 @@ def parse_marker(line: str) -> Marker | None:
     return None
 
 
-def id_label(label: str) -> str:
-    """The form of a label used in chunk ids: half-width brackets, no spaces.
+_HALF_DIGITS = str.maketrans("０１２３４５６７８９（）", "0123456789()")
 
-    >>> id_label("（十）"), id_label("13"), id_label("第五条")
-    ('(十)', '13', '第五条')
+
+def id_label(label: str) -> str:
+    """The form of a label used in chunk ids: half-width digits and brackets, no spaces.
+
+    >>> id_label("（十）"), id_label("13"), id_label("第五条"), id_label("１９")
+    ('(十)', '13', '第五条', '19')
     """
-    return label.replace("（", "(").replace("）", ")").replace(" ", "")
+    return label.translate(_HALF_DIGITS).replace(" ", "")

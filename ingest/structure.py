@@ -53,6 +53,7 @@ def parse_document(raw: RawDocument) -> Notice:
     lines = _take_law_info(lines, notice)
 
     title_at = _find_titles(lines, notice, raw.title)
+    untitled = not notice.notice_title
     first_title = title_at[0] if title_at else None
     first_marker = next((i for i, ln in enumerate(lines) if parse_marker(ln.text)), len(lines))
     if first_title is not None:
@@ -61,6 +62,10 @@ def parse_document(raw: RawDocument) -> Notice:
         wrapper_end = first_marker if first_marker < len(lines) else _header_end(lines)
     else:
         wrapper_end = 0
+    if untitled:
+        # No title line (the text starts with the addressees or the preamble): the first
+        # title-shaped line before the numbering, else the file name.
+        notice.notice_title = lines[title_at[0]].text if title_at else file_title(raw)
 
     for i in title_at:
         if lines[i].text not in notice.titles:
@@ -88,6 +93,18 @@ def parse_document(raw: RawDocument) -> Notice:
     for chunk in notice.chunks:
         chunk.issuer, chunk.date, chunk.doc_number = notice.issuer, notice.date, notice.doc_number
     return notice
+
+
+def file_title(raw: RawDocument) -> str:
+    """A title from the file name: its stem without the content-hash suffix uploads get.
+
+    >>> file_title(RawDocument("sd_046_2023-12-26", "", "wild/sd_046_2023-12-26.txt"))
+    'sd_046_2023-12-26'
+    >>> file_title(RawDocument("汉中工作要点_1a2b3c4d", "", "uploads/汉中工作要点_1a2b3c4d.docx"))
+    '汉中工作要点'
+    """
+    stem = raw.doc_id
+    return re.sub(r"_[0-9a-f]{8}$", "", stem) or stem
 
 
 # --- step 1: cleaning -------------------------------------------------------------------

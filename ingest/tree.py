@@ -12,10 +12,12 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from ingest.duties import Duties, extract_duties
+from ingest.deadlines import due_date, title_year
+from ingest.duties import CONVENTION, Duties, assign_responsible, extract_duties, parse_note, split_departments
 from ingest.header import is_bare_heading, is_title_like
 from ingest.model import Chunk, ChunkKind, Notice
 from ingest.numbering import RANKED, Marker, id_label, parse_marker
+from ingest.tables import TableHeader, TaskRow, is_spanning, read_header, split_cells
 
 #: Paragraphs shorter than this are merged into their neighbour.
 MIN_PARAGRAPH = 40
@@ -31,6 +33,9 @@ class Line:
 
     text: str
     md_level: int = 0  # 1 for "# title", 2 for "## heading" …
+    row: TaskRow | None = None  # a task table's row (see ingest.tables)
+    table: int = 0  # which task table of the document, from 1
+    category: str = ""  # the merged category row above it in its table
 
 
 @dataclass
@@ -42,9 +47,16 @@ class _Unit:
     parent: _Unit | None = None
     body: list[str] = field(default_factory=list)
     children: list[_Unit] = field(default_factory=list)
+    source: Line | None = None  # for a task-table row: its line
+
+    @property
+    def row(self) -> TaskRow | None:
+        return self.source.row if self.source is not None else None
 
     @property
     def kind(self) -> str:
+        if self.source is not None:
+            return "row"
         if self.marker is not None:
             return self.marker.kind
         return "root" if self.parent is None else "bare"
@@ -62,6 +74,12 @@ def _build_tree(lines: list[Line]) -> _Unit:
     current = root
     prose_mode = not any(parse_marker(ln.text) for ln in lines)
     for i, ln in enumerate(lines):
+        if ln.row is not None:  # a task row sits under the heading the table follows
+            holder = current
+            while holder.parent is not None and holder.marker is not None and not _holds_table(holder):
+                holder = holder.parent
+            holder.children.append(_Unit(None, ln.text, holder, source=ln))
+            continue
         marker = parse_marker(ln.text)
         in_article = any(u.kind == "article" for u in current.path())
         if marker is not None and in_article and marker.kind not in RANKED:
@@ -76,6 +94,12 @@ def _build_tree(lines: list[Line]) -> _Unit:
         else:
             current.body.append(ln.text)
     return root
+
+
+def _holds_table(unit: _Unit) -> bool:
+    """A numbered unit a table can belong to: a short title line ("三、重点任务分工") or one with rows already."""
+    rest = unit.marker.rest if unit.marker else unit.line
+    return (is_title_like(rest, 30) and not unit.body) or any(c.source is not None for c in unit.children)
 
 
 def _is_subheading(lines: list[Line], i: int) -> bool:
@@ -125,11 +149,20 @@ class Emitter:
         self.counters: dict[str, int] = {}
         self.title = notice.notice_title
         self.inherited: list[str] = []
+        self.first_leads = False  # the notice said "列第一位者为牵头部门"
+
+    def duties(self, text: str) -> Duties:
+        """The duty notes of ``text``, under the notice's convention on who leads (which a note may state)."""
+        if CONVENTION.search(text):
+            self.first_leads = True
+        duties = extract_duties(text, self.first_leads)
+        self.first_leads = self.first_leads or duties.first_leads
+        return duties
 
     def document(self, title: str, prefix: str, lines: list[Line]) -> None:
         """Emit the chunks of one document: preamble, the numbering tree, closing text."""
         self.title, self.inherited = title, []
-        root = _build_tree(lines)
+        root = _build_tree(self._mark_tables(lines))
         trailing = self._detach_closing(root)
         self.paragraphs(root.body, section=[], prefix=prefix, stem="pre", kind="preamble", title=title)
         bare = 0
@@ -138,6 +171,37 @@ class Emitter:
                 bare += 1
             self._emit(child, [], [f"s{bare}"] if child.kind == "bare" else [], prefix, Duties())
         self.paragraphs(trailing, section=[], prefix=prefix, stem="post", kind="paragraph", title=title)
+
+    def _mark_tables(self, lines: list[Line]) -> list[Line]:
+        """Find task tables (a header row naming task and lead columns) and mark their rows.
+
+        Header rows (and their repeats on later pages) become notice metadata; a merged row
+        across the table becomes the category of the rows below it.
+        """
+        out: list[Line] = []
+        header: TableHeader | None = None
+        tables, category = 0, ""
+        for ln in lines:
+            cells = split_cells(ln.text)
+            if cells is None:
+                header = None
+                out.append(ln)
+                continue
+            if header is None or _same_cells(cells, header.cells):
+                found = read_header(cells)
+                if found is None:
+                    out.append(ln)
+                    continue
+                if header is None:
+                    tables, category = tables + 1, ""
+                header = found
+                self.notice.header.append(ln.text)
+                continue
+            if is_spanning(cells):
+                category = next(c for c in cells if c)  # in the section of the rows below
+                continue
+            out.append(Line(ln.text, ln.md_level, row=header.read(cells), table=tables, category=category))
+        return out
 
     def _detach_closing(self, root: _Unit) -> list[str]:
         """Text after the last item of a numbered document is a closing paragraph."""
@@ -155,39 +219,88 @@ class Emitter:
         return trailing
 
     def _emit(self, unit: _Unit, section: list[str], ids: list[str], prefix: str, inherited: Duties) -> None:
+        if unit.source is not None and unit.source.row is not None:
+            self._emit_row(unit.source, unit.source.row, section, ids, prefix)
+            return
         label = unit.marker.label if unit.marker else ""
         if unit.marker:
             ids = [*ids, id_label(label)]
         if _is_heading(unit):
-            own = extract_duties(unit.line)
-            duties = own if own.lead or own.support else inherited
+            duties = _or_inherited(self.duties(unit.line), inherited)
             inner = [*section, unit.line]
-            self.paragraphs(unit.body, inner, prefix + "/".join(ids) + "/", "p", "paragraph", self.title)
+            self.paragraphs(
+                unit.body, inner, prefix + "/".join(ids) + "/", "p", "paragraph", self.title, inherited=duties
+            )
             for child in unit.children:
                 self._emit(child, inner, ids, prefix, duties)
             return
         text = "\n".join([unit.line, *unit.body])
-        duties = extract_duties(text)
-        if not duties.lead and not duties.support:
-            duties = Duties(list(inherited.lead), list(inherited.support))
+        duties = _or_inherited(self.duties(text), inherited)
         support = duties.support + [d for d in self.inherited if d not in duties.support]
         self.inherited += [d for d in duties.inherited if d not in self.inherited]
         kind: ChunkKind = "item" if unit.marker else "paragraph"
-        self._add(prefix + "/".join(ids), section, label, text, duties.lead, support, kind)
+        self._add(prefix + "/".join(ids), section, label, text, duties.lead, support, kind, deadline=duties.deadline)
+
+    def _emit_row(self, line: Line, row: TaskRow, section: list[str], ids: list[str], prefix: str) -> None:
+        """One chunk for a task row: its cells as text, lead/support/deadline from its columns."""
+        inner = [*section, *(c for c in (line.category, row.category) if c)]
+        key = f"{prefix}{'/'.join(ids)}#t{line.table}"
+        self.counters[key] = self.counters.get(key, 0) + 1
+        label = row.number
+        path = "/".join([*ids, f"t{line.table}", id_label(label) if label else f"r{self.counters[key]}"])
+        duties = self._row_duties(row)
+        self._add(prefix + path, inner, label, line.text, duties.lead, duties.support, "item", deadline=duties.deadline)
+
+    def _row_duties(self, row: TaskRow) -> Duties:
+        duties = Duties()
+        for cell, role in ((row.lead, "lead"), (row.support, "support"), (row.responsible, "responsible")):
+            if not cell:
+                continue
+            note = parse_note(cell, self.first_leads) if re.search(r"(单位|部门)\s*[:：]|牵头", cell) else None
+            if note is not None:
+                duties.lead += [d for d in note.lead if d not in duties.lead]
+                duties.support += [d for d in note.support if d not in duties.support]
+                continue
+            names = split_departments(cell)
+            if role == "lead":
+                duties.lead += [d for d in names if d not in duties.lead]
+            elif role == "support" or row.has_lead_column:
+                duties.support += [d for d in names if d not in duties.support]
+            else:
+                assign_responsible(duties, names, self.first_leads)
+        if not (duties.lead or duties.support):
+            own = self.duties(row.task)
+            duties.lead, duties.support = own.lead, own.support
+        duties.deadline = row.deadline or None
+        return duties
 
     def paragraphs(
-        self, lines: list[str], section: list[str], prefix: str, stem: str, kind: ChunkKind, title: str
+        self,
+        lines: list[str],
+        section: list[str],
+        prefix: str,
+        stem: str,
+        kind: ChunkKind,
+        title: str,
+        inherited: Duties | None = None,
     ) -> None:
-        """Emit prose paragraphs (short ones merged, long ones split) as chunks of ``kind``."""
+        """Emit prose paragraphs (short ones merged, long ones split) as chunks of ``kind``.
+
+        A paragraph's duty note (policy measures are often unnumbered paragraphs, each ending
+        in its own note) applies to all pieces of it; a paragraph without one takes the
+        heading's (``inherited``).
+        """
         for text in shape_paragraphs(lines):
             key = prefix + stem
             self.counters[key] = self.counters.get(key, 0) + 1
             base = f"{key}{self.counters[key]}"
             parts = split_long(text)
+            duties = self.duties(text)
+            if inherited is not None:
+                duties = _or_inherited(duties, inherited)
             for j, part in enumerate(parts, 1):
                 ident = f"{base}.{j}" if len(parts) > 1 else base
-                duties = extract_duties(part)
-                self._add(ident, section, "", part, duties.lead, duties.support, kind, title)
+                self._add(ident, section, "", part, duties.lead, duties.support, kind, title, duties.deadline)
 
     def _add(
         self,
@@ -199,6 +312,7 @@ class Emitter:
         support: list[str],
         kind: ChunkKind,
         title: str | None = None,
+        deadline: str | None = None,
     ) -> None:
         ident = f"{self.notice.doc_id}#{path}"
         if ident in self.counters:  # malformed numbering repeated a label: keep ids unique
@@ -221,9 +335,29 @@ class Emitter:
                 lead=list(lead),
                 support=list(support),
                 kind=kind,
+                deadline=deadline,
+                due=due_date(deadline, self.year()) if deadline else None,
                 metadata=dict(self.notice.metadata),
             )
         )
+
+    def year(self) -> int | None:
+        """The year the current document's title (else the notice's) names, for deadlines without one."""
+        return title_year(self.title or "") or title_year(self.notice.notice_title or "")
+
+
+def _same_cells(a: list[str], b: list[str]) -> bool:
+    return [re.sub(r"\s+", "", c) for c in a if c] == [re.sub(r"\s+", "", c) for c in b if c]
+
+
+def _or_inherited(own: Duties, inherited: Duties) -> Duties:
+    """An item's own duties, or its heading's where it names no department (its deadline likewise)."""
+    if own.lead or own.support:
+        duties = Duties(list(own.lead), list(own.support), list(own.inherited), deadline=own.deadline)
+    else:
+        duties = Duties(list(inherited.lead), list(inherited.support), list(own.inherited), deadline=own.deadline)
+    duties.deadline = own.deadline or inherited.deadline
+    return duties
 
 
 def shape_paragraphs(lines: list[str], minimum: int = MIN_PARAGRAPH) -> list[str]:

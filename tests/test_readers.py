@@ -79,7 +79,8 @@ def test_docx_paragraphs_and_tables(tmp_path: Path) -> None:
     document.save(str(path))
     chunks = ingest.load(path)
     _check([c for c in chunks if "|" not in c.text], "notice")
-    assert "附表事项 | 责任单位\n12345热线 | 市数据局" in chunks[-1].text
+    row = chunks[-1]  # a task table (a task column and a 责任单位 column): one chunk per row
+    assert (row.id, row.text, row.lead, row.support) == ("notice#一/t1/r1", "12345热线 | 市数据局", ["市数据局"], [])
 
 
 def test_pdf_text_layer(tmp_path: Path) -> None:

@@ -1,0 +1,140 @@
+"""Department names: splitting lists, generic units, and one canonical form per department.
+
+Notices write the same department several ways: 市发改委 / 市发展改革委 / 市发展和改革委员会,
+省工信厅 / 省工业和信息化厅, 市人社局 / 市人力资源和社会保障局. :func:`canonical` maps each
+to one form by two documented steps:
+
+1. The alias table :data:`ALIASES`: the colloquial abbreviations (发改委, 工信厅, 人社局, 住建局,
+   卫健委 …) and full names (发展和改革委员会 …) of the common departments, each mapped to the
+   *规范简称* the State Council uses in its own documents (发展改革委, 工业和信息化部/厅,
+   人力资源社会保障部/厅, 住房城乡建设部/厅, 卫生健康委 …). Applied to the part of the name
+   after its level prefix (省/市/区/县 or a place name), so 汉中市发改委 → 汉中市发展改革委.
+2. Two abbreviation rules of that naming scheme: 委员会 at the end becomes 委 (市卫生健康委员会
+   → 市卫生健康委), and 人民政府 becomes 政府 (济南市人民政府 → 济南市政府).
+
+The canonical form does not depend on which notices are in the corpus, so a filter value stays
+valid when notices come and go. Names the rules do not know are kept as written (half-width
+brackets folded to full-width).
+
+Generic units (各有关部门, 市直相关单位, 各县（区）政府, 各园区 …) name a class of bodies, not one
+department: :func:`is_generic` marks them. They stay on the chunk, but filters and "X负责哪些"
+answers do not offer them as departments.
+"""
+
+from __future__ import annotations
+
+import re
+
+#: Abbreviations and full names → the 规范简称 (the State Council's standard short form).
+#: Keys are matched at the end of a name, after its level prefix; longest key first.
+ALIASES: dict[str, str] = {
+    # 发展改革
+    "发展和改革委员会": "发展改革委",
+    "发展和改革委": "发展改革委",
+    "发展改革委员会": "发展改革委",
+    "发改委": "发展改革委",
+    "发展和改革局": "发展改革局",
+    "发改局": "发展改革局",
+    # 工业和信息化
+    "工信厅": "工业和信息化厅",
+    "工信局": "工业和信息化局",
+    "工信委": "工业和信息化委",
+    "工信部": "工业和信息化部",
+    "经信委": "经济和信息化委",
+    "经信厅": "经济和信息化厅",
+    "经信局": "经济和信息化局",
+    # 人力资源社会保障
+    "人力资源和社会保障厅": "人力资源社会保障厅",
+    "人力资源和社会保障局": "人力资源社会保障局",
+    "人力资源和社会保障部": "人力资源社会保障部",
+    "人社厅": "人力资源社会保障厅",
+    "人社局": "人力资源社会保障局",
+    "人社部": "人力资源社会保障部",
+    # 住房城乡建设
+    "住房和城乡建设厅": "住房城乡建设厅",
+    "住房和城乡建设局": "住房城乡建设局",
+    "住房和城乡建设部": "住房城乡建设部",
+    "住建厅": "住房城乡建设厅",
+    "住建局": "住房城乡建设局",
+    "住建部": "住房城乡建设部",
+    # 卫生健康
+    "卫生和健康委员会": "卫生健康委",
+    "卫生健康委员会": "卫生健康委",
+    "卫健委": "卫生健康委",
+    # 市场监管
+    "市场监督管理局": "市场监管局",
+    "市场监督管理总局": "市场监管总局",
+    # 科技
+    "科学技术厅": "科技厅",
+    "科学技术局": "科技局",
+    "科学技术部": "科技部",
+    # 文化和旅游
+    "文旅厅": "文化和旅游厅",
+    "文旅局": "文化和旅游局",
+    "文化旅游厅": "文化和旅游厅",
+    "文化旅游局": "文化和旅游局",
+    # 农业农村
+    "农业和农村厅": "农业农村厅",
+    "农业和农村局": "农业农村局",
+    "农业和农村部": "农业农村部",
+    # 医疗保障, 应急管理, 国资, 大数据
+    "医疗保障局": "医保局",
+    "应急管理厅": "应急厅",
+    "应急管理局": "应急局",
+    "国有资产监督管理委员会": "国资委",
+    "大数据管理局": "大数据局",
+    # 生态环境
+    "生态环境保护局": "生态环境局",
+    # 办公机构
+    "政府办": "政府办公室",
+    "政府办公厅": "政府办公厅",
+}
+_ALIAS_KEYS = sorted(ALIASES, key=len, reverse=True)
+
+_GENERIC = re.compile(
+    r"^(各|其他|其它|地方各级|县级以上|市级以上|省级以上)"  # 各有关部门, 各县（区）政府, 各园区, 其他有关单位
+    r"|有关|相关"  # 市级有关部门, 市直相关单位, 相关行业监管部门
+    r"|^(市直|省直|县直|区直|市级|省级|县级|区级)(各|有关|相关)?(部门|单位|机关)"  # 市直部门, 省直单位
+    r"|^(部门|单位|机关|牵头部门|牵头单位|责任单位|责任部门|成员单位)$"
+)
+_HALF_BRACKETS = str.maketrans({"(": "（", ")": "）"})
+
+
+def is_generic(name: str) -> bool:
+    """True for a unit that names a class of bodies rather than one department.
+
+    >>> [is_generic(n) for n in ("各县（区）政府", "市直相关单位", "市级有关部门", "各园区", "市数据局")]
+    [True, True, True, True, False]
+    >>> is_generic("相关行业监管部门"), is_generic("省委宣传部")
+    (True, False)
+    """
+    return _GENERIC.search(name) is not None
+
+
+def canonical(name: str) -> str:
+    """The one form of a department name used in filters and answers.
+
+    >>> canonical("市发改委"), canonical("市发展和改革委员会"), canonical("汉中市发改委")
+    ('市发展改革委', '市发展改革委', '汉中市发展改革委')
+    >>> canonical("省工信厅"), canonical("市人力资源和社会保障局"), canonical("市卫生健康委员会")
+    ('省工业和信息化厅', '市人力资源社会保障局', '市卫生健康委')
+    >>> canonical("济南市人民政府"), canonical("各县(区)政府"), canonical("市数据局")
+    ('济南市政府', '各县（区）政府', '市数据局')
+    """
+    name = name.strip().translate(_HALF_BRACKETS)
+    name = name.replace("人民政府", "政府")
+    for key in _ALIAS_KEYS:
+        if name.endswith(key):
+            return name[: -len(key)] + ALIASES[key]
+    if name.endswith("委员会") and len(name) > 4:
+        return name[: -len("委员会")] + "委"
+    return name
+
+
+def specific(names: list[str]) -> list[str]:
+    """The names that are departments, not generic units, in order.
+
+    >>> specific(["市数据局", "各县（区）政府", "市财政局"])
+    ['市数据局', '市财政局']
+    """
+    return [n for n in names if not is_generic(n)]

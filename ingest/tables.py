@@ -1,0 +1,136 @@
+"""Task-division tables (重点任务分工表, 责任分工 annexes): one row, one task with its departments.
+
+Readers write a table row as one line, its cells joined by " | " (every grid cell, merged cells
+repeated, empty cells kept). A table is a task table when its header row names a task column
+and a lead or responsible column, in any order:
+
+| role | header words (a cell containing one of them) |
+|---|---|
+| number | 序号, 编号 |
+| task | 重点任务, 工作任务, 具体措施, 主要任务, 工作内容, 任务, 措施, 事项 … |
+| lead | 牵头单位, 牵头部门, 牵头考核单位, 主责单位 |
+| support | 配合单位, 配合部门, 参与单位, 协办单位, 参加单位 |
+| responsible | 责任单位, 责任部门 (lead when there is no lead column, else support) |
+| deadline | 完成时限, 完成时间, 时间节点, 时限 |
+| category | 类别, 领域, 重点领域, 任务类别, 分类 |
+
+Rows below the header are tasks until a line without cells. A row whose cells all hold the
+same text (a merged row across the table) is a category heading for the rows below it; a row
+that repeats the header (a header repeated on each page) is skipped and kept as metadata.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+CELL_SEP = " | "
+_ROLES: list[tuple[str, tuple[str, ...]]] = [
+    ("number", ("序号", "编号")),
+    ("lead", ("牵头单位", "牵头部门", "牵头责任单位", "牵头考核单位", "主责单位", "主责部门", "牵头")),
+    ("support", ("配合单位", "配合部门", "参与单位", "参与部门", "协办单位", "参加单位", "协同单位", "配合")),
+    ("responsible", ("责任单位", "责任部门", "责任主体", "实施单位", "承办单位")),
+    ("deadline", ("完成时限", "完成时间", "时间节点", "时限", "进度安排", "时间安排", "完成期限")),
+    ("category", ("类别", "重点领域", "领域", "任务类别", "分类", "板块")),
+    ("task", ("重点任务", "工作任务", "具体措施", "主要任务", "工作内容", "具体任务", "工作措施", "重点工作")),
+    ("task", ("任务内容", "改革事项", "工作事项", "任务", "措施", "事项", "内容")),
+]
+
+
+@dataclass
+class TaskRow:
+    """One task of a task table, read by column role.
+
+    Attributes:
+        cells: The row's cells as read.
+        number: The 序号 cell ("" when the table has none).
+        task: The task cell(s), joined by a space.
+        lead: The lead cell as written.
+        support: The support cell as written.
+        responsible: The responsible (责任单位) cell as written.
+        deadline: The deadline cell as written.
+        category: The category cell as written.
+        has_lead_column: The table has a 牵头 column (so 责任单位 means support).
+    """
+
+    cells: list[str]
+    number: str = ""
+    task: str = ""
+    lead: str = ""
+    support: str = ""
+    responsible: str = ""
+    deadline: str = ""
+    category: str = ""
+    has_lead_column: bool = False
+
+
+@dataclass
+class TableHeader:
+    """The column roles of a task table, read from its header row."""
+
+    cells: list[str]
+    roles: dict[str, list[int]] = field(default_factory=dict)
+
+    def read(self, cells: list[str]) -> TaskRow:
+        """The row's cells by role (a row shorter than the header is padded with empty cells)."""
+        cells = cells + [""] * (len(self.cells) - len(cells))
+
+        def joined(role: str) -> str:
+            values = [cells[i] for i in self.roles.get(role, []) if i < len(cells) and cells[i]]
+            return " ".join(dict.fromkeys(values))
+
+        return TaskRow(
+            cells=cells,
+            number=joined("number"),
+            task=joined("task"),
+            lead=joined("lead"),
+            support=joined("support"),
+            responsible=joined("responsible"),
+            deadline=joined("deadline"),
+            category=joined("category"),
+            has_lead_column="lead" in self.roles,
+        )
+
+
+def split_cells(line: str) -> list[str] | None:
+    """The cells of a table row line, or ``None`` for a line that is not a row.
+
+    >>> split_cells("1 | 推进数据共享 | 市数据局 | | 2024年6月底前")
+    ['1', '推进数据共享', '市数据局', '', '2024年6月底前']
+    >>> split_cells("规范12345热线运行") is None
+    True
+    """
+    if "|" not in line:
+        return None
+    cells = [c.strip() for c in re.split(r"\s*\|\s*", line)]
+    return cells if len(cells) >= 2 else None
+
+
+def read_header(cells: list[str]) -> TableHeader | None:
+    """The column roles of a header row; ``None`` unless it names a task and a lead/responsible column.
+
+    >>> header = read_header(["序号", "重点任务", "牵头单位", "配合单位", "完成时限"])
+    >>> header.roles
+    {'number': [0], 'task': [1], 'lead': [2], 'support': [3], 'deadline': [4]}
+    >>> read_header(["事项", "金额"]) is None
+    True
+    """
+    roles: dict[str, list[int]] = {}
+    for i, cell in enumerate(cells):
+        text = re.sub(r"\s+", "", cell)
+        if not text or len(text) > 12:
+            continue
+        for role, words in _ROLES:
+            if any(word in text for word in words):
+                if i not in [j for js in roles.values() for j in js]:
+                    roles.setdefault(role, []).append(i)
+                break
+    if "task" not in roles or not ({"lead", "responsible"} & roles.keys()):
+        return None
+    return TableHeader(cells, dict(sorted(roles.items(), key=lambda kv: kv[1][0])))
+
+
+def is_spanning(cells: list[str]) -> bool:
+    """A row whose non-empty cells all hold one text: a merged category row ("一、优化营商环境")."""
+    filled = {c for c in cells if c}
+    return len(filled) == 1 and len(cells) > 1
