@@ -44,6 +44,7 @@ def build_ui(library: Any) -> Any:
     import gradio as gr
     from gradio.data_classes import FileData
 
+    from index.library import UPLOAD_TYPES
     from index.render import answer_html, citations_csv
     from index.searcher import MODES
 
@@ -52,12 +53,17 @@ def build_ui(library: Any) -> Any:
     def choices() -> tuple[list[tuple[str, str]], list[str], list[str]]:
         rows = library.notices()
         notices = [(f"{title[:40]}（{doc_id[:12]}）", doc_id) for doc_id, title, *_ in rows]
-        leads = sorted({d for c in library.searcher.chunks for d in c.lead})
-        years = sorted({c.date[:4] for c in library.searcher.chunks if c.date and c.date[:4].isdigit()})
-        return notices, leads, years
+        return notices, library.lead_departments(), library.years()
 
-    def filters_of(docs: list[str] | None, lead: str | None, year: str | None) -> dict[str, Any] | None:
-        filters = {"doc_id": list(docs or []) or None, "lead": lead or None, "year": year or None}
+    def filters_of(
+        docs: list[str] | None, lead: str | None, year: str | None, due_before: str | None = None
+    ) -> dict[str, Any] | None:
+        filters = {
+            "doc_id": list(docs or []) or None,
+            "lead": lead or None,
+            "year": year or None,
+            "due_before": due_before or None,
+        }
         return {k: v for k, v in filters.items() if v} or None
 
     def respond(
@@ -161,11 +167,11 @@ def build_ui(library: Any) -> Any:
             chatbot.like(on_like, [records], [feedback], api_visibility="private")
         with gr.Tab("通知库"):
             gr.Markdown(
-                f"上传通知（{' '.join(['.txt', '.docx', '.pdf', '.html'])}，单个文件不超过 20 MB），上传后即可检索。"
+                f"上传通知（{' '.join(UPLOAD_TYPES)}，单个文件不超过 20 MB），上传后即可检索。"
             )
             files = gr.File(
                 file_count="multiple",
-                file_types=[".txt", ".docx", ".pdf", ".html", ".htm"],
+                file_types=list(UPLOAD_TYPES),
                 label="上传通知",
                 elem_id="upload",
             )
@@ -179,7 +185,13 @@ def build_ui(library: Any) -> Any:
             files.upload(on_upload, [files], [status, table, docs, lead, year], api_visibility="private")
 
         def search(
-            question: str, k: int = 5, mode: str = "hybrid", doc_id: str = "", lead: str = "", year: str = ""
+            question: str,
+            k: int = 5,
+            mode: str = "hybrid",
+            doc_id: str = "",
+            lead: str = "",
+            year: str = "",
+            due_before: str = "",
         ) -> dict[str, Any]:
             """Answer one question: the hits with every field, whether it abstained, and the leads."""
             if mode not in MODES:
@@ -190,9 +202,8 @@ def build_ui(library: Any) -> Any:
                 k = int(k)
                 if not 1 <= k <= MAX_K:
                     raise ValueError(f"k={k}: ask for 1 to {MAX_K} results")
-                answer = library.answer(
-                    question, k=k, mode=mode, filters=filters_of([doc_id] if doc_id else [], lead, year)
-                )
+                filters = filters_of([doc_id] if doc_id else [], lead, year, due_before)
+                answer = library.answer(question, k=k, mode=mode, filters=filters)
             except (TypeError, ValueError) as exc:
                 return {"error": str(exc)}
             return {

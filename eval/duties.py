@@ -122,14 +122,22 @@ def score_notes(gold: list[dict[str, Any]], notices: list[ingest.Notice]) -> dic
     return dict(forms)
 
 
-def _count(form: FormScore, record: dict[str, Any], lead: list[str], support: list[str], notes: int, where: str) -> None:
+def _count(
+    form: FormScore, record: dict[str, Any], lead: list[str], support: list[str], notes: int, where: str
+) -> None:
     form.notes += notes
     form.chunks += 1
     form.lead.add(lead, record["lead"])
     form.support.add(support, record["support"])
     if set(lead) != set(record["lead"]) or set(support) != set(record["support"]):
         form.errors.append(
-            {"chunk": where, "lead": lead, "gold_lead": record["lead"], "support": support, "gold_support": record["support"]}
+            {
+                "chunk": where,
+                "lead": lead,
+                "gold_lead": record["lead"],
+                "support": support,
+                "gold_support": record["support"],
+            }
         )
 
 
@@ -156,7 +164,8 @@ def score_tables(spec_path: Path = TABLES) -> dict[str, FormScore]:
                 chunk = found[0]
                 _count(form, row, chunk.lead, chunk.support, 1, chunk.id)
                 form.deadlines += 1
-                form.deadlines_right += (chunk.deadline or "") == row.get("deadline", "") and chunk.due == row.get("due")
+                right = (chunk.deadline or "") == row.get("deadline", "") and chunk.due == row.get("due")
+                form.deadlines_right += right
     return dict(forms)
 
 

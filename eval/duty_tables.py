@@ -93,7 +93,8 @@ def _xlsx(table: dict[str, Any], grid: list[tuple[str, list[str]]], path: Path) 
         for start, length in _runs(grid, column).items():
             if length > 1:
                 row = start + 2  # the title row, then 1-based rows
-                sheet.merge_cells(start_row=row, start_column=column + 1, end_row=row + length - 1, end_column=column + 1)
+                end = row + length - 1
+                sheet.merge_cells(start_row=row, start_column=column + 1, end_row=end, end_column=column + 1)
     book.save(str(path))
 
 

@@ -29,6 +29,7 @@ def _filters(args: argparse.Namespace) -> dict[str, Any] | None:
         "year": args.year,
         "date_from": args.date_from,
         "date_to": args.date_to,
+        "due_before": args.due_before,
     }
     filters = {k: v for k, v in filters.items() if v}
     return filters or None
@@ -44,6 +45,8 @@ def format_hit(hit: Hit) -> str:
         lines.append("    " + " · ".join(meta))
     if hit.lead or hit.support:
         lines.append(f"    牵头: {'、'.join(hit.lead) or '—'}   配合: {'、'.join(hit.support) or '—'}")
+    if hit.deadline:
+        lines.append(f"    完成时限: {hit.deadline}" + (f" ({hit.due})" if hit.due else ""))
     text = hit.text if len(hit.text) <= 240 else hit.text[:240] + "…"
     lines.append("    " + text.replace("\n", "\n    "))
     return "\n".join(lines)
@@ -108,6 +111,7 @@ def main(argv: list[str] | None = None) -> int:
         cmd.add_argument("--year", type=int)
         cmd.add_argument("--date-from", dest="date_from")
         cmd.add_argument("--date-to", dest="date_to")
+        cmd.add_argument("--due-before", dest="due_before", help="only items due on or before this ISO date")
 
     changes = (("add", "add notices (files or directories) to an index in place, replacing same doc_ids"),)
     changes += (("remove", "remove notices from an index in place, by doc_id"),)

@@ -9,11 +9,14 @@ from typing import Any
 import numpy as np
 
 from ingest import Chunk
+from ingest.departments import canonical
 
 #: Filters a search accepts: ``doc_id`` (one or several), ``issuer`` (substring), ``date_from`` /
-#: ``date_to`` (ISO dates, inclusive), ``year``, ``lead`` (a department that leads the item).
+#: ``date_to`` (ISO dates, inclusive), ``year``, ``lead`` (a department that leads the item, by any
+#: of its names: 市发改委 finds items led by 市发展和改革委员会), ``due_before`` (items whose
+#: deadline falls on or before this ISO date).
 Filters = dict[str, Any]
-KEYS = ("doc_id", "issuer", "date_from", "date_to", "year", "lead")
+KEYS = ("doc_id", "issuer", "date_from", "date_to", "year", "lead", "due_before")
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
@@ -23,6 +26,38 @@ def _as_list(value: Any) -> list[str]:
     if isinstance(value, (list, tuple, set, frozenset)) and all(isinstance(v, str) for v in value):
         return list(value)
     raise ValueError(f"filter value {value!r} must be a string or a list of strings")
+
+
+def year_of(date: str | None) -> str | None:
+    """The year of a chunk's date: ISO ("2024-05-28") or raw without separators ("2023224").
+
+    >>> year_of("2024-05-28"), year_of("2023224"), year_of(None)
+    ('2024', '2023', None)
+    """
+    m = re.match(r"((?:19|20)\d{2})", date or "")
+    return m.group(1) if m else None
+
+
+def leads_named(lead: Sequence[str], names: Sequence[str]) -> bool:
+    """True when one of ``names`` names (part of) one of the departments in ``lead``, in any of its forms.
+
+    >>> leads_named(["市发展和改革委员会"], ["市发改委"]), leads_named(["市数据局"], ["数据局"])
+    (True, True)
+    """
+    forms = [*lead, *(canonical(d) for d in lead)]
+    return any(n in d or canonical(n) in d for n in names for d in forms)
+
+
+def check_due_before(filters: Filters) -> str | None:
+    """The ``due_before`` date, checked.
+
+    Raises:
+        ValueError: for a date that is not YYYY-MM-DD.
+    """
+    value = filters.get("due_before")
+    if value and not _ISO.match(str(value)):
+        raise ValueError(f"due_before={value!r} is not an ISO date (YYYY-MM-DD)")
+    return str(value) if value else None
 
 
 def date_bounds(filters: Filters) -> tuple[str | None, str | None]:
@@ -36,9 +71,7 @@ def date_bounds(filters: Filters) -> tuple[str | None, str | None]:
     """
     low, high = filters.get("date_from"), filters.get("date_to")
     if filters.get("year") is not None:
-        year = str(filters["year"])
-        if not re.fullmatch(r"\d{4}", year):
-            raise ValueError(f"year {filters['year']!r} must be four digits, e.g. 2024")
+        year = check_year(filters)
         low, high = max(low or "", f"{year}-01-01"), min(high or "9999", f"{year}-12-31")
     for name, value in (("date_from", low), ("date_to", high)):
         if value and not _ISO.match(str(value)):
@@ -46,10 +79,23 @@ def date_bounds(filters: Filters) -> tuple[str | None, str | None]:
     return low or None, high or None
 
 
+def check_year(filters: Filters) -> str:
+    """The ``year`` filter as four digits.
+
+    Raises:
+        ValueError: for a year that is not four digits.
+    """
+    year = str(filters["year"])
+    if not re.fullmatch(r"\d{4}", year):
+        raise ValueError(f"year {filters['year']!r} must be four digits, e.g. 2024")
+    return year
+
+
 def chunk_mask(chunks: Sequence[Chunk], filters: Filters) -> np.ndarray:
     r"""Boolean mask of the chunks that pass every filter.
 
-    Chunks whose date is not an ISO date (a raw string such as "2023224") fail any date filter.
+    Chunks whose date is not an ISO date (a raw string such as "2023224") fail a date range
+    but pass the ``year`` their first four digits name. Chunks without a due date fail ``due_before``.
 
     Raises:
         ValueError: naming an unknown filter key, a malformed date or year, or a doc_id,
@@ -79,11 +125,18 @@ def chunk_mask(chunks: Sequence[Chunk], filters: Filters) -> np.ndarray:
         mask &= passes
     if filters.get("lead"):
         names = _as_list(filters["lead"])
-        passes = np.array([any(n in d for n in names for d in c.lead) for c in chunks])
+        passes = np.array([leads_named(c.lead, names) for c in chunks])
         if not passes.any():
             raise ValueError(f"lead {names}: no item in the index is led by it")
         mask &= passes
-    low, high = date_bounds(filters)
+    due = check_due_before(filters)
+    if due:
+        mask &= np.array([bool(c.due and c.due <= due) for c in chunks])
+    year = check_year(filters) if filters.get("year") is not None else None
+    range_filters = {k: v for k, v in filters.items() if k in ("date_from", "date_to")}
+    low, high = date_bounds(range_filters)
+    if year:
+        mask &= np.array([year_of(c.date) == year for c in chunks])
     if low or high:
         mask &= np.array(
             [

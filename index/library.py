@@ -19,7 +19,7 @@ from typing import Any
 from index.searcher import Answer, Searcher
 
 #: File types staff may upload, and the size limit.
-UPLOAD_TYPES = (".txt", ".docx", ".pdf", ".html", ".htm")
+UPLOAD_TYPES = (".txt", ".docx", ".xlsx", ".pdf", ".html", ".htm")
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 _UNSAFE = re.compile(r"[^\w\u4e00-\u9fff-]+")
 
@@ -85,6 +85,18 @@ class Library:
             row = rows.setdefault(c.doc_id, [c.doc_id, c.notice_title or c.title, c.issuer or "", c.date or "", 0])
             row[4] += 1
         return list(rows.values())
+
+    def lead_departments(self) -> list[str]:
+        """The departments that lead items, each once in its canonical form; generic units left out."""
+        from ingest.departments import canonical, specific
+
+        return sorted({canonical(d) for c in self.searcher.chunks for d in specific(c.lead)})
+
+    def years(self) -> list[str]:
+        """The years of the notices' dates (ISO or raw, such as "2023224")."""
+        from index.filters import year_of
+
+        return sorted({y for c in self.searcher.chunks if (y := year_of(c.date))})
 
     def upload(self, path: str | Path, original_name: str | None = None) -> UploadResult:
         """Store one uploaded file safely and add it to the index (incrementally).

@@ -30,13 +30,14 @@ import numpy as np
 
 from index.corpus import CorpusStats, by_doc, notice_terms
 from index.embed import Embedder, SentenceTransformerEmbedder
-from index.filters import KEYS, Filters, _as_list, date_bounds
+from index.filters import KEYS, Filters, _as_list, check_due_before, check_year, date_bounds, leads_named, year_of
 from index.lexical import JiebaTokenizer, normalize_text
 from index.query import QueryInfo, squash_text
 from index.rank import AbstainRule, boost, diversify
 from index.searcher import CANDIDATES, RRF_K, Hit, SearchMethods, _as_chunks, _embed, analyze_queries, corpus_chunks
 from index.views import context_text, item_title
 from ingest import Chunk
+from ingest.departments import canonical
 
 MODES: tuple[str, ...] = ("hybrid", "dense", "bm25")
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -161,7 +162,9 @@ class MilvusSearcher(SearchMethods):
                     "doc_id": chunk.doc_id,
                     "issuer": chunk.issuer or "",
                     "iso_date": chunk.date if chunk.date and _ISO.match(chunk.date) else "",
-                    "lead_text": "|".join(chunk.lead),
+                    "lead_text": "|".join(dict.fromkeys([*chunk.lead, *map(canonical, chunk.lead)])),
+                    "year": year_of(chunk.date) or "",
+                    "due": chunk.due or "",
                     "chunk": chunk.to_dict(),
                 }
             )
@@ -314,10 +317,16 @@ class MilvusSearcher(SearchMethods):
             parts.append("(" + " or ".join(f"issuer like {_literal('%' + n + '%')}" for n in names) + ")")
         if filters.get("lead"):
             names = _as_list(filters["lead"])
-            if not any(n in d for n in names for d in self.departments):
+            if not leads_named(sorted(self.departments), names):
                 raise ValueError(f"lead {names}: no item in the index is led by it")
-            parts.append("(" + " or ".join(f"lead_text like {_literal('%' + n + '%')}" for n in names) + ")")
-        low, high = date_bounds(filters)
+            forms = sorted({f for n in names for f in (n, canonical(n))})
+            parts.append("(" + " or ".join(f"lead_text like {_literal('%' + n + '%')}" for n in forms) + ")")
+        due = check_due_before(filters)
+        if due:
+            parts.append(f'due != "" and due <= {_literal(due)}')
+        if filters.get("year") is not None:
+            parts.append(f"year == {_literal(check_year(filters))}")
+        low, high = date_bounds({k: v for k, v in filters.items() if k in ("date_from", "date_to")})
         if low:
             parts.append(f'iso_date != "" and iso_date >= {_literal(low)}')
         if high:
@@ -339,6 +348,8 @@ def _create(client: Any, collection: str, dim: int) -> None:
     schema.add_field("issuer", DataType.VARCHAR, max_length=512)
     schema.add_field("iso_date", DataType.VARCHAR, max_length=16)
     schema.add_field("lead_text", DataType.VARCHAR, max_length=4096)
+    schema.add_field("year", DataType.VARCHAR, max_length=8)
+    schema.add_field("due", DataType.VARCHAR, max_length=16)
     schema.add_field("chunk", DataType.JSON)
     schema.add_function(
         Function(

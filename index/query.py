@@ -8,6 +8,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from ingest.departments import canonical, is_generic
+
 _SPACES = re.compile(r"\s+")
 _RESPONSIBILITY = re.compile(
     r"哪些部门|哪个部门|什么部门|哪家单位|哪些单位|哪个单位|由谁|谁(来)?(牵头|负责|主管|管)|牵头(单位|部门)|责任(单位|部门)|"
@@ -113,7 +115,8 @@ class QueryInfo:
 
     Attributes:
         text: The normalised query.
-        departments: Corpus departments the query names (canonical forms).
+        departments: Corpus departments the query names, in their canonical forms
+            (:func:`ingest.departments.canonical`; generic units are never among them).
         places: Place names the query uses that scope it to some notices.
         doc_scope: doc_ids of the notices those places point to.
         asks_responsibility: "哪些部门负责 / 由谁牵头 / 牵头单位 …" questions.
@@ -147,8 +150,11 @@ class QueryAnalyzer:
     ) -> None:
         aliases: dict[str, str] = {}
         for name in departments:
-            for alias in department_aliases(name):
-                aliases.setdefault(alias, name)
+            if is_generic(name):
+                continue
+            main = canonical(name)
+            for alias in [*department_aliases(main), *department_aliases(name)]:
+                aliases.setdefault(alias, main)
         self._aliases = sorted(aliases.items(), key=lambda kv: -len(kv[0]))
         self._places = sorted(places.items(), key=lambda kv: -len(kv[0]))
         self._all_docs = set(all_docs) if all_docs is not None else set().union(*places.values())

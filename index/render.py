@@ -52,6 +52,8 @@ def citation_html(hit: Hit) -> str:
         parts.append(
             f"<br><small>牵头：{e('、'.join(hit.lead)) or '—'}　配合：{e('、'.join(hit.support)) or '—'}</small>"
         )
+    if hit.deadline:
+        parts.append(f"<br><small>完成时限：{e(hit.deadline)}{f'（{e(hit.due)}）' if hit.due else ''}</small>")
     parts.append(f"<blockquote>{highlight(hit.text, hit.matched).replace(chr(10), '<br>')}</blockquote></div>")
     return "".join(parts)
 
@@ -74,7 +76,8 @@ def citations_csv(answer: Answer) -> str:
     """The answer's citations as CSV text (UTF-8 with BOM so spreadsheet programs read the Chinese)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(["rank", "notice", "issuer", "date", "section", "item", "lead", "support", "text", "chunk_id"])
+    header = ["rank", "notice", "issuer", "date", "section", "item", "lead", "support", "deadline", "due"]
+    writer.writerow([*header, "text", "chunk_id"])
     for h in answer.hits:
         writer.writerow(
             [
@@ -86,6 +89,8 @@ def citations_csv(answer: Answer) -> str:
                 label_text(h),
                 "、".join(h.lead),
                 "、".join(h.support),
+                h.deadline or "",
+                h.due or "",
                 h.text,
                 h.id,
             ]

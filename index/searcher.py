@@ -45,6 +45,7 @@ from index.store import (
 )
 from index.views import cite_label, context_text, item_title, sentence_views
 from ingest import Chunk
+from ingest.departments import canonical, specific
 
 logger = logging.getLogger(__name__)
 
@@ -113,7 +114,8 @@ class Answer:
         hits: Retrieved chunks, best first (empty when abstained).
         abstained: True when no clause matches well enough to answer.
         asks_responsibility: The question asks which department is responsible.
-        leads: Per notice title, the (item label, lead departments) of the hits that name leads.
+        leads: Per notice title, the (item label, lead departments) of the hits that name leads,
+            departments in their canonical forms, generic units (各有关部门 …) left out.
     """
 
     query: str
@@ -725,8 +727,9 @@ def make_answer(query: str, hits: list[Hit] | None, info: QueryInfo) -> Answer:
     """The Answer for one searched query: abstained when ``hits`` is None; leads per notice."""
     leads: dict[str, list[tuple[str, list[str]]]] = {}
     for hit in hits or []:
-        if hit.lead:
-            leads.setdefault(hit.title or hit.notice_title, []).append((hit.label, hit.lead))
+        named = list(dict.fromkeys(canonical(d) for d in specific(hit.lead)))  # generic units are not departments
+        if named:
+            leads.setdefault(hit.title or hit.notice_title, []).append((hit.label, named))
     return Answer(query, hits or [], hits is None, info.asks_responsibility, leads)
 
 

@@ -56,7 +56,9 @@ _TAIL = re.compile(
 )
 _FIELD_TRIM = " 　，,；;。、"
 #: A unit in a bare list note "（装备信息中心、教科院）": a government body's ending, no company.
-_BODY = re.compile(r"^(?!.*(?:公司|集团|有限|大学|学院$)).{1,18}(?:局|委|办|厅|处|科|院|中心|部|政府|管委会|海关|各区市|各区|各市|各县)$")
+_BODY = re.compile(
+    r"^(?!.*(?:公司|集团|有限|大学|学院$)).{1,18}(?:局|委|办|厅|处|科|院|中心|部|政府|管委会|海关|各区市|各区|各市|各县)$"
+)
 # Split department lists on 、 ， ; and 等 (outside brackets); split on 和/及/以及/与 only between two
 # names (so 市人力资源和社会保障局 and 市自然资源和规划局 stay whole).
 _ORG_END = (

@@ -199,6 +199,8 @@ class Emitter:
                 continue
             if is_spanning(cells):
                 category = next(c for c in cells if c)  # in the section of the rows below
+                if ln.text != category:
+                    self.notice.header.append(ln.text)  # the merged row as read, kept as metadata
                 continue
             out.append(Line(ln.text, ln.md_level, row=header.read(cells), table=tables, category=category))
         return out

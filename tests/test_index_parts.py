@@ -46,7 +46,10 @@ def test_filters() -> None:
     assert chunk_mask(CHUNKS, {"year": 2023}).all()
     assert not chunk_mask(CHUNKS, {"date_from": "2023-06-02"}).any()
     assert chunk_mask(CHUNKS, {"date_to": "2023-06-01", "doc_id": ["n"]}).all()
-    assert not chunk_mask(RAW_DATE, {"year": "2023"}).any()  # a raw, unparsed date never passes
+    # a raw date without separators gives its year to year filters, but never passes a date range
+    assert chunk_mask(RAW_DATE, {"year": "2023"}).all()
+    assert not chunk_mask(RAW_DATE, {"year": "2024"}).any()
+    assert not chunk_mask(RAW_DATE, {"date_from": "2023-01-01"}).any()
     for bad, message in (
         ({"colour": 1}, "unknown filter"),
         ({"date_from": "2023/6/1"}, "ISO date"),
