@@ -243,3 +243,33 @@ def test_an_uploaded_wild_notice_gets_a_lead_line_and_canonical_filter_names(tmp
     assert "省工业和信息化厅牵头" in answer.lead_line()
     hits = library.searcher.search("软件", k=5, filters={"lead": "省工业和信息化厅"})
     assert {h.label for h in hits} == {"（一）", "（二）"}
+
+
+WILD_DIR = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "wild"
+needs_wild = pytest.mark.skipif(not WILD_DIR.is_dir(), reason="../shared/corpus/wild is not beside the project")
+
+
+@needs_wild
+def test_the_wild_corpus_parses_without_losing_a_line() -> None:
+    from ingest import load_notices
+    from ingest.readers import read_file
+    from tests.audit import unaccounted
+
+    notices = load_notices(WILD_DIR)
+    assert len(notices) == 217
+    for notice in notices:
+        assert unaccounted(read_file(notice.source)[0].text, notice) == [], notice.doc_id
+
+
+@needs_wild
+def test_duty_benchmark_meets_its_targets() -> None:
+    from eval.duties import SEEDS, load_gold, score_notes, score_tables
+    from ingest import load_notices
+
+    forms = score_notes(load_gold(), load_notices([WILD_DIR, SEEDS])) | score_tables()
+    lead = [f.lead for f in forms.values()]
+    support = [f.support for f in forms.values()]
+    tp, fp, fn = (sum(getattr(s, a) for s in lead) for a in ("tp", "fp", "fn"))
+    assert tp / (tp + fp) >= 0.97 and tp / (tp + fn) >= 0.97
+    tp, fp, fn = (sum(getattr(s, a) for s in support) for a in ("tp", "fp", "fn"))
+    assert tp / (tp + fp) >= 0.95 and tp / (tp + fn) >= 0.95
