@@ -138,3 +138,107 @@ def specific(names: list[str]) -> list[str]:
     ['市数据局', '市财政局']
     """
     return [n for n in names if not is_generic(n)]
+
+
+_OPEN = "〔[(（【"
+_CLOSE = "〕])）】"
+# Split department lists on 、 ， ; and 等 (outside brackets); split on 和/及/以及/与 only between two
+# names (so 市人力资源和社会保障局 and 市自然资源和规划局 stay whole).
+ORG_END = (
+    "部门",
+    "单位",
+    "局",
+    "委",
+    "办",
+    "政府",
+    "中心",
+    "室",
+    "厅",
+    "院",
+    "会",
+    "所",
+    "队",
+    "站",
+    "处",
+    "部",
+    "组",
+    "区",
+    "企业",
+    "公司",
+    "集团",
+    "银行",
+    "分行",
+    "海关",
+)
+_AND = re.compile(r"(以及|和|及|与)(?=[各市区县省国相有其进入公])")
+_LIST_SEP = re.compile(r"[、/，,；;]|(?<![高平同中初对均])等")
+_DROP = {"部门", "单位", "有关部门", "相关部门", "其他部门", "等部门", "等单位"}
+
+
+
+def split_departments(who: str) -> list[str]:
+    """Split a list of departments: "市发改委、市司法局等市级有关部门和各园区" → names.
+
+    Separators inside brackets do not split: 各县（市、区）政府 is one name.
+
+    >>> split_departments("市行政审批服务局等市级有关部门和各县(区)政府、各园区")
+    ['市行政审批服务局', '市级有关部门', '各县(区)政府', '各园区']
+    >>> split_departments("市人力资源和社会保障局、自然资源分局等部门")
+    ['市人力资源和社会保障局', '自然资源分局']
+    >>> split_departments("崂山区政府，市财政局、各县（市、区）政府")
+    ['崂山区政府', '市财政局', '各县（市、区）政府']
+    """
+    names = []
+    for part in _split_outside_brackets(who):
+        for name in _split_and(part):
+            name = name.strip(" 　:：")
+            if name and name not in _DROP:
+                names.append(name)
+    return _share_suffix(names)
+
+
+_PLACE_UNIT = re.compile(r"^(?P<place>[\u4e00-\u9fff]{2,4}?)(?P<unit>[市县区](?:人民)?政府|市|县|区)$")
+
+
+def _share_suffix(names: list[str]) -> list[str]:
+    """"济南、青岛、烟台市政府": the bare place names take the unit of the name that ends the run.
+
+    >>> _share_suffix(["济南", "青岛", "烟台市政府", "省财政厅"])
+    ['济南市政府', '青岛市政府', '烟台市政府', '省财政厅']
+    """
+    out = list(names)
+    for i, name in enumerate(out):
+        m = _PLACE_UNIT.match(name)
+        if not m:
+            continue
+        j = i - 1
+        while j >= 0 and 2 <= len(out[j]) <= 4 and not out[j].endswith(ORG_END) and not out[j].startswith("各"):
+            out[j] += m["unit"]
+            j -= 1
+    return out
+
+
+def _split_outside_brackets(text: str) -> list[str]:
+    parts, depth, last = [], 0, 0
+    for m in re.finditer(rf"[{re.escape(_OPEN + _CLOSE)}]|{_LIST_SEP.pattern}", text):
+        ch = m.group(0)
+        if ch in _OPEN:
+            depth += 1
+        elif ch in _CLOSE:
+            depth = max(depth - 1, 0)
+        elif depth == 0:
+            parts.append(text[last : m.start()])
+            last = m.end()
+    parts.append(text[last:])
+    return parts
+
+
+def _split_and(part: str) -> list[str]:
+    """Split on 和/及/以及/与 where the left side ends like a department name."""
+    pieces, last = [], 0
+    for m in _AND.finditer(part):
+        if part[last : m.start()].endswith(ORG_END):
+            pieces.append(part[last : m.start()])
+            last = m.end()
+    pieces.append(part[last:])
+    return pieces

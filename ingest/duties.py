@@ -28,10 +28,11 @@ import re
 from dataclasses import dataclass, field
 
 from ingest.deadlines import is_deadline, mentions_time
-from ingest.departments import is_generic
+from ingest.departments import is_generic, split_departments
 
 _OPEN = "〔[(（【"
 _CLOSE = "〕])）】"
+_BRACKET = re.compile(r"[〔\[(（【〕\])）】]")
 
 _CLAUSE_SPLIT = re.compile(r"[，,；;。]")
 _LEAD = re.compile(r"^(?P<who>.+?)(?:分别|共同|负责|联合)?牵头(?:负责|抓总|实施|落实)?$")
@@ -59,39 +60,6 @@ _FIELD_TRIM = " 　，,；;。、"
 _BODY = re.compile(
     r"^(?!.*(?:公司|集团|有限|大学|学院$)).{1,18}(?:局|委|办|厅|处|科|院|中心|部|政府|管委会|海关|各区市|各区|各市|各县)$"
 )
-# Split department lists on 、 ， ; and 等 (outside brackets); split on 和/及/以及/与 only between two
-# names (so 市人力资源和社会保障局 and 市自然资源和规划局 stay whole).
-_ORG_END = (
-    "部门",
-    "单位",
-    "局",
-    "委",
-    "办",
-    "政府",
-    "中心",
-    "室",
-    "厅",
-    "院",
-    "会",
-    "所",
-    "队",
-    "站",
-    "处",
-    "部",
-    "组",
-    "区",
-    "企业",
-    "公司",
-    "集团",
-    "银行",
-    "分行",
-    "海关",
-)
-_AND = re.compile(r"(以及|和|及|与)(?=[各市区县省国相有其进入公])")
-_LIST_SEP = re.compile(r"[、/，,；;]|(?<![高平同中初对均])等")
-_DROP = {"部门", "单位", "有关部门", "相关部门", "其他部门", "等部门", "等单位"}
-
-
 @dataclass
 class Duties:
     """Departments (and a deadline) named by the duty notes of one item.
@@ -125,84 +93,17 @@ def bracket_spans(text: str) -> list[tuple[int, int]]:
     ['(乙(丙)丁)', '〔己〕']
     """
     spans, depth, start = [], 0, 0
-    for i, ch in enumerate(text):
+    for m in _BRACKET.finditer(text):  # only the bracket characters, not every character
+        ch, i = m.group(), m.start()
         if ch in _OPEN:
             if depth == 0:
                 start = i
             depth += 1
-        elif ch in _CLOSE and depth:
+        elif depth:
             depth -= 1
             if depth == 0:
                 spans.append((start, i + 1))
     return spans
-
-
-def split_departments(who: str) -> list[str]:
-    """Split a list of departments: "市发改委、市司法局等市级有关部门和各园区" → names.
-
-    Separators inside brackets do not split: 各县（市、区）政府 is one name.
-
-    >>> split_departments("市行政审批服务局等市级有关部门和各县(区)政府、各园区")
-    ['市行政审批服务局', '市级有关部门', '各县(区)政府', '各园区']
-    >>> split_departments("市人力资源和社会保障局、自然资源分局等部门")
-    ['市人力资源和社会保障局', '自然资源分局']
-    >>> split_departments("崂山区政府，市财政局、各县（市、区）政府")
-    ['崂山区政府', '市财政局', '各县（市、区）政府']
-    """
-    names = []
-    for part in _split_outside_brackets(who):
-        for name in _split_and(part):
-            name = name.strip(" 　:：")
-            if name and name not in _DROP:
-                names.append(name)
-    return _share_suffix(names)
-
-
-_PLACE_UNIT = re.compile(r"^(?P<place>[\u4e00-\u9fff]{2,4}?)(?P<unit>[市县区](?:人民)?政府|市|县|区)$")
-
-
-def _share_suffix(names: list[str]) -> list[str]:
-    """"济南、青岛、烟台市政府": the bare place names take the unit of the name that ends the run.
-
-    >>> _share_suffix(["济南", "青岛", "烟台市政府", "省财政厅"])
-    ['济南市政府', '青岛市政府', '烟台市政府', '省财政厅']
-    """
-    out = list(names)
-    for i, name in enumerate(out):
-        m = _PLACE_UNIT.match(name)
-        if not m:
-            continue
-        j = i - 1
-        while j >= 0 and 2 <= len(out[j]) <= 4 and not out[j].endswith(_ORG_END) and not out[j].startswith("各"):
-            out[j] += m["unit"]
-            j -= 1
-    return out
-
-
-def _split_outside_brackets(text: str) -> list[str]:
-    parts, depth, last = [], 0, 0
-    for m in re.finditer(rf"[{re.escape(_OPEN + _CLOSE)}]|{_LIST_SEP.pattern}", text):
-        ch = m.group(0)
-        if ch in _OPEN:
-            depth += 1
-        elif ch in _CLOSE:
-            depth = max(depth - 1, 0)
-        elif depth == 0:
-            parts.append(text[last : m.start()])
-            last = m.end()
-    parts.append(text[last:])
-    return parts
-
-
-def _split_and(part: str) -> list[str]:
-    """Split on 和/及/以及/与 where the left side ends like a department name."""
-    pieces, last = [], 0
-    for m in _AND.finditer(part):
-        if part[last : m.start()].endswith(_ORG_END):
-            pieces.append(part[last : m.start()])
-            last = m.end()
-    pieces.append(part[last:])
-    return pieces
 
 
 def _add(target: list[str], names: list[str]) -> None:
@@ -340,16 +241,17 @@ def extract_duties(text: str, first_leads: bool = False) -> Duties:
     (['市数据局'], ['市财政局'], '2024年6月底前完成')
     """
     result = Duties(first_leads=first_leads)
-    for start, end in bracket_spans(text):
+    spans = bracket_spans(text)
+    for start, end in spans:
         parsed = parse_note(text[start + 1 : end - 1], result.first_leads)
         if parsed is None:
             continue
         _merge(result, parsed, text[start:end])
-    if not result.notes and (m := _TAIL.search(text)):
+    if not result.notes and ("单位" in text or "部门" in text) and (m := _TAIL.search(text)):
         parsed = _parse_labelled(m["note"], result.first_leads)
         if parsed is not None:
             _merge(result, parsed, m["note"])
-    if not result.notes and (bare := _bare_note(text)):
+    if not result.notes and (bare := _bare_note(text, spans)):
         names, note = bare
         parsed = Duties()
         assign_responsible(parsed, names, result.first_leads)
@@ -357,9 +259,8 @@ def extract_duties(text: str, first_leads: bool = False) -> Duties:
     return result
 
 
-def _bare_note(text: str) -> tuple[list[str], str] | None:
+def _bare_note(text: str, spans: list[tuple[int, int]]) -> tuple[list[str], str] | None:
     """A closing bracket that only lists bodies, "…。（装备信息中心、教科院）": the units responsible."""
-    spans = bracket_spans(text)
     if not spans or spans[-1][1] < len(text.rstrip("。；; \n")):
         return None
     start, end = spans[-1]

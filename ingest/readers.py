@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ingest.grids import GridReadError, docx_rows, html_grid, read_xlsx
+
 logger = logging.getLogger(__name__)
 
 #: File endings this module reads.
@@ -170,7 +172,7 @@ def html_to_text(html: str) -> str:
             tag.decompose()
     root = soup.body or soup
     for table in reversed(root.find_all("table")):  # innermost first: a nested table becomes cell text
-        rows = [" | ".join(cells) for cells in _html_grid(table)]
+        rows = [" | ".join(cells) for cells in html_grid(table)]
         table.replace_with(soup.new_string("\n" + "\n".join(rows) + "\n"))
     for tag in root.find_all(_HTML_BLOCKS):
         if tag.name == "br":
@@ -182,36 +184,6 @@ def html_to_text(html: str) -> str:
             tag.insert_after("\n")
     lines = [re.sub(r"(\s*\|\s*)+$", "", line).strip() for line in root.get_text().split("\n")]
     return "\n".join(line for line in lines if line)
-
-
-def _html_grid(table: Any) -> list[list[str]]:
-    """The cells of an HTML table as a grid: rowspan/colspan cells repeated where they reach."""
-    grid: dict[tuple[int, int], str] = {}
-    rows = [tr for tr in table.find_all("tr") if tr.find_parent("table") is table]
-    for r, tr in enumerate(rows):
-        c = 0
-        for cell in tr.find_all(["td", "th"], recursive=False):
-            while (r, c) in grid:
-                c += 1
-            text = " ".join(cell.get_text(" ").split())
-            for dr in range(_span(cell.get("rowspan"))):
-                for dc in range(_span(cell.get("colspan"))):
-                    grid[(r + dr, c + dc)] = text
-            c += _span(cell.get("colspan"))
-    width = max((c for _, c in grid), default=-1) + 1
-    out = []
-    for r in range(len(rows)):
-        cells = [grid.get((r, c), "") for c in range(width)]
-        if any(cells):
-            out.append(cells)
-    return out
-
-
-def _span(value: Any) -> int:
-    try:
-        return max(1, min(int(str(value)), 100))
-    except (TypeError, ValueError):
-        return 1
 
 
 def read_html(path: Path) -> str:
@@ -231,69 +203,12 @@ def read_docx(path: Path) -> str:
     try:
         for block in docx.Document(str(path)).iter_inner_content():
             if isinstance(block, Table):
-                lines.extend(_table_rows(block))
+                lines.extend(docx_rows(block))
             else:
                 lines.append(block.text)
     except Exception as exc:  # corrupt archives raise many kinds: zip, XML, KeyError …
         raise ReadError(f"{path}: not a readable .docx ({type(exc).__name__}: {exc})") from exc
     return "\n".join(lines)
-
-
-def _table_rows(table: Any) -> Iterator[str]:
-    """Rows of a .docx table: every grid cell (python-docx repeats merged cells), empty ones kept."""
-    for row in table.rows:
-        cells = [" ".join(cell.text.split()) for cell in row.cells]
-        if any(cells):
-            yield " | ".join(cells)
-
-
-def read_xlsx(path: Path) -> str:
-    """Read an .xlsx workbook: per sheet its name (unless a default "Sheet1") and its rows.
-
-    Merged ranges carry their value into every cell they cover; empty rows are skipped.
-    """
-    from openpyxl import load_workbook
-
-    with path.open("rb") as handle:
-        if handle.read(4) != b"PK\x03\x04":
-            raise ReadError(f"{path}: not an .xlsx (an .xlsx is a ZIP archive; this file is something else)")
-    try:
-        workbook = load_workbook(str(path), data_only=True)
-    except Exception as exc:  # corrupt archives raise many kinds: zip, XML, KeyError …
-        raise ReadError(f"{path}: not a readable .xlsx ({type(exc).__name__}: {exc})") from exc
-    lines: list[str] = []
-    for sheet in workbook.worksheets:
-        values = [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
-        for merged in sheet.merged_cells.ranges:
-            first = values[merged.min_row - 1][merged.min_col - 1] if merged.min_row <= len(values) else ""
-            for r in range(merged.min_row - 1, min(merged.max_row, len(values))):
-                for c in range(merged.min_col - 1, min(merged.max_col, len(values[r]))):
-                    values[r][c] = first
-        if not re.fullmatch(r"Sheet\d*|工作表\d*", sheet.title):
-            lines.append(sheet.title)
-        in_table = False
-        for cells in values:
-            filled = [c for c in cells if c]
-            if not filled:
-                continue
-            if len(set(filled)) == 1 and not in_table:
-                lines.append(filled[0])  # a title row above the table (often merged across it)
-            else:
-                in_table = in_table or len(set(filled)) > 1
-                lines.append(" | ".join(cells))
-    workbook.close()
-    return "\n".join(lines)
-
-
-def _cell_text(value: Any) -> str:
-    """A cell value as text: whole numbers without ".0", dates as ISO, text with white space folded."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if hasattr(value, "isoformat"):
-        return value.isoformat()[:10]
-    return " ".join(str(value).split())
 
 
 def read_pdf(path: Path) -> str:
@@ -342,12 +257,24 @@ def read_jsonl(path: Path) -> Iterator[RawDocument]:
             yield RawDocument(doc_id, record["text"], where, title if isinstance(title, str) else None, meta)
 
 
+def read_sheet(path: Path) -> str:
+    """Read an .xlsx workbook's sheets as lines (see :func:`ingest.grids.read_xlsx`).
+
+    Raises:
+        ReadError: if the file is not a ZIP archive or not a readable workbook.
+    """
+    try:
+        return read_xlsx(path)
+    except GridReadError as exc:
+        raise ReadError(str(exc)) from exc
+
+
 _READERS = {
     ".txt": read_txt,
     ".html": read_html,
     ".htm": read_html,
     ".docx": read_docx,
-    ".xlsx": read_xlsx,
+    ".xlsx": read_sheet,
     ".pdf": read_pdf,
 }
 

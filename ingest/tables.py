@@ -21,8 +21,17 @@ that repeats the header (a header repeated on each page) is skipped and kept as 
 
 from __future__ import annotations
 
+import dataclasses
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from ingest.departments import split_departments
+from ingest.duties import Duties, assign_responsible, parse_note
+
+if TYPE_CHECKING:
+    from ingest.tree import Line
 
 CELL_SEP = " | "
 _ROLES: list[tuple[str, tuple[str, ...]]] = [
@@ -134,3 +143,73 @@ def is_spanning(cells: list[str]) -> bool:
     """A row whose non-empty cells all hold one text: a merged category row ("一、优化营商环境")."""
     filled = {c for c in cells if c}
     return len(filled) == 1 and len(cells) > 1
+
+
+def mark_tables(lines: list[Line], header_lines: list[str]) -> list[Line]:
+    """Find task tables in a document's lines and mark their rows (``Line.row``).
+
+    Header rows, their repeats on later pages and merged category rows as read are appended to
+    ``header_lines`` (the notice's metadata); a category row's text goes into the section of
+    the rows below it.
+    """
+    out: list[Line] = []
+    header: TableHeader | None = None
+    tables, category = 0, ""
+    for ln in lines:
+        cells = split_cells(ln.text)
+        if cells is None:
+            header = None
+            out.append(ln)
+            continue
+        if header is None or _same_cells(cells, header.cells):
+            found = read_header(cells)
+            if found is None:
+                out.append(ln)
+                continue
+            if header is None:
+                tables, category = tables + 1, ""
+            header = found
+            header_lines.append(ln.text)
+            continue
+        if is_spanning(cells):
+            category = next(c for c in cells if c)
+            if ln.text != category:
+                header_lines.append(ln.text)
+            continue
+        out.append(dataclasses.replace(ln, row=header.read(cells), table=tables, category=category))
+    return out
+
+
+def row_duties(row: TaskRow, first_leads: bool, duties_of: Callable[[str], Duties]) -> Duties:
+    """Lead, support and deadline of a task row from its columns.
+
+    A cell written as a note ("牵头单位：A；配合单位：B") is read as one; a 责任单位 column is
+    support beside a 牵头 column, else follows the 责任单位 rule (``first_leads``: the notice's
+    convention). A row with no department cells falls back to the notes in its task text
+    (``duties_of``).
+    """
+    duties = Duties()
+    for cell, role in ((row.lead, "lead"), (row.support, "support"), (row.responsible, "responsible")):
+        if not cell:
+            continue
+        note = parse_note(cell, first_leads) if re.search(r"(单位|部门)\s*[:：]|牵头", cell) else None
+        if note is not None:
+            duties.lead += [d for d in note.lead if d not in duties.lead]
+            duties.support += [d for d in note.support if d not in duties.support]
+            continue
+        names = split_departments(cell)
+        if role == "lead":
+            duties.lead += [d for d in names if d not in duties.lead]
+        elif role == "support" or row.has_lead_column:
+            duties.support += [d for d in names if d not in duties.support]
+        else:
+            assign_responsible(duties, names, first_leads)
+    if not (duties.lead or duties.support):
+        own = duties_of(row.task)
+        duties.lead, duties.support = own.lead, own.support
+    duties.deadline = row.deadline or None
+    return duties
+
+
+def _same_cells(a: list[str], b: list[str]) -> bool:
+    return [re.sub(r"\s+", "", c) for c in a if c] == [re.sub(r"\s+", "", c) for c in b if c]

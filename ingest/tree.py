@@ -13,11 +13,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from ingest.deadlines import due_date, title_year
-from ingest.duties import CONVENTION, Duties, assign_responsible, extract_duties, parse_note, split_departments
+from ingest.duties import CONVENTION, Duties, extract_duties
 from ingest.header import is_bare_heading, is_title_like
 from ingest.model import Chunk, ChunkKind, Notice
 from ingest.numbering import RANKED, Marker, id_label, parse_marker
-from ingest.tables import TableHeader, TaskRow, is_spanning, read_header, split_cells
+from ingest.tables import TaskRow, mark_tables, row_duties
 
 #: Paragraphs shorter than this are merged into their neighbour.
 MIN_PARAGRAPH = 40
@@ -162,7 +162,7 @@ class Emitter:
     def document(self, title: str, prefix: str, lines: list[Line]) -> None:
         """Emit the chunks of one document: preamble, the numbering tree, closing text."""
         self.title, self.inherited = title, []
-        root = _build_tree(self._mark_tables(lines))
+        root = _build_tree(mark_tables(lines, self.notice.header))
         trailing = self._detach_closing(root)
         self.paragraphs(root.body, section=[], prefix=prefix, stem="pre", kind="preamble", title=title)
         bare = 0
@@ -171,39 +171,6 @@ class Emitter:
                 bare += 1
             self._emit(child, [], [f"s{bare}"] if child.kind == "bare" else [], prefix, Duties())
         self.paragraphs(trailing, section=[], prefix=prefix, stem="post", kind="paragraph", title=title)
-
-    def _mark_tables(self, lines: list[Line]) -> list[Line]:
-        """Find task tables (a header row naming task and lead columns) and mark their rows.
-
-        Header rows (and their repeats on later pages) become notice metadata; a merged row
-        across the table becomes the category of the rows below it.
-        """
-        out: list[Line] = []
-        header: TableHeader | None = None
-        tables, category = 0, ""
-        for ln in lines:
-            cells = split_cells(ln.text)
-            if cells is None:
-                header = None
-                out.append(ln)
-                continue
-            if header is None or _same_cells(cells, header.cells):
-                found = read_header(cells)
-                if found is None:
-                    out.append(ln)
-                    continue
-                if header is None:
-                    tables, category = tables + 1, ""
-                header = found
-                self.notice.header.append(ln.text)
-                continue
-            if is_spanning(cells):
-                category = next(c for c in cells if c)  # in the section of the rows below
-                if ln.text != category:
-                    self.notice.header.append(ln.text)  # the merged row as read, kept as metadata
-                continue
-            out.append(Line(ln.text, ln.md_level, row=header.read(cells), table=tables, category=category))
-        return out
 
     def _detach_closing(self, root: _Unit) -> list[str]:
         """Text after the last item of a numbered document is a closing paragraph."""
@@ -250,31 +217,8 @@ class Emitter:
         self.counters[key] = self.counters.get(key, 0) + 1
         label = row.number
         path = "/".join([*ids, f"t{line.table}", id_label(label) if label else f"r{self.counters[key]}"])
-        duties = self._row_duties(row)
+        duties = row_duties(row, self.first_leads, self.duties)
         self._add(prefix + path, inner, label, line.text, duties.lead, duties.support, "item", deadline=duties.deadline)
-
-    def _row_duties(self, row: TaskRow) -> Duties:
-        duties = Duties()
-        for cell, role in ((row.lead, "lead"), (row.support, "support"), (row.responsible, "responsible")):
-            if not cell:
-                continue
-            note = parse_note(cell, self.first_leads) if re.search(r"(单位|部门)\s*[:：]|牵头", cell) else None
-            if note is not None:
-                duties.lead += [d for d in note.lead if d not in duties.lead]
-                duties.support += [d for d in note.support if d not in duties.support]
-                continue
-            names = split_departments(cell)
-            if role == "lead":
-                duties.lead += [d for d in names if d not in duties.lead]
-            elif role == "support" or row.has_lead_column:
-                duties.support += [d for d in names if d not in duties.support]
-            else:
-                assign_responsible(duties, names, self.first_leads)
-        if not (duties.lead or duties.support):
-            own = self.duties(row.task)
-            duties.lead, duties.support = own.lead, own.support
-        duties.deadline = row.deadline or None
-        return duties
 
     def paragraphs(
         self,
@@ -346,10 +290,6 @@ class Emitter:
     def year(self) -> int | None:
         """The year the current document's title (else the notice's) names, for deadlines without one."""
         return title_year(self.title or "") or title_year(self.notice.notice_title or "")
-
-
-def _same_cells(a: list[str], b: list[str]) -> bool:
-    return [re.sub(r"\s+", "", c) for c in a if c] == [re.sub(r"\s+", "", c) for c in b if c]
 
 
 def _or_inherited(own: Duties, inherited: Duties) -> Duties:

@@ -161,6 +161,9 @@ BAD_FILES = {
         "not a PDF",
     ),
     "page.docx": (b"<html><body>not a docx</body></html>", "not a .docx"),
+    "page.xlsx": (b"<html><body>not a workbook</body></html>", "not an .xlsx"),
+    "corrupt.xlsx": (b"PK\x03\x04" + bytes(random.Random(4).randrange(256) for _ in range(2000)), "not a readable .xlsx"),
+    "document.xlsx": (_docx_bytes(NOTICE_LINES), "not a readable .xlsx"),
     "tool.exe": (b"MZ\x90\x00", "不支持的文件类型"),
     "noext": (b"hello", "不支持的文件类型"),
 }

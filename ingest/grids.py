@@ -1,0 +1,105 @@
+"""Tables as grids: .docx and HTML tables and .xlsx sheets, one row a line, cells aligned.
+
+Every grid cell is kept (merged cells repeated in each position they cover, empty cells as
+""), so :mod:`ingest.tables` can read columns by position.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+
+class GridReadError(Exception):
+    """A spreadsheet that cannot be read; the message names the file and the reason."""
+
+
+def docx_rows(table: Any) -> Iterator[str]:
+    """Rows of a .docx table: every grid cell (python-docx repeats merged cells), empty ones kept."""
+    for row in table.rows:
+        cells = [" ".join(cell.text.split()) for cell in row.cells]
+        if any(cells):
+            yield " | ".join(cells)
+
+
+def html_grid(table: Any) -> list[list[str]]:
+    """The cells of an HTML table as a grid: rowspan/colspan cells repeated where they reach."""
+    grid: dict[tuple[int, int], str] = {}
+    rows = [tr for tr in table.find_all("tr") if tr.find_parent("table") is table]
+    for r, tr in enumerate(rows):
+        c = 0
+        for cell in tr.find_all(["td", "th"], recursive=False):
+            while (r, c) in grid:
+                c += 1
+            text = " ".join(cell.get_text(" ").split())
+            for dr in range(_span(cell.get("rowspan"))):
+                for dc in range(_span(cell.get("colspan"))):
+                    grid[(r + dr, c + dc)] = text
+            c += _span(cell.get("colspan"))
+    width = max((c for _, c in grid), default=-1) + 1
+    out = []
+    for r in range(len(rows)):
+        cells = [grid.get((r, c), "") for c in range(width)]
+        if any(cells):
+            out.append(cells)
+    return out
+
+
+def _span(value: Any) -> int:
+    try:
+        return max(1, min(int(str(value)), 100))
+    except (TypeError, ValueError):
+        return 1
+
+
+def read_xlsx(path: Path) -> str:
+    """Read an .xlsx workbook: per sheet its name (unless a default "Sheet1") and its rows.
+
+    Merged ranges carry their value into every cell they cover; empty rows are skipped.
+    """
+    from openpyxl import load_workbook
+
+    with path.open("rb") as handle:
+        if handle.read(4) != b"PK\x03\x04":
+            raise GridReadError(f"{path}: not an .xlsx (an .xlsx is a ZIP archive; this file is something else)")
+    try:
+        workbook = load_workbook(str(path), data_only=True)
+    except Exception as exc:  # corrupt archives raise many kinds: zip, XML, KeyError …
+        raise GridReadError(f"{path}: not a readable .xlsx ({type(exc).__name__}: {exc})") from exc
+    lines: list[str] = []
+    for sheet in workbook.worksheets:
+        values = [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+        for merged in sheet.merged_cells.ranges:
+            first = values[merged.min_row - 1][merged.min_col - 1] if merged.min_row <= len(values) else ""
+            for r in range(merged.min_row - 1, min(merged.max_row, len(values))):
+                for c in range(merged.min_col - 1, min(merged.max_col, len(values[r]))):
+                    values[r][c] = first
+        if not re.fullmatch(r"Sheet\d*|工作表\d*", sheet.title):
+            lines.append(sheet.title)
+        in_table = False
+        for cells in values:
+            filled = [c for c in cells if c]
+            if not filled:
+                continue
+            if len(set(filled)) == 1 and not in_table:
+                lines.append(filled[0])  # a title row above the table (often merged across it)
+            else:
+                in_table = in_table or len(set(filled)) > 1
+                lines.append(" | ".join(cells))
+    workbook.close()
+    return "\n".join(lines)
+
+
+def _cell_text(value: Any) -> str:
+    """A cell value as text: whole numbers without ".0", dates as ISO, text with white space folded."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if hasattr(value, "isoformat"):
+        return value.isoformat()[:10]
+    return " ".join(str(value).split())
+
+
