@@ -75,15 +75,15 @@ def build_ui(library: Any) -> Any:
         docs: list[str],
         lead: str | None,
         year: str | None,
+        due_before: str | None = None,
     ) -> tuple[Any, ...]:
         question = (question or "").strip()
         if not question:
             return "", history, records, None
         shown = html.escape(question)  # the question is shown as typed, never as markup
         try:
-            answer = library.answer(
-                question, k=int(k), mode=MODE_LABELS.get(mode_label, "hybrid"), filters=filters_of(docs, lead, year)
-            )
+            filters = filters_of(docs, lead, year, (due_before or "").strip())
+            answer = library.answer(question, k=int(k), mode=MODE_LABELS.get(mode_label, "hybrid"), filters=filters)
         except ValueError as exc:  # an empty, over-long or badly filtered question: say why
             reply = f'<p class="error">无法检索：{html.escape(str(exc))}</p>'
             history = [*history, {"role": "user", "content": shown}, {"role": "assistant", "content": reply}]
@@ -158,9 +158,10 @@ def build_ui(library: Any) -> Any:
                     docs = gr.Dropdown(notices, value=[], multiselect=True, label="通知")
                     lead = gr.Dropdown([("（全部）", ""), *[(d, d) for d in leads]], value="", label="牵头部门")
                     year = gr.Dropdown([("（全部）", ""), *[(y, y) for y in years]], value="", label="年份")
+                    due = gr.Textbox(label="完成时限不晚于", placeholder="YYYY-MM-DD，如 2024-06-30", max_length=10)
             feedback = gr.Markdown(elem_id="feedback-status")
             export = gr.File(label="导出本次回答的引用（CSV）", interactive=False)
-            inputs = [question, chatbot, records, k, mode, docs, lead, year]
+            inputs = [question, chatbot, records, k, mode, docs, lead, year, due]
             outputs = [question, chatbot, records, export]
             question.submit(respond, inputs, outputs, api_visibility="private", concurrency_limit=CONCURRENCY)
             send.click(respond, inputs, outputs, api_visibility="private", concurrency_limit=CONCURRENCY)

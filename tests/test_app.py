@@ -120,3 +120,26 @@ def test_refuses_to_serve_off_loopback_without_auth() -> None:
 
 def test_api_rejects_an_empty_question(client) -> None:
     assert "问题为空" in client.predict("   ", api_name="/search")["error"]
+
+
+def test_an_uploaded_task_table_answers_with_its_lead_and_deadline(client, tmp_path: Path) -> None:
+    from gradio_client import handle_file
+
+    from eval.duty_tables import write_table
+    from tests.test_task_tables import ROWS
+
+    table = {
+        "name": "任务分工表",
+        "format": "xlsx",
+        "title": "2024年新一代信息技术产业重点任务分工表",
+        "header": ["序号", "重点任务", "牵头单位", "配合单位", "完成时限"],
+        "rows": ROWS,
+    }
+    added = client.predict(handle_file(str(write_table(table, tmp_path))), api_name="/upload")
+    assert added["status"] == "已添加", added
+    result = client.predict("哪些部门负责集成电路强芯工程", 3, "hybrid", "", "省工信厅", "", "2025-12-31", api_name="/search")
+    top = result["hits"][0]
+    assert (top["lead"], top["deadline"], top["due"]) == (["省工业和信息化厅"], "2025年底前", "2025-12-31")
+    assert "省工业和信息化厅牵头" in result["lead_line"]
+    refused = client.predict("集成电路", 3, "hybrid", "", "", "", "明年", api_name="/search")
+    assert "ISO date" in refused["error"]

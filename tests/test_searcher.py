@@ -201,3 +201,27 @@ def test_adding_and_removing_a_notice_shows_in_the_next_search(backend: Any, tmp
     assert all(h.doc_id != "c" for h in backend.search("夜间延时帮办", k=10))
     with pytest.raises(KeyError, match="not in the index"):
         backend.remove(["c"])
+
+
+def test_department_aliases_deadlines_and_generic_units_on_both_backends(backend: Any, tmp_path: Path) -> None:
+    extra = tmp_path / "extra"
+    extra.mkdir()
+    (extra / "w.txt").write_text(
+        "2024年某市营商环境工作要点\n一、任务\n"
+        "1.推进信用修复。（2024年6月底前完成，牵头单位：市发展和改革委员会；责任单位：各有关部门）\n"
+        "2.推进项目审批提速。（牵头单位：市工信局；配合单位：市数据局）\n"
+        "3.推进诚信建设宣传。（长期坚持，市发改委牵头）\n",
+        encoding="utf-8",
+    )
+    backend = backend.add(extra, cache_dir=tmp_path / "cache")
+    # every name of the department finds the items it leads; a generic unit is not a department
+    for name in ("市发改委", "市发展改革委", "市发展和改革委员会"):
+        led = backend.search("推进", k=10, filters={"lead": name})
+        assert {h.label for h in led} == {"1", "3"}, name
+    assert [h.id for h in backend.search("推进", k=10, filters={"due_before": "2024-06-30"})] == ["w#一/1"]
+    assert backend.search("推进", k=10, filters={"due_before": "2024-01-01"}) == []
+    with pytest.raises(ValueError, match="ISO date"):
+        backend.search("推进", filters={"due_before": "六月底"})
+    answer = backend.answer("发改委牵头负责哪些工作", k=3)  # the items it leads first, under any of its names
+    assert {h.id for h in answer.hits} == {"w#一/1", "w#一/3", "a#一/3"}
+    assert "市发展改革委牵头" in answer.lead_line() and "各有关部门" not in answer.lead_line()
