@@ -36,3 +36,12 @@ def test_abstained_answer_says_so(tmp_path: Path) -> None:
 def test_highlight_prefers_longer_terms_and_ignores_blank() -> None:
     assert highlight("一件事一次办", ["一件事", "一件事一次办", " "]) == "<mark>一件事一次办</mark>"
     assert highlight("a<b", []) == "a&lt;b"
+
+
+def test_deadline_shows_in_the_citation_and_the_csv(tmp_path: Path) -> None:
+    notice = parse_text("2024年某市工作要点\n一、任务\n1.规范12345热线运行。（6月底前完成，市数据局牵头）", "x")
+    searcher = Searcher.build(notice.chunks, embedder=KeywordEmbedder(), cache_dir=tmp_path)
+    answer = searcher.answer("哪些部门负责12345热线")
+    assert "完成时限：6月底前完成（2024-06-30）" in answer_html(answer)
+    rows = list(csv.reader(io.StringIO(citations_csv(answer).lstrip("\ufeff"))))
+    assert rows[0][8:10] == ["deadline", "due"] and rows[1][8:10] == ["6月底前完成", "2024-06-30"]
