@@ -38,6 +38,7 @@ from ingest.tree import Emitter, Line
 
 _INFO_END = re.compile(r"<!--\s*INFO END\s*-->")
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.*)$")
+_JSONL_RECORD = re.compile(r"\.jsonl:\d+$")
 
 
 def parse_document(raw: RawDocument) -> Notice:
@@ -53,7 +54,7 @@ def parse_document(raw: RawDocument) -> Notice:
     lines = _take_law_info(lines, notice)
 
     title_at = _find_titles(lines, notice, raw.title)
-    untitled = not notice.notice_title
+    untitled = not notice.notice_title and not _JSONL_RECORD.search(raw.source)  # a record is not a notice file
     first_title = title_at[0] if title_at else None
     first_marker = next((i for i, ln in enumerate(lines) if parse_marker(ln.text)), len(lines))
     if first_title is not None:
@@ -64,7 +65,8 @@ def parse_document(raw: RawDocument) -> Notice:
         wrapper_end = 0
     if untitled:
         # No title line (the text starts with the addressees or the preamble): the first
-        # title-shaped line before the numbering, else the file name.
+        # title-shaped line before the numbering, else the file name. (A JSONL record
+        # without a title, such as a Q&A passage, keeps none.)
         notice.notice_title = lines[title_at[0]].text if title_at else file_title(raw)
 
     for i in title_at:

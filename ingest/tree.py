@@ -50,10 +50,6 @@ class _Unit:
     source: Line | None = None  # for a task-table row: its line
 
     @property
-    def row(self) -> TaskRow | None:
-        return self.source.row if self.source is not None else None
-
-    @property
     def kind(self) -> str:
         if self.source is not None:
             return "row"
