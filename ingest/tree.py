@@ -9,7 +9,7 @@ numbered unit is an item, one chunk. Unnumbered prose becomes one chunk per para
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from ingest.deadlines import due_date, title_year
@@ -232,7 +232,7 @@ class Emitter:
         in its own note) applies to all pieces of it; a paragraph without one takes the
         heading's (``inherited``).
         """
-        for text in shape_paragraphs(lines):
+        for text in shape_paragraphs(lines, complete=ends_in_note):
             key = prefix + stem
             self.counters[key] = self.counters.get(key, 0) + 1
             base = f"{key}{self.counters[key]}"
@@ -298,25 +298,38 @@ def _or_inherited(own: Duties, inherited: Duties) -> Duties:
     return duties
 
 
-def shape_paragraphs(lines: list[str], minimum: int = MIN_PARAGRAPH) -> list[str]:
+def shape_paragraphs(
+    lines: list[str], minimum: int = MIN_PARAGRAPH, complete: Callable[[str], bool] | None = None
+) -> list[str]:
     r"""Merge paragraphs shorter than ``minimum`` into the next one (the last into the previous).
+
+    A paragraph for which ``complete`` is true (one that ends in its own duty note) ends its
+    group however short, and nothing is merged into it from behind.
 
     >>> shape_paragraphs(["短句。", "这是一个足够长的段落" * 5])[0].startswith("短句。\n")
     True
+    >>> shape_paragraphs(["建平台。（市数据局牵头）", "强培训。（市人社局牵头）"], complete=ends_in_note)
+    ['建平台。（市数据局牵头）', '强培训。（市人社局牵头）']
     """
     groups: list[list[str]] = []
     pending: list[str] = []
     for line in lines:
         pending.append(line)
-        if sum(map(len, pending)) >= minimum:
+        if sum(map(len, pending)) >= minimum or (complete is not None and complete(line)):
             groups.append(pending)
             pending = []
     if pending:
-        if groups:
+        if groups and not (complete is not None and complete(groups[-1][-1])):
             groups[-1].extend(pending)
         else:
             groups.append(pending)
     return ["\n".join(g) for g in groups]
+
+
+def ends_in_note(paragraph: str) -> bool:
+    """True when a paragraph closes with a duty note of its own ("…。（牵头单位：…）")."""
+    tail = paragraph.rstrip("。；; ")
+    return tail.endswith(("）", ")", "〕", "】", "]")) and bool(extract_duties(tail).notes)
 
 
 def split_long(text: str, limit: int = MAX_PARAGRAPH) -> list[str]:
