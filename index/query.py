@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from ingest.departments import canonical, is_generic
+from ingest.departments import canonical, is_generic, variants
 
 _SPACES = re.compile(r"\s+")
 _RESPONSIBILITY = re.compile(
@@ -153,8 +153,9 @@ class QueryAnalyzer:
             if is_generic(name):
                 continue
             main = canonical(name)
-            for alias in [*department_aliases(main), *department_aliases(name)]:
-                aliases.setdefault(alias, main)
+            for form in [*variants(name), name]:  # 发改委 finds 市发展和改革委员会, and the other way round
+                for alias in department_aliases(form):
+                    aliases.setdefault(alias, main)
         self._aliases = sorted(aliases.items(), key=lambda kv: -len(kv[0]))
         self._places = sorted(places.items(), key=lambda kv: -len(kv[0]))
         self._all_docs = set(all_docs) if all_docs is not None else set().union(*places.values())

@@ -131,6 +131,20 @@ def canonical(name: str) -> str:
     return name
 
 
+def variants(name: str) -> list[str]:
+    """A department's canonical form and every form the alias table maps to it.
+
+    >>> variants("市发展和改革委员会")
+    ['市发展改革委', '市发展和改革委员会', '市发展和改革委', '市发展改革委员会', '市发改委']
+    """
+    main = canonical(name)
+    out = [main]
+    for key, value in ALIASES.items():
+        if main.endswith(value) and key != value:
+            out.append(main[: -len(value)] + key)
+    return out
+
+
 def specific(names: list[str]) -> list[str]:
     """The names that are departments, not generic units, in order.
 

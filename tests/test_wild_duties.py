@@ -208,6 +208,12 @@ def test_department_aliases_and_generic_units() -> None:
     assert {canonical(n) for n in ("省工信厅", "省工业和信息化厅")} == {"省工业和信息化厅"}
     assert all(is_generic(n) for n in ("各有关部门", "市直相关单位", "各县（区）政府", "各园区", "省有关部门"))
     assert not any(is_generic(n) for n in ("市数据局", "崂山区政府", "团省委"))
+    from index.query import QueryAnalyzer
+
+    analyzer = QueryAnalyzer(["市发展和改革委员会", "省工信厅", "各有关部门"], {})
+    assert analyzer("发改委牵头负责哪些工作").departments == ["市发展改革委"]
+    assert analyzer("省工业和信息化厅负责什么").departments == ["省工业和信息化厅"]
+    assert analyzer("各有关部门负责什么").departments == []
 
 
 def test_lead_filter_and_due_before_use_every_name_and_iso_dates() -> None:
