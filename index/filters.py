@@ -44,8 +44,10 @@ def leads_named(lead: Sequence[str], names: Sequence[str]) -> bool:
     >>> leads_named(["市发展和改革委员会"], ["市发改委"]), leads_named(["市数据局"], ["数据局"])
     (True, True)
     """
-    forms = [*lead, *(canonical(d) for d in lead)]
-    return any(n in d or canonical(n) in d for n in names for d in forms)
+    if not lead:
+        return False
+    wanted = {f for n in names for f in (n, canonical(n))}
+    return any(w in d or w in canonical(d) for d in lead for w in wanted)
 
 
 def check_due_before(filters: Filters) -> str | None:

@@ -24,6 +24,7 @@ answers do not offer them as departments.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 #: Abbreviations and full names → the 规范简称 (the State Council's standard short form).
 #: Keys are matched at the end of a name, after its level prefix; longest key first.
@@ -111,6 +112,7 @@ def is_generic(name: str) -> bool:
     return _GENERIC.search(name) is not None
 
 
+@lru_cache(maxsize=65536)  # a corpus has a few thousand names; filters ask for each chunk's
 def canonical(name: str) -> str:
     """The one form of a department name used in filters and answers.
 
