@@ -191,7 +191,6 @@ _LIST_SEP = re.compile(r"[、/，,；;]|(?<![高平同中初对均])等")
 _DROP = {"部门", "单位", "有关部门", "相关部门", "其他部门", "等部门", "等单位"}
 
 
-
 def split_departments(who: str) -> list[str]:
     """Split a list of departments: "市发改委、市司法局等市级有关部门和各园区" → names.
 
@@ -217,7 +216,7 @@ _PLACE_UNIT = re.compile(r"^(?P<place>[\u4e00-\u9fff]{2,4}?)(?P<unit>[市县区]
 
 
 def _share_suffix(names: list[str]) -> list[str]:
-    """"济南、青岛、烟台市政府": the bare place names take the unit of the name that ends the run.
+    """Bare place names before "…市政府" take its unit: "济南、青岛、烟台市政府" → three 市政府.
 
     >>> _share_suffix(["济南", "青岛", "烟台市政府", "省财政厅"])
     ['济南市政府', '青岛市政府', '烟台市政府', '省财政厅']

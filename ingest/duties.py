@@ -10,7 +10,7 @@ A duty note is a bracketed span, in any of 〔〕 [] () （） 【】, in one of
 Who leads:
 
 - 牵头 (and 牵头单位 / 牵头部门 / 牵头考核单位 / 牵头责任单位) names the lead.
-- 配合 / 参与 / 参加 / 协办 / 协同 / 支持 (verbs or …单位 labels) name support.
+- 配合 / 参与 / 协助 / 协办 (verbs) and 配合 / 参与 / 参加 / 协办 / 协同 / 支持单位 (labels) name support.
 - 负责 / 责任单位 / 主责单位 name support when the same note names a lead; otherwise they
   name the units responsible for the item, which lead it. Generic units (各有关部门,
   市直相关单位 …, see :mod:`ingest.departments`) are never made lead by this inference; they
@@ -19,7 +19,8 @@ Who leads:
   the first unit a note names without a 牵头 is the lead and the others support, from then on.
 
 Brackets that are not duty notes ("(含“三公”经费)", "(试行)", "(2023-2025年)") are left alone.
-A labelled note may also end an item without brackets ("…。责任单位：A、B。").
+A labelled note may also end an item without brackets ("…。责任单位：A、B。"), and a closing
+bracket that only lists government bodies ("…。（装备信息中心、教科院）") names the units responsible.
 """
 
 from __future__ import annotations
@@ -39,9 +40,7 @@ _LEAD = re.compile(r"^(?P<who>.+?)(?:分别|共同|负责|联合)?牵头(?:负�
 _MANNER = (
     r"(?:按照?(?:各自)?(?:职责|职能)(?:分工)?|根据(?:各自)?职责(?:分工)?|依职责|按分工|分工|分别|共同|积极|协同|各自)"
 )
-_SUPPORT = re.compile(
-    rf"^(?P<who>.+?){_MANNER}*(?P<verb>负责|配合|参与|协助|协办|配合实施|参与实施|落实|抓好落实)$"
-)
+_SUPPORT = re.compile(rf"^(?P<who>.+?){_MANNER}*(?P<verb>负责|配合|参与|协助|协办|配合实施|参与实施|落实|抓好落实)$")
 _RESPONSIBLE_VERBS = ("负责", "落实", "抓好落实")
 _INHERIT = re.compile(r"^(?P<who>.+?)(?:均为|为)责任单位$")
 _NOT_LISTED = re.compile(r"^(?:以下不再(?:列出|一一列出|重复列出)|下同)$")
@@ -60,6 +59,8 @@ _FIELD_TRIM = " 　，,；;。、"
 _BODY = re.compile(
     r"^(?!.*(?:公司|集团|有限|大学|学院$)).{1,18}(?:局|委|办|厅|处|科|院|中心|部|政府|管委会|海关|各区市|各区|各市|各县)$"
 )
+
+
 @dataclass
 class Duties:
     """Departments (and a deadline) named by the duty notes of one item.

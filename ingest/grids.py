@@ -101,5 +101,3 @@ def _cell_text(value: Any) -> str:
     if hasattr(value, "isoformat"):
         return value.isoformat()[:10]
     return " ".join(str(value).split())
-
-
