@@ -63,18 +63,17 @@ def check_due_before(filters: Filters) -> str | None:
 
 
 def date_bounds(filters: Filters) -> tuple[str | None, str | None]:
-    """The inclusive ISO date range that ``date_from``, ``date_to`` and ``year`` ask for.
+    """The inclusive ISO date range that ``date_from`` and ``date_to`` ask for.
+
+    ``year`` is checked apart: it also matches raw dates such as "2023224" (:func:`year_of`).
 
     Raises:
-        ValueError: for a year that is not four digits or a date that is not YYYY-MM-DD.
+        ValueError: for a date that is not YYYY-MM-DD.
 
     >>> date_bounds({"year": 2024, "date_from": "2024-03-01"})
-    ('2024-03-01', '2024-12-31')
+    ('2024-03-01', None)
     """
     low, high = filters.get("date_from"), filters.get("date_to")
-    if filters.get("year") is not None:
-        year = check_year(filters)
-        low, high = max(low or "", f"{year}-01-01"), min(high or "9999", f"{year}-12-31")
     for name, value in (("date_from", low), ("date_to", high)):
         if value and not _ISO.match(str(value)):
             raise ValueError(f"{name}={value!r} is not an ISO date (YYYY-MM-DD)")
@@ -135,8 +134,7 @@ def chunk_mask(chunks: Sequence[Chunk], filters: Filters) -> np.ndarray:
     if due:
         mask &= np.array([bool(c.due and c.due <= due) for c in chunks])
     year = check_year(filters) if filters.get("year") is not None else None
-    range_filters = {k: v for k, v in filters.items() if k in ("date_from", "date_to")}
-    low, high = date_bounds(range_filters)
+    low, high = date_bounds(filters)
     if year:
         mask &= np.array([year_of(c.date) == year for c in chunks])
     if low or high:

@@ -326,7 +326,7 @@ class MilvusSearcher(SearchMethods):
             parts.append(f'due != "" and due <= {_literal(due)}')
         if filters.get("year") is not None:
             parts.append(f"year == {_literal(check_year(filters))}")
-        low, high = date_bounds({k: v for k, v in filters.items() if k in ("date_from", "date_to")})
+        low, high = date_bounds(filters)
         if low:
             parts.append(f'iso_date != "" and iso_date >= {_literal(low)}')
         if high:
