@@ -16,7 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from index.filters import year_of
 from index.searcher import Answer, Searcher
+from ingest.departments import lead_names
 
 #: File types staff may upload, and the size limit.
 UPLOAD_TYPES = (".txt", ".docx", ".xlsx", ".pdf", ".html", ".htm")
@@ -88,14 +90,10 @@ class Library:
 
     def lead_departments(self) -> list[str]:
         """The departments that lead items, each once in its canonical form; generic units left out."""
-        from ingest.departments import canonical, specific
-
-        return sorted({canonical(d) for c in self.searcher.chunks for d in specific(c.lead)})
+        return sorted({d for c in self.searcher.chunks for d in lead_names(c.lead)})
 
     def years(self) -> list[str]:
         """The years of the notices' dates (ISO or raw, such as "2023224")."""
-        from index.filters import year_of
-
         return sorted({y for c in self.searcher.chunks if (y := year_of(c.date))})
 
     def upload(self, path: str | Path, original_name: str | None = None) -> UploadResult:

@@ -13,7 +13,7 @@ from index.lexical import normalize_text
 from index.query import QueryInfo, squash_text
 from index.views import item_title
 from ingest import Chunk
-from ingest.departments import canonical
+from ingest.departments import lead_names
 
 #: Added to the fused score of an item led by a department the query names (ranks it first).
 LEAD_BONUS = 1.0
@@ -58,7 +58,7 @@ def boost(
     out = []
     for index, score in candidates:
         chunk = chunks[index]
-        if asks_about_department and any(d in {canonical(x) for x in chunk.lead} for d in info.departments):
+        if asks_about_department and set(info.departments) & set(lead_names(chunk.lead)):
             score += LEAD_BONUS
         if info.doc_scope and chunk.doc_id in info.doc_scope:
             score *= SCOPE_FACTOR

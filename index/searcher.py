@@ -45,7 +45,7 @@ from index.store import (
 )
 from index.views import cite_label, context_text, item_title, sentence_views
 from ingest import Chunk
-from ingest.departments import canonical, specific
+from ingest.departments import lead_names
 
 logger = logging.getLogger(__name__)
 
@@ -727,7 +727,7 @@ def make_answer(query: str, hits: list[Hit] | None, info: QueryInfo) -> Answer:
     """The Answer for one searched query: abstained when ``hits`` is None; leads per notice."""
     leads: dict[str, list[tuple[str, list[str]]]] = {}
     for hit in hits or []:
-        named = list(dict.fromkeys(canonical(d) for d in specific(hit.lead)))  # generic units are not departments
+        named = lead_names(hit.lead)  # canonical forms; generic units are not departments
         if named:
             leads.setdefault(hit.title or hit.notice_title, []).append((hit.label, named))
     return Answer(query, hits or [], hits is None, info.asks_responsibility, leads)

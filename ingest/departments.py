@@ -91,6 +91,9 @@ ALIASES: dict[str, str] = {
     "政府办公厅": "政府办公厅",
 }
 _ALIAS_KEYS = sorted(ALIASES, key=len, reverse=True)
+#: Brackets duty notes and department names use (all kinds nest together).
+OPEN_BRACKETS = "〔[(（【"
+CLOSE_BRACKETS = "〕])）】"
 
 _GENERIC = re.compile(
     r"^(各|其他|其它|地方各级|县级以上|市级以上|省级以上)"  # 各有关部门, 各县（区）政府, 各园区, 其他有关单位
@@ -147,6 +150,15 @@ def variants(name: str) -> list[str]:
     return out
 
 
+def lead_names(lead: list[str]) -> list[str]:
+    """The departments of a lead list as filters and answers show them: canonical, no generic units, once each.
+
+    >>> lead_names(["市发改委", "各有关部门", "市发展和改革委员会", "市数据局"])
+    ['市发展改革委', '市数据局']
+    """
+    return list(dict.fromkeys(canonical(d) for d in specific(lead)))
+
+
 def specific(names: list[str]) -> list[str]:
     """The names that are departments, not generic units, in order.
 
@@ -156,8 +168,6 @@ def specific(names: list[str]) -> list[str]:
     return [n for n in names if not is_generic(n)]
 
 
-_OPEN = "〔[(（【"
-_CLOSE = "〕])）】"
 # Split department lists on 、 ， ; and 等 (outside brackets); split on 和/及/以及/与 only between two
 # names (so 市人力资源和社会保障局 and 市自然资源和规划局 stay whole).
 ORG_END = (
@@ -235,11 +245,11 @@ def _share_suffix(names: list[str]) -> list[str]:
 
 def _split_outside_brackets(text: str) -> list[str]:
     parts, depth, last = [], 0, 0
-    for m in re.finditer(rf"[{re.escape(_OPEN + _CLOSE)}]|{_LIST_SEP.pattern}", text):
+    for m in re.finditer(rf"[{re.escape(OPEN_BRACKETS + CLOSE_BRACKETS)}]|{_LIST_SEP.pattern}", text):
         ch = m.group(0)
-        if ch in _OPEN:
+        if ch in OPEN_BRACKETS:
             depth += 1
-        elif ch in _CLOSE:
+        elif ch in CLOSE_BRACKETS:
             depth = max(depth - 1, 0)
         elif depth == 0:
             parts.append(text[last : m.start()])

@@ -29,11 +29,9 @@ import re
 from dataclasses import dataclass, field
 
 from ingest.deadlines import is_deadline, mentions_time
-from ingest.departments import is_generic, split_departments
+from ingest.departments import CLOSE_BRACKETS, OPEN_BRACKETS, is_generic, split_departments
 
-_OPEN = "〔[(（【"
-_CLOSE = "〕])）】"
-_BRACKET = re.compile(r"[〔\[(（【〕\])）】]")
+_BRACKET = re.compile(f"[{re.escape(OPEN_BRACKETS + CLOSE_BRACKETS)}]")
 
 _CLAUSE_SPLIT = re.compile(r"[，,；;。]")
 _LEAD = re.compile(r"^(?P<who>.+?)(?:分别|共同|负责|联合)?牵头(?:负责|抓总|实施|落实)?$")
@@ -96,7 +94,7 @@ def bracket_spans(text: str) -> list[tuple[int, int]]:
     spans, depth, start = [], 0, 0
     for m in _BRACKET.finditer(text):  # only the bracket characters, not every character
         ch, i = m.group(), m.start()
-        if ch in _OPEN:
+        if ch in OPEN_BRACKETS:
             if depth == 0:
                 start = i
             depth += 1
@@ -107,7 +105,8 @@ def bracket_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _add(target: list[str], names: list[str]) -> None:
+def add_unique(target: list[str], names: list[str]) -> None:
+    """Append the names not yet in ``target``, in order."""
     for name in names:
         if name not in target:
             target.append(name)
@@ -120,11 +119,11 @@ def assign_responsible(duties: Duties, names: list[str], first_leads: bool) -> N
     (generic units join the support).
     """
     if first_leads and names:
-        _add(duties.lead, names[:1])
-        _add(duties.support, names[1:])
+        add_unique(duties.lead, names[:1])
+        add_unique(duties.support, names[1:])
         return
-    _add(duties.lead, [n for n in names if not is_generic(n)])
-    _add(duties.support, [n for n in names if is_generic(n)])
+    add_unique(duties.lead, [n for n in names if not is_generic(n)])
+    add_unique(duties.support, [n for n in names if is_generic(n)])
 
 
 def parse_note(note: str, first_leads: bool = False) -> Duties | None:
@@ -158,12 +157,12 @@ def _parse_clauses(note: str, first_leads: bool) -> Duties | None:
         first_leads = duties.first_leads = True
     for clause in clauses:
         if m := _LEAD.match(clause):
-            _add(duties.lead, split_departments(m["who"]))
+            add_unique(duties.lead, split_departments(m["who"]))
             found = True
         elif m := _INHERIT.match(clause):
             names = split_departments(m["who"])
             named += [(n, False) for n in names]
-            _add(duties.inherited, names)
+            add_unique(duties.inherited, names)
             found = True
         elif m := _SUPPORT.match(clause):
             named += [(n, m["verb"] in _RESPONSIBLE_VERBS) for n in split_departments(m["who"])]
@@ -175,9 +174,9 @@ def _parse_clauses(note: str, first_leads: bool) -> Duties | None:
         else:
             return None  # a clause that names no duty: this bracket is something else
     if duties.lead:
-        _add(duties.support, [n for n, _ in named])
+        add_unique(duties.support, [n for n, _ in named])
     else:
-        _add(duties.support, [n for n, responsible in named if not responsible])
+        add_unique(duties.support, [n for n, responsible in named if not responsible])
         assign_responsible(duties, [n for n, responsible in named if responsible], first_leads)
     if not found and duties.deadline is None:
         return None
@@ -203,13 +202,13 @@ def _parse_labelled(note: str, first_leads: bool) -> Duties | None:
         if label.startswith(("完成", "时间", "时限")):
             duties.deadline = _join(duties.deadline, value)
         elif label.startswith("牵头"):
-            _add(duties.lead, split_departments(value))
+            add_unique(duties.lead, split_departments(value))
         elif label.startswith(("责任", "主要责任", "主责")):
-            _add(responsible, split_departments(value))
+            add_unique(responsible, split_departments(value))
         else:
-            _add(duties.support, split_departments(value))
+            add_unique(duties.support, split_departments(value))
     if has_lead:
-        _add(duties.support, responsible)
+        add_unique(duties.support, responsible)
     else:
         assign_responsible(duties, responsible, first_leads)
     if not (duties.lead or duties.support or duties.deadline):
@@ -232,7 +231,8 @@ def extract_duties(text: str, first_leads: bool = False) -> Duties:
     Args:
         text: The item's text.
         first_leads: The notice's convention makes the first unit a note names the lead
-            (set by an earlier note, or by the notice's preamble).
+            (stated earlier in the notice; a statement in ``text`` itself, in a note or not,
+            counts too and is reported in the result's ``first_leads``).
 
     >>> d = extract_duties("甲。（省政府办公厅牵头）乙。（省大数据局牵头，省财政厅按职责分工负责）")
     >>> d.lead, d.support
@@ -241,7 +241,7 @@ def extract_duties(text: str, first_leads: bool = False) -> Duties:
     >>> d.lead, d.support, d.deadline
     (['市数据局'], ['市财政局'], '2024年6月底前完成')
     """
-    result = Duties(first_leads=first_leads)
+    result = Duties(first_leads=first_leads or CONVENTION.search(text) is not None)
     spans = bracket_spans(text)
     for start, end in spans:
         parsed = parse_note(text[start + 1 : end - 1], result.first_leads)
@@ -272,9 +272,9 @@ def _bare_note(text: str, spans: list[tuple[int, int]]) -> tuple[list[str], str]
 
 
 def _merge(result: Duties, parsed: Duties, note: str) -> None:
-    _add(result.lead, parsed.lead)
-    _add(result.support, parsed.support)
-    _add(result.inherited, parsed.inherited)
+    add_unique(result.lead, parsed.lead)
+    add_unique(result.support, parsed.support)
+    add_unique(result.inherited, parsed.inherited)
     if parsed.deadline:
         result.deadline = _join(result.deadline, parsed.deadline)
     result.first_leads = result.first_leads or parsed.first_leads

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ingest.departments import split_departments
-from ingest.duties import Duties, assign_responsible, parse_note
+from ingest.duties import Duties, add_unique, assign_responsible, parse_note
 
 if TYPE_CHECKING:
     from ingest.tree import Line
@@ -131,8 +131,7 @@ def read_header(cells: list[str]) -> TableHeader | None:
             continue
         for role, words in _ROLES:
             if any(word in text for word in words):
-                if i not in [j for js in roles.values() for j in js]:
-                    roles.setdefault(role, []).append(i)
+                roles.setdefault(role, []).append(i)
                 break
     if "task" not in roles or not ({"lead", "responsible"} & roles.keys()):
         return None
@@ -194,14 +193,14 @@ def row_duties(row: TaskRow, first_leads: bool, duties_of: Callable[[str], Dutie
             continue
         note = parse_note(cell, first_leads) if re.search(r"(单位|部门)\s*[:：]|牵头", cell) else None
         if note is not None:
-            duties.lead += [d for d in note.lead if d not in duties.lead]
-            duties.support += [d for d in note.support if d not in duties.support]
+            add_unique(duties.lead, note.lead)
+            add_unique(duties.support, note.support)
             continue
         names = split_departments(cell)
         if role == "lead":
-            duties.lead += [d for d in names if d not in duties.lead]
+            add_unique(duties.lead, names)
         elif role == "support" or row.has_lead_column:
-            duties.support += [d for d in names if d not in duties.support]
+            add_unique(duties.support, names)
         else:
             assign_responsible(duties, names, first_leads)
     if not (duties.lead or duties.support):

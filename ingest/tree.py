@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from ingest.deadlines import due_date, title_year
-from ingest.duties import CONVENTION, Duties, extract_duties
+from ingest.duties import Duties, extract_duties
 from ingest.header import is_bare_heading, is_title_like
 from ingest.model import Chunk, ChunkKind, Notice
 from ingest.numbering import RANKED, Marker, id_label, parse_marker
@@ -148,11 +148,9 @@ class Emitter:
         self.first_leads = False  # the notice said "列第一位者为牵头部门"
 
     def duties(self, text: str) -> Duties:
-        """The duty notes of ``text``, under the notice's convention on who leads (which a note may state)."""
-        if CONVENTION.search(text):
-            self.first_leads = True
+        """The duty notes of ``text``, under the notice's convention on who leads (which ``text`` may state)."""
         duties = extract_duties(text, self.first_leads)
-        self.first_leads = self.first_leads or duties.first_leads
+        self.first_leads = duties.first_leads
         return duties
 
     def document(self, title: str, prefix: str, lines: list[Line]) -> None:
@@ -290,12 +288,9 @@ class Emitter:
 
 def _or_inherited(own: Duties, inherited: Duties) -> Duties:
     """An item's own duties, or its heading's where it names no department (its deadline likewise)."""
-    if own.lead or own.support:
-        duties = Duties(list(own.lead), list(own.support), list(own.inherited), deadline=own.deadline)
-    else:
-        duties = Duties(list(inherited.lead), list(inherited.support), list(own.inherited), deadline=own.deadline)
-    duties.deadline = own.deadline or inherited.deadline
-    return duties
+    named = own if own.lead or own.support else inherited
+    deadline = own.deadline or inherited.deadline
+    return Duties(list(named.lead), list(named.support), list(own.inherited), deadline=deadline)
 
 
 def shape_paragraphs(
