@@ -1,9 +1,10 @@
 """The staff web chat: a question in, cited source clauses out.
 
 Only wiring lives here: retrieval is ``index.Searcher``, rendering ``index.render``, uploads
-and feedback ``index.library``.
+and feedback ``index.library``, limits ``index.limits``.
 
-    python app.py [--host 127.0.0.1] [--port 7860] [--index DIR] [--model PATH] [--data-dir DIR]
+    python app.py [--host 127.0.0.1] [--port 7860] [--index DIR | --milvus URI [--collection NAME]]
+                  [--model PATH] [--data-dir DIR]
 """
 
 import argparse
@@ -16,7 +17,10 @@ import time
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent
+from index.limits import MAX_K, MAX_QUERY_CHARS, MAX_UPLOAD_BYTES, UPLOAD_TYPES
+from index.options import add_store_options, open_store, target_of, where_of
+from index.paths import ROOT
+
 EXAMPLES = [
     "哪些部门负责12345热线",
     "市数据局牵头负责哪些工作",
@@ -26,8 +30,6 @@ EXAMPLES = [
 ]
 #: How many CSV exports the app keeps on disk (the newest; Gradio serves its own copies).
 KEEP_EXPORTS = 200
-#: Most results one API call may ask for.
-MAX_K = 100
 #: Questions answered at once (searches share the index; uploads still go one at a time).
 CONCURRENCY = 4
 MODE_LABELS = {"hybrid（默认）": "hybrid", "convex": "convex", "dense（向量）": "dense", "bm25（关键词）": "bm25"}
@@ -44,7 +46,6 @@ def build_ui(library: Any) -> Any:
     import gradio as gr
     from gradio.data_classes import FileData
 
-    from index.library import UPLOAD_TYPES
     from index.render import answer_html, citations_csv
     from index.searcher import MODES
 
@@ -146,7 +147,7 @@ def build_ui(library: Any) -> Any:
                     show_label=False,
                     scale=8,
                     elem_id="question",
-                    max_length=2000,
+                    max_length=MAX_QUERY_CHARS,
                 )
                 send = gr.Button("提问", variant="primary", scale=1, elem_id="send")
             gr.Examples(EXAMPLES, inputs=question, label="示例问题")
@@ -167,9 +168,8 @@ def build_ui(library: Any) -> Any:
             send.click(respond, inputs, outputs, api_visibility="private", concurrency_limit=CONCURRENCY)
             chatbot.like(on_like, [records], [feedback], api_visibility="private")
         with gr.Tab("通知库"):
-            gr.Markdown(
-                f"上传通知（{' '.join(UPLOAD_TYPES)}，单个文件不超过 20 MB），上传后即可检索。"
-            )
+            limit = f"单个文件不超过 {MAX_UPLOAD_BYTES // 1048576} MB"
+            gr.Markdown(f"上传通知（{' '.join(UPLOAD_TYPES)}，{limit}），上传后即可检索。")
             files = gr.File(
                 file_count="multiple",
                 file_types=list(UPLOAD_TYPES),
@@ -207,12 +207,7 @@ def build_ui(library: Any) -> Any:
                 answer = library.answer(question, k=k, mode=mode, filters=filters)
             except (TypeError, ValueError) as exc:
                 return {"error": str(exc)}
-            return {
-                "query": answer.query,
-                "abstained": answer.abstained,
-                "lead_line": answer.lead_line(),
-                "hits": [h.to_dict() for h in answer.hits],
-            }
+            return answer.to_dict()
 
         def upload(file: FileData) -> dict[str, Any]:
             """Add one notice file to the index."""
@@ -236,8 +231,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python app.py", description="政策条款问答 — web chat")
     parser.add_argument("--host", default="127.0.0.1", help="interface to bind (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=7860)
-    parser.add_argument("--index", type=Path, help="index directory (default: build/index, built on first use)")
-    parser.add_argument("--model", type=Path, help="a local sentence-transformers folder")
+    add_store_options(parser, "index directory (default: build/index, built from data/notices on first use)")
     parser.add_argument(
         "--data-dir",
         type=Path,
@@ -270,18 +264,17 @@ def main(argv: list[str] | None = None) -> int:
         logging.getLogger(noisy).setLevel(logging.WARNING)
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
-    from index import IndexMismatchError, IndexNotFoundError, Searcher, SentenceTransformerEmbedder
+    from index import IndexMismatchError, IndexNotFoundError
     from index.library import Library
 
     started = time.time()
     try:
-        embedder = SentenceTransformerEmbedder(args.model) if args.model else None
-        searcher = Searcher.load(args.index, embedder=embedder, build_if_missing=args.index is None, show_progress=True)
+        searcher = open_store(args, build_if_missing=target_of(args) is None)
     except (IndexNotFoundError, IndexMismatchError, FileNotFoundError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     library = Library(searcher, args.data_dir, args.feedback_log)
-    print(f"index ready: {len(searcher.chunks)} chunks ({time.time() - started:.1f} s)", flush=True)
+    print(f"index ready: {len(searcher)} chunks in {where_of(args)} ({time.time() - started:.1f} s)", flush=True)
     demo = build_ui(library)
     demo.launch(
         auth=auth,
@@ -289,7 +282,7 @@ def main(argv: list[str] | None = None) -> int:
         server_port=args.port,
         css=CSS,
         footer_links=["api"],
-        max_file_size="20mb",
+        max_file_size=MAX_UPLOAD_BYTES,
         show_error=False,
         quiet=False,
     )

@@ -8,7 +8,8 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from index.options import add_store_options, embedder_of, open_store, where_of
+from index.paths import DEFAULT_CORPUS, ROOT
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -20,12 +21,13 @@ def main(argv: list[str] | None = None) -> int:
         default=ROOT / "eval" / "queries" / "dev.jsonl",
         help="gold questions (JSON Lines; default: the dev set)",
     )
-    source = parser.add_mutually_exclusive_group()
-    source.add_argument(
-        "--corpus", type=Path, help="files/directory or a .jsonl corpus to index (default: data/notices)"
+    parser.add_argument(
+        "--corpus",
+        type=Path,
+        help="files/directory or a .jsonl corpus to index in memory, or to fill a --milvus collection that "
+        "does not exist yet (default: data/notices)",
     )
-    source.add_argument("--index", type=Path, help="an index directory built by python -m index build")
-    parser.add_argument("--model", type=Path, help="a local sentence-transformers folder (default: bundled e5-small)")
+    add_store_options(parser, "an index directory built by python -m index build (instead of --corpus)")
     parser.add_argument("--modes", default="hybrid,dense,bm25", help="comma-separated modes")
     parser.add_argument("--k", default="1,3,5,10", help="cut-offs for Recall@k, e.g. 1,3,5,10")
     parser.add_argument("--out", type=Path, default=ROOT / "build" / "eval", help="output directory")
@@ -41,7 +43,7 @@ def main(argv: list[str] | None = None) -> int:
     from eval.relevance import load_questions, qrels_for
     from eval.report import kind_table, table, write_all, write_baseline
     from eval.runner import evaluate
-    from index import MODES, Searcher, SentenceTransformerEmbedder
+    from index import MODES, IndexMismatchError, IndexNotFoundError, Searcher
 
     try:
         modes = [m.strip() for m in args.modes.split(",") if m.strip()]
@@ -55,15 +57,20 @@ def main(argv: list[str] | None = None) -> int:
     except (ValueError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    embedder = SentenceTransformerEmbedder(args.model)
+    if args.index and args.corpus:
+        print("error: give --corpus (indexed in memory) or --index (already built), not both", file=sys.stderr)
+        return 2
     started = time.time()
-    if args.index:
-        searcher = Searcher.load(args.index, embedder=embedder)
-        corpus = str(args.index)
-    else:
-        corpus_path = args.corpus or ROOT / "data" / "notices"
-        searcher = Searcher.build(corpus_path, embedder=embedder, show_progress=True)
-        corpus = str(corpus_path)
+    corpus_path = args.corpus or DEFAULT_CORPUS
+    try:
+        if args.index or args.milvus:  # a --milvus collection that does not exist is built from the corpus
+            searcher = open_store(args, build_if_missing=bool(args.milvus), corpus=corpus_path)
+        else:
+            searcher = Searcher.build(corpus_path, embedder=embedder_of(args), show_progress=True)
+    except (IndexNotFoundError, IndexMismatchError, ValueError, OSError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    corpus = where_of(args) if args.index or args.milvus else str(corpus_path)
     built = time.time() - started
     report = evaluate(searcher, questions, modes, ks, show_progress=True)
     report.update(
@@ -74,7 +81,7 @@ def main(argv: list[str] | None = None) -> int:
             "total_seconds": round(time.time() - started, 1),
         }
     )
-    qrels = qrels_for(questions, [(c.id, c.doc_id, c.text) for c in searcher.chunks])
+    qrels = qrels_for(questions, [(c.id, c.doc_id, c.text) for c in searcher.store.all_chunks()])
     written = write_all(report, qrels, args.out)
     if args.write_baseline:
         write_baseline(report, args.write_baseline, " ".join(["python -m eval", *(argv or sys.argv[1:])]))

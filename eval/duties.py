@@ -24,9 +24,9 @@ from pathlib import Path
 from typing import Any
 
 import ingest
+from index.paths import ROOT
 from ingest.clean import squash
 
-ROOT = Path(__file__).resolve().parent.parent
 GOLD = ROOT / "eval" / "duties" / "gold.jsonl"
 TABLES = ROOT / "eval" / "duties" / "tables.json"
 WILD = ROOT.parent / "shared" / "corpus" / "wild"

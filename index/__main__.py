@@ -11,14 +11,10 @@ import time
 from pathlib import Path
 from typing import Any
 
-from index.searcher import MODES, Answer, Hit, default_index_path
-
-
-def _searcher(args: argparse.Namespace) -> Any:
-    from index import Searcher, SentenceTransformerEmbedder
-
-    embedder = SentenceTransformerEmbedder(args.model) if args.model else None
-    return Searcher.load(args.index, embedder=embedder, build_if_missing=args.index is None, show_progress=True)
+from index.answer import Answer, Hit
+from index.options import add_store_options, embedder_of, open_store, target_of, where_of
+from index.paths import default_index_path
+from index.searcher import MODES
 
 
 def _filters(args: argparse.Namespace) -> dict[str, Any] | None:
@@ -84,10 +80,8 @@ def main(argv: list[str] | None = None) -> int:
 
     build = sub.add_parser("build", help="index notices (files or directories)")
     build.add_argument("paths", nargs="+", type=Path)
-    build.add_argument(
-        "--out", type=Path, default=None, help="index directory (default: $POLICY_QA_INDEX or build/index)"
-    )
-    build.add_argument("--model", type=Path, help="a local sentence-transformers folder (default: bundled e5-small)")
+    add_store_options(build, "index directory to write (default: $POLICY_QA_INDEX or build/index)")
+    build.add_argument("--out", dest="index", type=Path, help=argparse.SUPPRESS)  # the earlier name of --index
 
     for name, help_text in (("search", "answer one question"), ("batch", "answer a file of questions")):
         cmd = sub.add_parser(name, help=help_text)
@@ -99,12 +93,9 @@ def main(argv: list[str] | None = None) -> int:
             cmd.add_argument("-o", "--out", type=Path, required=True, help="results, one JSON object per line")
         cmd.add_argument("-k", type=int, default=5, help="number of results (default 5)")
         cmd.add_argument("--mode", choices=MODES, default="hybrid")
-        cmd.add_argument(
-            "--index",
-            type=Path,
-            help="index directory (default: $POLICY_QA_INDEX or build/index, built from data/notices on first use)",
+        add_store_options(
+            cmd, "index directory (default: $POLICY_QA_INDEX or build/index, built from data/notices on first use)"
         )
-        cmd.add_argument("--model", type=Path)
         cmd.add_argument("--doc", action="append", help="only this doc_id (repeatable)")
         cmd.add_argument("--issuer")
         cmd.add_argument("--lead", help="only items led by this department")
@@ -121,53 +112,45 @@ def main(argv: list[str] | None = None) -> int:
             cmd.add_argument("paths", nargs="+", type=Path)
         else:
             cmd.add_argument("doc_ids", nargs="+")
-        cmd.add_argument("--index", type=Path, help="index directory (default: $POLICY_QA_INDEX or build/index)")
-        cmd.add_argument("--model", type=Path)
+        add_store_options(cmd, "index directory (default: $POLICY_QA_INDEX or build/index)")
 
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
-    from index import IndexMismatchError, IndexNotFoundError, Searcher, SentenceTransformerEmbedder
+    import os
+
+    from index import IndexMismatchError, IndexNotFoundError, Searcher
 
     try:
         if args.command == "build":
             started = time.time()
-            embedder = SentenceTransformerEmbedder(args.model) if args.model else None
-            out = args.out or default_index_path()
-            searcher = Searcher.build(args.paths, out, embedder=embedder, show_progress=True)
+            target = target_of(args) or default_index_path()
+            searcher = Searcher.build(
+                args.paths, target, collection=args.collection, token=os.environ.get("MILVUS_TOKEN", ""),
+                embedder=embedder_of(args), show_progress=True,
+            )  # fmt: skip
             print(
-                f"indexed {len(searcher.chunks)} chunks from {len(searcher.manifest['documents'])} documents "
-                f"into {out} in {time.time() - started:.1f} s"
+                f"indexed {len(searcher)} chunks from {len(searcher.notices())} documents "
+                f"into {where_of(args)} in {time.time() - started:.1f} s"
             )
             return 0
         if args.command in ("add", "remove"):
             started = time.time()
-            embedder = SentenceTransformerEmbedder(args.model) if args.model else None
-            before = Searcher.load(args.index or default_index_path(), embedder=embedder, build_if_missing=False)
+            before = open_store(args, build_if_missing=False)
+            chunks, notices = len(before), len(before.notices())
             loaded = time.time()
             after = before.add(args.paths) if args.command == "add" else before.remove(args.doc_ids)
             print(
-                f"{args.command}: {len(before.chunks)} → {len(after.chunks)} chunks, "
-                f"{len(before.stats.places)} → {len(after.stats.places)} documents in {after.path} "
+                f"{args.command}: {chunks} → {len(after)} chunks, "
+                f"{notices} → {len(after.notices())} documents in {where_of(args)} "
                 f"({time.time() - loaded:.1f} s; loading took {loaded - started:.1f} s)"
             )
             return 0
-        searcher = _searcher(args)
+        searcher = open_store(args, build_if_missing=target_of(args) is None)
         filters = _filters(args)
         if args.command == "search":
             answer = searcher.answer(args.query, k=args.k, mode=args.mode, filters=filters)
             if args.json:
-                print(
-                    json.dumps(
-                        {
-                            "query": answer.query,
-                            "abstained": answer.abstained,
-                            "leads": answer.leads,
-                            "hits": [h.to_dict() for h in answer.hits],
-                        },
-                        ensure_ascii=False,
-                        indent=2,
-                    )
-                )
+                print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
             else:
                 print(format_answer(answer))
             return 0

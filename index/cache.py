@@ -10,6 +10,7 @@ import hashlib
 import sqlite3
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -91,3 +92,31 @@ class EmbeddingCache:
     def close(self) -> None:
         """Close the database."""
         self._db.close()
+
+
+#: Texts encoded (and saved to the cache) per step of a build: a killed build loses at most
+#: this many, and resumes from the cache.
+EMBED_BATCH = 256
+
+
+def embed_cached(
+    embedder: Any, texts: list[str], cache_dir: Path | None = None, show_progress: bool = False
+) -> np.ndarray:
+    """Passage vectors of ``texts`` through the model's cache file (``cache_dir`` or the user cache)."""
+    from index.convert import cache_root
+
+    folder = Path(cache_dir) if cache_dir is not None else cache_root() / "embeddings"
+    cache = EmbeddingCache(folder / f"{embedder.fingerprint[:24]}-{embedder.dim}.sqlite", embedder.dim)
+    bar = None
+    if show_progress:
+        from tqdm import tqdm
+
+        bar = tqdm(total=len(texts), desc="embedding", unit="text")
+    try:
+        return cache.embed(
+            texts, lambda batch: embedder.encode(batch), batch=EMBED_BATCH, progress=bar.update if bar else None
+        )
+    finally:
+        cache.close()
+        if bar is not None:
+            bar.close()

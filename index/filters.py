@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -92,56 +93,87 @@ def check_year(filters: Filters) -> str:
     return year
 
 
-def chunk_mask(chunks: Sequence[Chunk], filters: Filters) -> np.ndarray:
-    r"""Boolean mask of the chunks that pass every filter.
+@dataclass(frozen=True)
+class FilterSpec:
+    """Filters checked against a store's notices, ready to compile to a mask or an expression.
 
-    Chunks whose date is not an ISO date (a raw string such as "2023224") fail a date range
-    but pass the ``year`` their first four digits name. Chunks without a due date fail ``due_before``.
+    Empty tuples and None mean "no condition".
+    """
+
+    doc_ids: tuple[str, ...] = ()
+    issuers: tuple[str, ...] = ()
+    leads: tuple[str, ...] = ()
+    year: str | None = None
+    date_from: str | None = None
+    date_to: str | None = None
+    due_before: str | None = None
+
+    def lead_forms(self) -> list[str]:
+        """The lead names asked for in every form they match (as given and canonical)."""
+        return sorted({f for n in self.leads for f in (n, canonical(n))})
+
+
+def check_filters(filters: Filters | None, notices: Sequence[Any]) -> FilterSpec | None:
+    """Check filters against the notices of a store (:class:`index.store.NoticeInfo`); None when empty.
+
+    Every store calls this first, so the same filter fails with the same message on each.
 
     Raises:
         ValueError: naming an unknown filter key, a malformed date or year, or a doc_id,
             issuer or lead department that is not in the index.
+    """
+    if not filters:
+        return None
+    unknown = set(filters) - set(KEYS)
+    if unknown:
+        raise ValueError(f"unknown filter {sorted(unknown)}; use any of {', '.join(KEYS)}")
+    doc_ids = tuple(_as_list(filters["doc_id"])) if filters.get("doc_id") else ()
+    missing = set(doc_ids) - {n.doc_id for n in notices}
+    if missing:
+        raise ValueError(f"doc_id {sorted(missing)} is not in the index")
+    issuers = tuple(_as_list(filters["issuer"])) if filters.get("issuer") else ()
+    if issuers and not any(i in n.issuer for i in issuers for n in notices):
+        raise ValueError(f"issuer {list(issuers)} matches no notice in the index")
+    leads = tuple(_as_list(filters["lead"])) if filters.get("lead") else ()
+    if leads and not any(leads_named(n.leads, leads) for n in notices):
+        raise ValueError(f"lead {list(leads)}: no item in the index is led by it")
+    due = check_due_before(filters)
+    year = check_year(filters) if filters.get("year") is not None else None
+    low, high = date_bounds(filters)
+    spec = FilterSpec(doc_ids, issuers, leads, year, low, high, due)
+    return spec if spec != FilterSpec() else None
+
+
+def chunk_mask(chunks: Sequence[Chunk], spec: FilterSpec) -> np.ndarray:
+    r"""Boolean mask of the chunks that pass every checked filter.
+
+    Chunks whose date is not an ISO date (a raw string such as "2023224") fail a date range
+    but pass the ``year`` their first four digits name. Chunks without a due date fail ``due_before``.
 
     Example:
         >>> from ingest import parse_text
         >>> chunks = parse_text("一、任务\n1.推进。（市数据局牵头）\n2.落实。（市财政局牵头）", "d").chunks
-        >>> chunk_mask(chunks, {"lead": "市数据局"}).tolist()
+        >>> chunk_mask(chunks, FilterSpec(leads=("市数据局",))).tolist()
         [True, False]
     """
-    unknown = set(filters) - set(KEYS)
-    if unknown:
-        raise ValueError(f"unknown filter {sorted(unknown)}; use any of {', '.join(KEYS)}")
     mask = np.ones(len(chunks), dtype=bool)
-    if filters.get("doc_id"):
-        wanted = set(_as_list(filters["doc_id"]))
-        known = {c.doc_id for c in chunks}
-        if wanted - known:
-            raise ValueError(f"doc_id {sorted(wanted - known)} is not in the index")
-        mask &= np.array([c.doc_id in wanted for c in chunks])
-    if filters.get("issuer"):
-        names = _as_list(filters["issuer"])
-        passes = np.array([any(n in (c.issuer or "") for n in names) for c in chunks])
-        if not passes.any():
-            raise ValueError(f"issuer {names} matches no notice in the index")
-        mask &= passes
-    if filters.get("lead"):
-        names = _as_list(filters["lead"])
-        passes = np.array([leads_named(c.lead, names) for c in chunks])
-        if not passes.any():
-            raise ValueError(f"lead {names}: no item in the index is led by it")
-        mask &= passes
-    due = check_due_before(filters)
-    if due:
-        mask &= np.array([bool(c.due and c.due <= due) for c in chunks])
-    year = check_year(filters) if filters.get("year") is not None else None
-    low, high = date_bounds(filters)
-    if year:
-        mask &= np.array([year_of(c.date) == year for c in chunks])
+    if spec.doc_ids:
+        mask &= np.array([c.doc_id in spec.doc_ids for c in chunks], dtype=bool)
+    if spec.issuers:
+        mask &= np.array([any(n in (c.issuer or "") for n in spec.issuers) for c in chunks], dtype=bool)
+    if spec.leads:
+        mask &= np.array([leads_named(c.lead, spec.leads) for c in chunks], dtype=bool)
+    if spec.due_before:
+        mask &= np.array([bool(c.due and c.due <= spec.due_before) for c in chunks], dtype=bool)
+    if spec.year:
+        mask &= np.array([year_of(c.date) == spec.year for c in chunks], dtype=bool)
+    low, high = spec.date_from, spec.date_to
     if low or high:
         mask &= np.array(
             [
                 bool(c.date and _ISO.match(c.date) and (not low or c.date >= low) and (not high or c.date <= high))
                 for c in chunks
-            ]
+            ],
+            dtype=bool,
         )
     return mask

@@ -16,13 +16,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from index.answer import Answer
 from index.filters import year_of
-from index.searcher import Answer, Searcher
+from index.limits import MAX_UPLOAD_BYTES, UPLOAD_TYPES
+from index.searcher import Searcher
 from ingest.departments import lead_names
 
-#: File types staff may upload, and the size limit.
-UPLOAD_TYPES = (".txt", ".docx", ".xlsx", ".pdf", ".html", ".htm")
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 _UNSAFE = re.compile(r"[^\w\u4e00-\u9fff-]+")
 
 
@@ -82,19 +81,15 @@ class Library:
 
     def notices(self) -> list[list[Any]]:
         """Rows of (doc_id, title, issuer, date, chunk count) for the notices in the index."""
-        rows: dict[str, list[Any]] = {}
-        for c in self.searcher.chunks:
-            row = rows.setdefault(c.doc_id, [c.doc_id, c.notice_title or c.title, c.issuer or "", c.date or "", 0])
-            row[4] += 1
-        return list(rows.values())
+        return [[n.doc_id, n.title, n.issuer, n.date, n.chunks] for n in self.searcher.notices()]
 
     def lead_departments(self) -> list[str]:
         """The departments that lead items, each once in its canonical form; generic units left out."""
-        return sorted({d for c in self.searcher.chunks for d in lead_names(c.lead)})
+        return sorted({d for n in self.searcher.notices() for d in lead_names(n.leads)})
 
     def years(self) -> list[str]:
         """The years of the notices' dates (ISO or raw, such as "2023224")."""
-        return sorted({y for c in self.searcher.chunks if (y := year_of(c.date))})
+        return sorted({y for n in self.searcher.notices() if (y := year_of(n.date))})
 
     def upload(self, path: str | Path, original_name: str | None = None) -> UploadResult:
         """Store one uploaded file safely and add it to the index (incrementally).
@@ -119,7 +114,7 @@ class Library:
         digest = hashlib.sha256(data).hexdigest()
         doc_id = f"{safe_stem(name)}_{digest[:8]}"
         with self._upload_lock:  # one upload at a time: the duplicate check and the swap go together
-            same = next((c.doc_id for c in self.searcher.chunks if c.metadata.get("sha256") == digest), None)
+            same = next((n.doc_id for n in self.searcher.notices() if n.sha256 == digest), None)
             if same is not None:
                 return UploadResult(name, same, 0, f"已在库中（与 {same} 内容相同），未重复添加")
             chunks = self._read(data, name, doc_id, suffix)
@@ -131,7 +126,7 @@ class Library:
             staging = self.uploads / f".staging-{doc_id}{suffix}"
             staging.write_bytes(data)
             try:
-                searcher = self.searcher.add(chunks)  # saved in place (atomically) when it has a path
+                searcher = self.searcher.add(chunks)  # a local index with a path is saved in place, atomically
                 staging.replace(target)
             except BaseException:
                 staging.unlink(missing_ok=True)

@@ -8,7 +8,7 @@ import io
 import re
 from collections.abc import Sequence
 
-from index.searcher import Answer, Hit
+from index.answer import Answer, Hit
 from index.views import cite_label
 
 NO_MATCH = "没有找到与问题匹配的条款。请换一种说法，或放宽筛选条件（通知、牵头部门、年份）后再试。"

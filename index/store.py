@@ -1,159 +1,162 @@
-"""The on-disk index: a directory with a manifest, written to a temporary name and renamed."""
+"""The store protocol: where chunks, their vectors and their postings live.
+
+:class:`index.Searcher` runs the pipeline (question checks, query analysis, fusion,
+structure rules, abstention) once, over any store. A store only keeps and retrieves:
+
+- ``dense_search(queries, k, where)``: per query vector, the top ``k`` chunks by the dense score
+  (``FULL_WEIGHT`` × the whole clause's cosine + the rest × its best sentence's), as
+  (key, score) pairs, best first. Keys are the store's own handles for chunks.
+- ``lexical_search(tokens, k, where)``: per tokenised query, the top ``k`` chunks by BM25.
+- ``where(filters)``: the filters checked (the same errors on every store, see
+  :func:`index.filters.check_filters`) and compiled to the store's own form (a mask, an
+  expression); None for no filter.
+- ``facts(keys)``: what the rules and the hits need of those chunks (:class:`Facts`).
+- ``add(chunks, encode)`` / ``remove(doc_ids)``: the updated store. The local directory
+  returns a new store and leaves this one as it was (a snapshot); a Milvus collection is
+  shared server state, so the change is seen by every client of it: always use the store
+  (and the searcher) that these return.
+- ``notices()``, ``all_chunks()``, ``stats``, ``tokenizer``, ``settings``, ``describe()``.
+
+Two implementations: :class:`index.local.LocalStore` (a FAISS + BM25 directory) and
+:class:`index.milvus.MilvusStore` (a Milvus collection).
+"""
 
 from __future__ import annotations
 
-import hashlib
-import json
-import os
-import shutil
-import tempfile
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
-from importlib import metadata
-from pathlib import Path
-from typing import Any
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
 
-#: 2: a base written once (linked by later saves) plus the changes since.
-FORMAT_VERSION = 2
-MANIFEST = "manifest.json"
-#: The folder of the base: chunks, FAISS index and BM25 postings as built or last compacted.
-BASE = "base"
-CHUNKS = f"{BASE}/chunks.jsonl"
-#: Chunks added since the base was written.
-EXTRA_CHUNKS = "chunks.extra.jsonl"
-PACKAGES = ("faiss-cpu", "jieba", "sentence-transformers", "transformers", "torch", "numpy", "opencc")
+import numpy as np
+
+from index.corpus import CorpusStats
+from index.lexical import JiebaTokenizer, normalize_text
+from index.query import QueryAnalyzer, squash_text
+from index.views import context_text, item_title
+from ingest import Chunk
+
+#: Encodes passages (the store's new views) into normalised vectors, through the embedding cache.
+Encode = Callable[[list[str]], np.ndarray]
+Ranked = list[tuple[Hashable, float]]
 
 
-class IndexNotFoundError(FileNotFoundError):
-    """No index at the given directory; the message says how to build one."""
+@dataclass(frozen=True)
+class Facts:
+    """One chunk and the strings the structure rules, the abstain rule and the hits read of it."""
 
+    chunk: Chunk
+    squashed: str  #: :func:`index.query.squash_text` of the text (verbatim-phrase rule)
+    title: str  #: the normalised item title (title rule)
+    normalized: str  #: the normalised text (matched terms)
+    context: str  #: the normalised context text (the abstain rule's token coverage)
 
-class IndexMismatchError(RuntimeError):
-    """An index that cannot be used as it is (wrong model, format, or damaged files)."""
-
-
-def rebuild_hint(path: Path) -> str:
-    """The command that (re)builds an index at ``path``."""
-    return f"python -m index build data/notices --out {path}"
-
-
-def package_versions() -> dict[str, str]:
-    """Versions of the packages whose formats or behaviour the index depends on."""
-    out = {}
-    for name in PACKAGES:
-        try:
-            out[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            out[name] = "absent"
-    return out
-
-
-def file_sha256(path: Path) -> str:
-    """Hex sha256 of a file."""
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while block := handle.read(1 << 20):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-@contextmanager
-def atomic_directory(path: Path) -> Iterator[Path]:
-    """Yield a fresh temporary directory that replaces ``path`` only if the block succeeds.
-
-    The previous index stays in place and loadable until the new one is complete; a crash
-    leaves at most a ``.tmp`` directory beside it, which the next build removes.
-    """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    recover(path)
-    for stale in [*path.parent.glob(f".{path.name}.tmp-*"), *path.parent.glob(f".{path.name}.old-*")]:
-        shutil.rmtree(stale, ignore_errors=True)
-    work = Path(tempfile.mkdtemp(prefix=f".{path.name}.tmp-", dir=path.parent))
-    try:
-        yield work
-        _fsync_tree(work)
-        if path.exists():
-            old = path.parent / f".{path.name}.old-{os.getpid()}-{time.time_ns()}"
-            os.replace(path, old)
-            os.replace(work, path)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.replace(work, path)
-    finally:
-        if work.exists():
-            shutil.rmtree(work, ignore_errors=True)
-
-
-def recover(path: Path) -> bool:
-    """Put the previous index back if a process died between the two renames of a swap.
-
-    A swap moves the old directory aside, then the new one into place; killed in between,
-    ``path`` is missing while ``.NAME.old-*`` holds the complete previous index. Returns True
-    when it restored one.
-    """
-    path = Path(path)
-    if path.exists():
-        return False
-    olds = sorted(path.parent.glob(f".{path.name}.old-*"), key=lambda p: p.stat().st_mtime)
-    for old in reversed(olds):
-        if (old / MANIFEST).is_file():
-            os.replace(old, path)
-            return True
-    return False
-
-
-def _fsync_tree(folder: Path) -> None:
-    for item in folder.rglob("*"):
-        if item.is_file():
-            with item.open("rb") as handle:
-                os.fsync(handle.fileno())
-
-
-def write_manifest(folder: Path, manifest: dict[str, Any]) -> None:
-    """Write ``manifest.json`` (UTF-8, readable)."""
-    (folder / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
-
-
-def read_manifest_raw(folder: Path) -> dict[str, Any]:
-    """The manifest at ``folder`` as written, unchecked.
-
-    Raises:
-        OSError: if it cannot be read; ValueError: if it is not JSON.
-    """
-    return json.loads((Path(folder) / MANIFEST).read_text(encoding="utf-8"))
-
-
-def read_manifest(folder: Path) -> dict[str, Any]:
-    """Read and check a manifest.
-
-    Raises:
-        IndexNotFoundError: if there is no index at ``folder``.
-        IndexMismatchError: if the manifest is unreadable, of another format, or the chunk
-            file does not match the hash the manifest recorded.
-    """
-    folder = Path(folder)
-    recover(folder)
-    manifest_path = folder / MANIFEST
-    if not manifest_path.is_file():
-        raise IndexNotFoundError(f"no index at {folder} (no {MANIFEST}); build one with: {rebuild_hint(folder)}")
-    try:
-        manifest = read_manifest_raw(folder)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise IndexMismatchError(f"{manifest_path} is damaged ({exc}); rebuild with: {rebuild_hint(folder)}") from exc
-    version = manifest.get("format_version")
-    if version != FORMAT_VERSION:
-        raise IndexMismatchError(
-            f"{folder} has index format {version}, this code reads {FORMAT_VERSION}; "
-            f"rebuild with: {rebuild_hint(folder)}"
+    @classmethod
+    def of(cls, chunk: Chunk) -> Facts:
+        """Derive the strings from a chunk."""
+        return cls(
+            chunk,
+            squash_text(chunk.text),
+            normalize_text(item_title(chunk)),
+            normalize_text(chunk.text),
+            normalize_text(context_text(chunk)),
         )
-    expected = ((CHUNKS, manifest.get("base", {}).get("sha256")), (EXTRA_CHUNKS, manifest.get("extra_hash")))
-    for name, digest in expected:
-        chunks = folder / name
-        if not chunks.is_file() or file_sha256(chunks) != digest:
-            raise IndexMismatchError(
-                f"{chunks} is missing or does not match the hash in the manifest "
-                f"(a damaged or half-copied index); rebuild with: {rebuild_hint(folder)}"
-            )
-    return manifest
+
+
+@dataclass(frozen=True)
+class NoticeInfo:
+    """A notice in a store: what the library table, the dropdowns and the filter checks read.
+
+    Attributes:
+        doc_id: The notice's id.
+        title: Its title.
+        issuer: Its issuing body ("" when unknown).
+        date: Its date as written (ISO or raw, "" when unknown).
+        chunks: How many chunks it has.
+        leads: Every lead department its items name, as written.
+        sha256: The uploaded file's content hash ("" for notices not uploaded through the app).
+    """
+
+    doc_id: str
+    title: str
+    issuer: str
+    date: str
+    chunks: int
+    leads: tuple[str, ...]
+    sha256: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict."""
+        return {**self.__dict__, "leads": list(self.leads)}
+
+
+def notice_infos(chunks: Iterable[Chunk]) -> list[NoticeInfo]:
+    """One :class:`NoticeInfo` per notice, in order of first appearance."""
+    groups: dict[str, list[Chunk]] = {}
+    for chunk in chunks:
+        groups.setdefault(chunk.doc_id, []).append(chunk)
+    return [notice_info(doc) for doc in groups.values()]
+
+
+def notice_info(doc: Sequence[Chunk]) -> NoticeInfo:
+    """The :class:`NoticeInfo` of one notice's chunks."""
+    first = doc[0]
+    leads = tuple(dict.fromkeys(d for c in doc for d in c.lead))
+    return NoticeInfo(
+        first.doc_id,
+        first.notice_title or first.title,
+        first.issuer or "",
+        first.date or "",
+        len(doc),
+        leads,
+        str(first.metadata.get("sha256", "")),
+    )
+
+
+class Store(Protocol):
+    """What :class:`index.Searcher` needs of a store (see the module docstring)."""
+
+    kind: str
+    stats: CorpusStats
+    tokenizer: JiebaTokenizer
+    analyzer: QueryAnalyzer
+    settings: dict[str, Any]
+
+    def __len__(self) -> int:
+        """The number of chunks."""
+        ...
+
+    def describe(self) -> dict[str, Any]:
+        """Where the store is and what it holds."""
+        ...
+
+    def where(self, filters: Mapping[str, Any] | None) -> Any:
+        """The filters checked and compiled to the store's own form; None or "" for none."""
+        ...
+
+    def dense_search(self, queries: np.ndarray, k: int, where: Any) -> list[Ranked]:
+        """Per query vector, the top ``k`` (key, dense score) pairs, best first."""
+        ...
+
+    def lexical_search(self, tokens: Sequence[list[str]], k: int, where: Any) -> list[Ranked]:
+        """Per tokenised query, the top ``k`` (key, BM25 score) pairs, best first."""
+        ...
+
+    def facts(self, keys: Iterable[Hashable]) -> dict[Hashable, Facts]:
+        """The :class:`Facts` of these keys."""
+        ...
+
+    def notices(self) -> list[NoticeInfo]:
+        """The notices in the store."""
+        ...
+
+    def all_chunks(self) -> list[Chunk]:
+        """Every chunk, notice by notice."""
+        ...
+
+    def add(self, chunks: list[Chunk], encode: Encode) -> Store:
+        """The store with these chunks' notices added (same doc_id: replaced)."""
+        ...
+
+    def remove(self, doc_ids: set[str]) -> Store:
+        """The store without these notices."""
+        ...

@@ -8,7 +8,9 @@ own text does not repeat them.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+
+import numpy as np
 
 from ingest import Chunk
 
@@ -114,3 +116,22 @@ def vocabulary(chunks: Iterable[Chunk]) -> dict[str, set[str]]:
         if chunk.issuer:
             places.update(_PLACE.findall(chunk.issuer))
     return {"departments": departments, "terms": terms, "titles": titles, "places": places}
+
+
+#: Weight of the whole-chunk vector against its best view (sentence) in a chunk's dense score.
+FULL_WEIGHT = 0.5
+
+
+def chunk_views(chunks: Sequence[Chunk], first: int = 0) -> tuple[list[str], np.ndarray]:
+    """What is embedded for each chunk (its text, then its sentences) and the chunk number of each.
+
+    Chunk numbers start at ``first``; every store embeds these views, so a chunk's dense score
+    (:data:`FULL_WEIGHT` × its text's cosine + the rest × its best view's) is the same on each.
+    """
+    views: list[str] = []
+    owners: list[int] = []
+    for n, chunk in enumerate(chunks):
+        for view in [chunk.text, *sentence_views(chunk)]:
+            views.append(view)
+            owners.append(first + n)
+    return views, np.asarray(owners, dtype=np.int64)

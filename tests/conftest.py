@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import re
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,9 +12,9 @@ import pytest
 
 from index import Searcher, SentenceTransformerEmbedder
 from index.convert import default_model_dir
+from index.paths import ROOT
 from ingest import Notice, load_notices
 
-ROOT = Path(__file__).resolve().parents[1]
 NOTICES = ROOT / "data" / "notices"
 
 
@@ -52,6 +54,25 @@ def corpus(tmp_path: Path) -> Path:
     (folder / "a.txt").write_text(NOTICE_A, encoding="utf-8")
     (folder / "b.txt").write_text(NOTICE_B, encoding="utf-8")
     return folder
+
+
+def collection_name(request: pytest.FixtureRequest) -> str:
+    """A Milvus collection name of its own for a test (letters, digits and _ only)."""
+    return "t_" + re.sub(r"\W", "_", request.node.name)[-40:] + f"_{time.time_ns() % 10**9}"
+
+
+@pytest.fixture(params=["local", "milvus"])
+def backend(request: pytest.FixtureRequest, corpus: Path, tmp_path: Path) -> Searcher:
+    """The same two notices behind each store: a local index directory, and a Milvus collection."""
+    from tests.fakes import KeywordEmbedder
+
+    if request.param == "local":
+        target: str | Path = tmp_path / "index"
+    else:
+        target = request.getfixturevalue("milvus_uri")
+    return Searcher.build(
+        corpus, target, collection=collection_name(request), embedder=KeywordEmbedder(), cache_dir=tmp_path / "cache"
+    )
 
 
 @pytest.fixture(scope="session")

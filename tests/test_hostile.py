@@ -23,9 +23,9 @@ import numpy as np
 import pytest
 
 from index import IndexMismatchError, Searcher
+from index.layout import recover
 from index.library import MAX_UPLOAD_BYTES, Library, UploadError
 from index.searcher import MAX_QUERY_CHARS
-from index.store import recover
 from tests.conftest import NOTICE_A, NOTICE_B, ROOT
 from tests.fakes import KeywordEmbedder
 from tests.pdfmaker import make_pdf
@@ -44,7 +44,7 @@ def library(built: Searcher, tmp_path: Path) -> Library:
 
 
 def _ids(searcher: Searcher) -> list[str]:
-    return [c.id for c in searcher.chunks]
+    return [c.id for c in searcher.store.all_chunks()]
 
 
 def _files_under(folder: Path) -> list[Path]:
@@ -55,17 +55,17 @@ def _files_under(folder: Path) -> list[Path]:
 
 
 @pytest.mark.parametrize("query", ["", "   \t\n ", "\u200b\u200d\ufeff", "\x00\x07\x1b", "😀🎉👍", "？？！……"])
-def test_questions_without_words_are_refused_clearly(built: Searcher, query: str) -> None:
+def test_questions_without_words_are_refused_clearly(backend: Searcher, query: str) -> None:
     with pytest.raises(ValueError, match=r"query 1 is empty"):
-        built.search(query)
+        backend.search(query)
 
 
-def test_overlong_questions_are_refused_and_a_pasted_paragraph_is_answered(built: Searcher) -> None:
+def test_overlong_questions_are_refused_and_a_pasted_paragraph_is_answered(backend: Searcher) -> None:
     with pytest.raises(ValueError, match=rf"10,000 characters long; ask in at most {MAX_QUERY_CHARS:,}"):
-        built.search("热" * 10_000)
+        backend.search("热" * 10_000)
     paragraph = (HOTLINE + "，") * (MAX_QUERY_CHARS // (len(HOTLINE) + 1))
     assert len(paragraph) <= MAX_QUERY_CHARS
-    assert built.search(paragraph, k=1)[0].id == "a#一/1"
+    assert backend.search(paragraph, k=1)[0].id == "a#一/1"
 
 
 @pytest.mark.parametrize(
@@ -79,28 +79,28 @@ def test_overlong_questions_are_refused_and_a_pasted_paragraph_is_answered(built
         "12345热线 hotline 由哪个部门负责 (which department)",  # mixed scripts
     ],
 )
-def test_invisible_characters_emoji_and_mixed_scripts_do_not_change_the_answer(built: Searcher, noisy: str) -> None:
-    assert built.search(noisy, k=1)[0].id == built.search(HOTLINE, k=1)[0].id == "a#一/1"
+def test_invisible_characters_emoji_and_mixed_scripts_do_not_change_the_answer(backend: Searcher, noisy: str) -> None:
+    assert backend.search(noisy, k=1)[0].id == backend.search(HOTLINE, k=1)[0].id == "a#一/1"
 
 
 @pytest.mark.parametrize(
     "markup", ["<script>alert(1)</script>热线", '<img src=x onerror="alert(1)">热线', "javascript:alert(1) 热线"]
 )
-def test_markup_in_questions_is_just_text(built: Searcher, markup: str) -> None:
-    answer = built.answer(markup)
+def test_markup_in_questions_is_just_text(backend: Searcher, markup: str) -> None:
+    answer = backend.answer(markup)
     assert answer.query == markup
     assert all("<script" not in h.text for h in answer.hits)  # clauses come from the corpus only
 
 
 @pytest.mark.parametrize(("k", "message"), [(0, "at least one"), (-5, "at least one"), ("5", "at least one")])
-def test_bad_k_is_refused(built: Searcher, k: object, message: str) -> None:
+def test_bad_k_is_refused(backend: Searcher, k: object, message: str) -> None:
     with pytest.raises(ValueError, match=message):
-        built.search(HOTLINE, k=k)  # type: ignore[arg-type]
+        backend.search(HOTLINE, k=k)  # type: ignore[arg-type]
 
 
-def test_huge_k_returns_what_there_is(built: Searcher) -> None:
-    hits = built.search(HOTLINE, k=10**9)
-    assert 0 < len(hits) <= len(built.chunks) and len({h.id for h in hits}) == len(hits)
+def test_huge_k_returns_what_there_is(backend: Searcher) -> None:
+    hits = backend.search(HOTLINE, k=10**9)
+    assert 0 < len(hits) <= len(backend) and len({h.id for h in hits}) == len(hits)
 
 
 @pytest.mark.parametrize(
@@ -115,16 +115,16 @@ def test_huge_k_returns_what_there_is(built: Searcher) -> None:
         ({"lead": 7}, "must be a string or a list of strings"),
     ],
 )
-def test_unknown_filters_are_named(built: Searcher, filters: dict[str, object], message: str) -> None:
+def test_unknown_filters_are_named(backend: Searcher, filters: dict[str, object], message: str) -> None:
     with pytest.raises(ValueError, match=message):
-        built.search(HOTLINE, filters=filters)
+        backend.search(HOTLINE, filters=filters)
 
 
-def test_a_batch_names_the_bad_question(built: Searcher) -> None:
+def test_a_batch_names_the_bad_question(backend: Searcher) -> None:
     with pytest.raises(ValueError, match="query 2 is empty"):
-        built.search_batch([HOTLINE, " "])
+        backend.search_batch([HOTLINE, " "])
     with pytest.raises(TypeError, match="query 2 is a NoneType"):
-        built.search_batch([HOTLINE, None])  # type: ignore[list-item]
+        backend.search_batch([HOTLINE, None])  # type: ignore[list-item]
 
 
 # --- files ----------------------------------------------------------------------------
@@ -175,11 +175,11 @@ def test_bad_files_are_refused_with_the_reason_and_change_nothing(library: Libra
     path = tmp_path / "incoming" / name
     path.parent.mkdir()
     path.write_bytes(data)
-    before, saved = _ids(library.searcher), Searcher.load(library.searcher.path, embedder=KeywordEmbedder())
+    before, saved = _ids(library.searcher), Searcher.load(library.searcher.store.path, embedder=KeywordEmbedder())
     with pytest.raises(UploadError, match=reason) as refused:
         library.upload(path)
     assert str(refused.value).startswith(name) and str(path.parent) not in str(refused.value)
-    assert _ids(library.searcher) == before == _ids(Searcher.load(saved.path, embedder=KeywordEmbedder()))
+    assert _ids(library.searcher) == before == _ids(Searcher.load(saved.store.path, embedder=KeywordEmbedder()))
     assert _files_under(library.data_dir) == []
 
 
@@ -203,7 +203,7 @@ def test_mixed_gbk_and_utf8_lines_are_both_read(library: Library, tmp_path: Path
     path = tmp_path / "mixed.txt"
     path.write_bytes(data)
     result = library.upload(path)
-    texts = "".join(c.text for c in library.searcher.chunks if c.doc_id == result.doc_id)
+    texts = "".join(c.text for c in library.searcher.store.all_chunks() if c.doc_id == result.doc_id)
     assert "企业开办时限压缩至1个工作日" in texts and "政务大厅周末不打烊" in texts and "\ufffd" not in texts
 
 
@@ -212,10 +212,10 @@ def test_the_same_content_under_another_name_is_reported_not_added(library: Libr
     first.write_text(NOTICE_B, encoding="utf-8")
     second.write_text(NOTICE_B, encoding="utf-8")
     added = library.upload(first)
-    count = len(library.searcher.chunks)
+    count = len(library.searcher)
     again = library.upload(second)
     assert again.status.startswith("已在库中") and again.doc_id == added.doc_id and again.chunks == 0
-    assert len(library.searcher.chunks) == count
+    assert len(library.searcher) == count
     assert len(list((library.data_dir / "uploads").iterdir())) == 1
 
 
@@ -257,7 +257,7 @@ def test_feedback_goes_only_to_the_configured_log(library: Library, tmp_path: Pa
 
 
 def test_a_swap_killed_between_its_renames_is_undone_on_load(built: Searcher, tmp_path: Path) -> None:
-    path = built.path
+    path = built.store.path
     assert path is not None
     aside = path.parent / f".{path.name}.old-123-456"
     os.replace(path, aside)  # the state a SIGKILL between the two renames leaves
@@ -266,14 +266,14 @@ def test_a_swap_killed_between_its_renames_is_undone_on_load(built: Searcher, tm
 
 
 def test_disk_full_during_a_save_keeps_the_previous_index(built: Searcher, tmp_path: Path, monkeypatch) -> None:
-    path = built.path
+    path = built.store.path
 
     def full(*args: object, **kwargs: object) -> None:
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
     monkeypatch.setattr(np, "save", full)
     with pytest.raises(OSError, match="No space left"):
-        built.save(path)  # type: ignore[arg-type]
+        built.store.save(path)  # type: ignore[arg-type]
     monkeypatch.undo()
     assert _ids(Searcher.load(path, embedder=KeywordEmbedder())) == _ids(built)
     assert [p.name for p in path.parent.iterdir() if p.name.startswith(".")] == []  # type: ignore[union-attr]
@@ -294,7 +294,7 @@ def test_cli_reports_a_full_disk_plainly(monkeypatch, capsys, tmp_path: Path) ->
 
 
 def test_a_damaged_index_names_the_problem_and_the_rebuild_command(built: Searcher) -> None:
-    path = built.path
+    path = built.store.path
     assert path is not None
     (path / "owners.npy").write_bytes(b"garbage")
     with pytest.raises((IndexMismatchError, ValueError)):
@@ -431,7 +431,7 @@ def test_twenty_threads_search_while_notices_are_uploaded(library: Library, tmp_
     assert len(seen) == 20 * 50
     for question, ids in seen:
         assert any(ids == state[question] for state in states), (question, ids)
-    assert len({c.doc_id for c in library.searcher.chunks}) == 4
+    assert len({c.doc_id for c in library.searcher.store.all_chunks()}) == 4
 
 
 def test_no_code_path_unpickles_or_evaluates_data() -> None:

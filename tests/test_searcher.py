@@ -12,26 +12,15 @@ from typing import Any
 import numpy as np
 import pytest
 
-from index import IndexMismatchError, IndexNotFoundError, Searcher
-from index.store import CHUNKS, MANIFEST
+from index import MODES, IndexMismatchError, IndexNotFoundError, Searcher
+from index.layout import CHUNKS, MANIFEST
+from tests.conftest import collection_name
 from tests.fakes import KeywordEmbedder
 
 
 @pytest.fixture
 def built(corpus: Path, tmp_path: Path) -> Searcher:
     return Searcher.build(corpus, tmp_path / "index", embedder=KeywordEmbedder(), cache_dir=tmp_path / "cache")
-
-
-@pytest.fixture(params=["faiss", "milvus"])
-def backend(request: pytest.FixtureRequest, corpus: Path, tmp_path: Path) -> Any:
-    """The same corpus behind each backend: the FAISS index directory, and a Milvus collection."""
-    if request.param == "faiss":
-        return request.getfixturevalue("built")
-    from index.milvus import MilvusSearcher
-
-    uri = request.getfixturevalue("milvus_uri")
-    name = "t_" + re.sub(r"\W", "_", request.node.name)[-40:] + f"_{time.time_ns() % 10**9}"
-    return MilvusSearcher.build(corpus, uri, collection=name, embedder=KeywordEmbedder(), cache_dir=tmp_path / "cache")
 
 
 def test_search_returns_hits_with_every_chunk_field(backend: Any) -> None:
@@ -97,7 +86,7 @@ def test_save_load_round_trip(built: Searcher, tmp_path: Path) -> None:
         "prompts": {},
         "normalized": True,
     }
-    assert manifest["chunk_count"] == len(built.chunks) and manifest["documents"] == ["a", "b"]
+    assert manifest["chunk_count"] == len(built) and manifest["documents"] == ["a", "b"]
     assert "市数据局" in (tmp_path / "index" / CHUNKS).read_text(encoding="utf-8")  # not ASCII-escaped
 
 
@@ -126,48 +115,66 @@ def test_failed_save_keeps_the_previous_index(built: Searcher, tmp_path: Path, m
 
     monkeypatch.setattr("index.lexical.LexicalIndex.save_changes", boom)
     with pytest.raises(OSError, match="disk full"):
-        built.save(tmp_path / "index")
+        built.store.save(tmp_path / "index")
     monkeypatch.undo()
     assert (tmp_path / "index" / CHUNKS).read_bytes() == before
     assert Searcher.load(tmp_path / "index", embedder=KeywordEmbedder()).search("热线")
     assert not list(tmp_path.glob(".index.tmp-*"))
 
 
-def test_incremental_add_equals_full_rebuild_and_encodes_only_new_text(corpus: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("kind", ["local", "milvus"])
+def test_incremental_add_equals_full_rebuild_and_encodes_only_new_text(
+    kind: str, corpus: Path, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    target = tmp_path / "index" if kind == "local" else request.getfixturevalue("milvus_uri")
+    name = collection_name(request)
     embedder = KeywordEmbedder()
     only_a = tmp_path / "only_a"
     only_a.mkdir()
     shutil.copy(corpus / "a.txt", only_a / "a.txt")
-    small = Searcher.build(only_a, tmp_path / "index", embedder=embedder, cache_dir=tmp_path / "cache")
+    small = Searcher.build(only_a, target, collection=name, embedder=embedder, cache_dir=tmp_path / "cache")
     embedder.calls.clear()
     grown = small.add([corpus / "b.txt"], cache_dir=tmp_path / "cache")
     encoded = [t for batch in embedder.calls for t in batch]
     assert encoded and all(t in (corpus / "b.txt").read_text(encoding="utf-8") for t in encoded)
     full = Searcher.build(corpus, None, embedder=KeywordEmbedder(), cache_dir=tmp_path / "fresh-cache")
-    assert [c.id for c in grown.chunks] == [c.id for c in full.chunks]
-    np.testing.assert_allclose(grown.vectors(), full.vectors(), atol=1e-6)
-    for query in ("企业开办", "12345热线", "周末"):
-        assert [h.id for h in grown.search(query)] == [h.id for h in full.search(query)]
-    reloaded = Searcher.load(tmp_path / "index", embedder=KeywordEmbedder())  # saved in place
-    assert [c.id for c in reloaded.chunks] == [c.id for c in full.chunks]
+    assert [c.id for c in grown.store.all_chunks()] == [c.id for c in full.store.all_chunks()]
+    for query in ("企业开办", "12345热线", "周末", "市数据局牵头负责哪些工作"):
+        for mode in MODES:
+            assert [h.id for h in grown.search(query, mode=mode)] == [h.id for h in full.search(query, mode=mode)]
+    reopened = Searcher.open(target, collection=name, embedder=KeywordEmbedder())  # saved in place
+    assert [c.id for c in reopened.store.all_chunks()] == [c.id for c in full.store.all_chunks()]
+    if kind == "local":
+        np.testing.assert_allclose(grown.store.rows.vectors(), full.store.rows.vectors(), atol=1e-6)
 
 
 def test_remove_equals_rebuild_without_and_unknown_ids_change_nothing(
-    built: Searcher, corpus: Path, tmp_path: Path
+    backend: Searcher, corpus: Path, tmp_path: Path
 ) -> None:
-    smaller = built.remove(["b"], cache_dir=tmp_path / "cache")
-    assert {c.doc_id for c in smaller.chunks} == {"a"}
+    smaller = backend.remove(["b"])
+    assert [n.doc_id for n in smaller.notices()] == ["a"]
     assert all(h.doc_id == "a" for h in smaller.search("企业开办", k=10))
+    only_a = Searcher.build([corpus / "a.txt"], None, embedder=KeywordEmbedder(), cache_dir=tmp_path / "cache")
+    for mode in MODES:
+        assert [h.id for h in smaller.search("审批数据", mode=mode)] == [h.id for h in only_a.search("审批数据", mode=mode)]
     with pytest.raises(KeyError, match="zzz"):
         smaller.remove(["zzz"])
-    assert {c.doc_id for c in Searcher.load(tmp_path / "index", embedder=KeywordEmbedder()).chunks} == {"a"}
+    with pytest.raises(ValueError, match="empty"):
+        smaller.remove(["a"])
+    assert [n.doc_id for n in smaller.notices()] == ["a"]
+
+
+def test_a_local_index_is_saved_in_place_after_a_removal(built: Searcher, tmp_path: Path) -> None:
+    built.remove(["b"])
+    assert {c.doc_id for c in Searcher.open(tmp_path / "index", embedder=KeywordEmbedder()).store.chunks} == {"a"}
+    assert {n.doc_id for n in built.notices()} == {"a", "b"}  # the old searcher is a snapshot
 
 
 def test_build_refuses_empty_and_duplicate_input(tmp_path: Path, corpus: Path) -> None:
     (tmp_path / "empty").mkdir()
     with pytest.raises(ValueError, match="nothing to index"):
         Searcher.build(tmp_path / "empty", embedder=KeywordEmbedder(), cache_dir=tmp_path / "c")
-    chunks = Searcher.build(corpus, embedder=KeywordEmbedder(), cache_dir=tmp_path / "c").chunks
+    chunks = Searcher.build(corpus, embedder=KeywordEmbedder(), cache_dir=tmp_path / "c").store.all_chunks()
     with pytest.raises(ValueError, match="occurs twice"):
         Searcher.build(chunks + chunks[:1], embedder=KeywordEmbedder(), cache_dir=tmp_path / "c")
 

@@ -7,9 +7,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-import index.searcher
+import index.local
+import index.rows
 from index import Searcher
-from index.store import BASE, CHUNKS
+from index.corpus import CorpusStats
+from index.layout import BASE, CHUNKS
+from index.lexical import JiebaTokenizer
+from tests.conftest import collection_name
 from tests.fakes import KeywordEmbedder
 
 #: Quotes “接诉即办”, which notice a has unquoted: adding c puts a new word in the dictionary
@@ -40,36 +44,48 @@ def _answers(searcher: Searcher) -> list[object]:
     )
 
 
-@pytest.mark.parametrize("kind", ["flat", "hnsw"])
+@pytest.mark.parametrize("kind", ["flat", "hnsw", "milvus"])
 def test_changes_answer_exactly_as_a_fresh_build(
-    kind: str, corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    kind: str, corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
 ) -> None:
     if kind == "hnsw":  # every search through FAISS's HNSW search (exact on so few rows), plus extra rows
-        monkeypatch.setattr(index.searcher, "EXACT_ROWS", 0)
+        monkeypatch.setattr(index.rows, "EXACT_ROWS", 0)
     cache = tmp_path / "cache"
     c_file = _write(tmp_path / "new", "c.txt", NOTICE_C)
+    milvus = kind == "milvus"
+    target = request.getfixturevalue("milvus_uri") if milvus else tmp_path / "index"
+    name = collection_name(request)
+    dense_kind = None if milvus else kind
     searcher = Searcher.build(
-        [corpus / "a.txt"], tmp_path / "index", embedder=KeywordEmbedder(), cache_dir=cache, dense_kind=kind
+        [corpus / "a.txt"], target, collection=name, embedder=KeywordEmbedder(), cache_dir=cache, dense_kind=dense_kind
     )
     searcher = searcher.add([corpus / "b.txt"], cache_dir=cache)
     searcher = searcher.add([c_file], cache_dir=cache)
-    assert searcher.lexical.extra_count == 2 + 2 + 1  # b's and c's items, and a's item 1 re-tokenised
+    if not milvus:
+        assert searcher.store.lexical.extra_count == 2 + 2 + 1  # b's and c's items, and a's item 1 re-tokenised
     searcher = searcher.remove(["a"])
     searcher = searcher.add([corpus / "a.txt"], cache_dir=cache)  # back, now after b and c
     _write(tmp_path / "new", "c.txt", NOTICE_C.replace("全程帮办", "全程帮办，一次办好"))
     searcher = searcher.add([c_file], cache_dir=cache)  # replaced
-    assert list(dict.fromkeys(c.doc_id for c in searcher.chunks)) == ["b", "a", "c"]
-    assert len(searcher.owners) > searcher.vector_count  # deleted rows are tombstones, not rebuilt away
+    chunks = searcher.store.all_chunks()
+    assert list(dict.fromkeys(c.doc_id for c in chunks)) == ["b", "a", "c"]
+    assert searcher.store.tokenizer.userwords == JiebaTokenizer(CorpusStats.of(chunks).words).userwords
 
-    fresh = Searcher.build(searcher.chunks, None, embedder=KeywordEmbedder(), cache_dir=cache, dense_kind=kind)
-    np.testing.assert_array_equal(searcher.vectors(), fresh.vectors())
-    assert searcher.tokenizer.userwords == fresh.tokenizer.userwords
+    fresh_target = request.getfixturevalue("milvus_uri") if milvus else None
+    fresh = Searcher.build(
+        chunks, fresh_target, collection=name + "_fresh", embedder=KeywordEmbedder(), cache_dir=cache,
+        dense_kind=dense_kind,
+    )  # fmt: skip
     expected = _answers(fresh)
     assert _answers(searcher) == expected
-    loaded = Searcher.load(tmp_path / "index", embedder=KeywordEmbedder())
-    assert [c.to_dict() for c in loaded.chunks] == [c.to_dict() for c in fresh.chunks]
+    loaded = Searcher.open(target, collection=name, embedder=KeywordEmbedder())
+    assert [c.to_dict() for c in loaded.store.all_chunks()] == [c.to_dict() for c in fresh.store.all_chunks()]
     assert _answers(loaded) == expected
-    assert _answers(searcher.compacted()) == expected
+    if not milvus:
+        store = searcher.store
+        assert len(store.rows.owners) > store.rows.count  # deleted rows are tombstones, not rebuilt away
+        np.testing.assert_array_equal(store.rows.vectors(), fresh.store.rows.vectors())
+        assert _answers(Searcher(store.compacted(), searcher.embedder)) == expected
 
 
 def test_a_save_after_a_change_links_the_base_and_writes_only_the_changes(
@@ -81,13 +97,14 @@ def test_a_save_after_a_change_links_the_base_and_writes_only_the_changes(
     inodes = {p.name: p.stat().st_ino for p in base.rglob("*") if p.is_file()}
     grown = searcher.add([_write(tmp_path / "new", "c.txt", NOTICE_C)], cache_dir=cache)
     assert {p.name: p.stat().st_ino for p in base.rglob("*") if p.is_file()} == inodes
-    assert grown.manifest["changes"]["added_chunks"] == 2 and grown.manifest["chunk_count"] == len(searcher.chunks) + 2
+    manifest = grown.store.manifest
+    assert manifest["changes"]["added_chunks"] == 2 and manifest["chunk_count"] == len(searcher) + 2
     assert "某市政务服务中心工作方案" not in (tmp_path / "index" / CHUNKS).read_text(encoding="utf-8")
 
-    monkeypatch.setattr(index.searcher, "COMPACT_MIN_ROWS", 0)  # the next change folds everything into a new base
+    monkeypatch.setattr(index.local, "COMPACT_MIN_ROWS", 0)  # the next change folds everything into a new base
     folded = grown.remove(["b"])
     assert {p.name: p.stat().st_ino for p in base.rglob("*") if p.is_file()} != inodes
-    assert folded.manifest["changes"] == {
+    assert folded.store.manifest["changes"] == {
         "added_chunks": 0,
         "deleted_chunks": 0,
         "extra_rows": 0,
@@ -96,7 +113,7 @@ def test_a_save_after_a_change_links_the_base_and_writes_only_the_changes(
     }
     loaded = Searcher.load(tmp_path / "index", embedder=KeywordEmbedder())
     assert _answers(loaded) == _answers(
-        Searcher.build(folded.chunks, None, embedder=KeywordEmbedder(), cache_dir=cache)
+        Searcher.build(folded.store.chunks, None, embedder=KeywordEmbedder(), cache_dir=cache)
     )
 
 
@@ -115,7 +132,7 @@ def test_a_failed_change_leaves_the_index_and_the_searcher_as_they_were(
     monkeypatch.undo()
     assert _answers(built) == before
     assert _answers(Searcher.load(tmp_path / "index", embedder=KeywordEmbedder())) == before
-    with pytest.raises(ValueError, match="nothing to index"):
+    with pytest.raises(ValueError, match="empty"):
         built.remove(["a", "b"])
     (tmp_path / "empty").mkdir()
     with pytest.raises(ValueError, match="nothing to add"):

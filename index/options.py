@@ -1,0 +1,67 @@
+"""The command-line options that choose a store, shared by ``python -m index``, ``python -m eval`` and ``app.py``.
+
+``--index DIR`` (a local index directory) or ``--milvus URI [--collection NAME]`` (a Milvus
+collection; the token, if the server wants one, comes from ``$MILVUS_TOKEN``), and ``--model``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+from typing import Any
+
+from index.searcher import DEFAULT_COLLECTION, Searcher, Source
+
+
+def add_store_options(parser: argparse.ArgumentParser, index_help: str) -> None:
+    """Add ``--index`` / ``--milvus`` (one of them), ``--collection`` and ``--model`` to a parser."""
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument("--index", type=Path, help=index_help)
+    where.add_argument(
+        "--milvus", metavar="URI", help="a Milvus server (http://host:19530) or milvus-lite file (*.db) instead"
+    )
+    parser.add_argument(
+        "--collection", default=DEFAULT_COLLECTION, help=f"Milvus collection (default {DEFAULT_COLLECTION})"
+    )
+    parser.add_argument("--model", type=Path, help="a local sentence-transformers folder (default: bundled e5-small)")
+
+
+def target_of(args: argparse.Namespace) -> str | Path | None:
+    """The store the options name: a Milvus URI, an index directory, or None for the default directory."""
+    return args.milvus or args.index
+
+
+def embedder_of(args: argparse.Namespace) -> Any:
+    """The embedder the options ask for (None: the bundled model)."""
+    from index.embed import SentenceTransformerEmbedder
+
+    return SentenceTransformerEmbedder(args.model) if args.model else None
+
+
+def open_store(
+    args: argparse.Namespace,
+    *,
+    build_if_missing: bool | None = None,
+    corpus: Source | None = None,
+    embedder: Any = None,
+) -> Searcher:
+    """Open the searcher the options name (see :meth:`index.Searcher.open`)."""
+    return Searcher.open(
+        target_of(args),
+        collection=args.collection,
+        token=os.environ.get("MILVUS_TOKEN", ""),
+        embedder=embedder or embedder_of(args),
+        build_if_missing=build_if_missing,
+        corpus=corpus,
+        show_progress=True,
+    )
+
+
+def where_of(args: argparse.Namespace) -> str:
+    """The store named for people: "milvus URI (collection NAME)" or the directory."""
+    if args.milvus:
+        return f"Milvus {args.milvus} (collection {args.collection})"
+    from index.paths import default_index_path
+
+    return str(args.index or default_index_path())
