@@ -12,11 +12,11 @@ from hypothesis import strategies as st
 
 from index.cache import EmbeddingCache
 from index.filters import check_filters, chunk_mask
-from index.store import notice_infos
 from index.fuse import rrf
 from index.lexical import JiebaTokenizer, LexicalIndex, top_k
 from index.query import QueryAnalyzer, normalize_query, place_names
 from index.rank import AbstainRule, diversify
+from index.store import notice_infos
 from ingest import parse_text
 
 

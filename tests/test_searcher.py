@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import json
-import re
 import shutil
-import time
 from pathlib import Path
 from typing import Any
 

@@ -9,8 +9,8 @@ import pytest
 
 from index import Searcher
 from index.filters import check_filters, chunk_mask
-from index.store import notice_infos
 from index.library import Library
+from index.store import notice_infos
 from ingest import extract_duties, parse_text
 from ingest.deadlines import due_date, is_deadline
 from ingest.departments import canonical, is_generic
