@@ -37,6 +37,7 @@ from index.layout import (
 )
 from index.lexical import JiebaTokenizer, LexicalIndex, normalize_text
 from index.rows import EXACT_ROWS, DenseRows
+from index.sources import checked_chunks
 from index.store import Encode, Facts, NoticeInfo, Ranked, notice_infos
 from index.views import chunk_views, context_text
 from ingest import Chunk
@@ -173,8 +174,6 @@ class LocalStore:
         return self._updated(doc_ids, [], None)
 
     def _updated(self, removed_docs: set[str], new: list[Chunk], encode: Encode | None) -> LocalStore:
-        from index.searcher import checked_chunks
-
         keep = np.array([c.doc_id not in removed_docs for c in self.chunks], dtype=bool)
         removed = np.flatnonzero(~keep)
         kept = [c for c, k in zip(self.chunks, keep, strict=True) if k]

@@ -1,18 +1,15 @@
 """The Milvus store: chunks, their views and their notices in three Milvus collections.
 
 For corpora beyond one machine, behind the same pipeline as the local directory
-(:class:`index.Searcher`), so a question ranks the same way on either:
+(:class:`index.Searcher`), so a question ranks the same way on either (layout:
+:mod:`index.milvus_schema`):
 
-- ``NAME``: one row per chunk: the chunk (JSON), its normalised context text, its BM25 terms
-  (the pipeline's own jieba tokens, each written as an opaque ASCII word so that Milvus's
-  ``standard`` analyser keeps them whole: Milvus scores BM25 over exactly the tokens the local
-  index uses), and the filter fields.
-- ``NAME_views``: one row per view (the clause, then each sentence) with its vector, its chunk
-  id and the filter fields. A dense search groups the views by chunk (``group_by_field``) to
-  find candidate chunks, then scores each candidate exactly from all its views
+- Lexical: Milvus's own BM25 over the pipeline's own jieba tokens, each written as an opaque
+  ASCII word that Milvus's ``standard`` analyser keeps whole, so both stores score the same terms.
+- Dense: one row per view (the clause, then each sentence). A search groups the views by chunk
+  (``group_by_field``) to find candidate chunks, then scores each candidate from all its views
   (``FULL_WEIGHT`` × the clause + the rest × its best view), as the local store does.
-- ``NAME_docs``: one row per notice: what query analysis and the library need (dictionary
-  words, departments, places, title, issuer, date, leads, the model's fingerprint).
+- Notices: one row each, with what query analysis and the library need.
 
 Filters are checked as on every store (:func:`index.filters.check_filters`) and become a
 Milvus boolean expression. The same code serves ``milvus-lite`` (a ``.db`` file or a loopback
@@ -27,48 +24,27 @@ Milvus store is opened.
 
 from __future__ import annotations
 
-import hashlib
 import json
-import re
+import logging
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
 
-from index.corpus import CorpusStats, by_doc, notice_terms
-from index.filters import FilterSpec, check_filters, year_of
+from index.corpus import CorpusStats, by_doc
+from index.filters import FilterSpec, check_filters
 from index.layout import IndexMismatchError, IndexNotFoundError
 from index.lexical import JiebaTokenizer
 from index.local import containing
-from index.store import Encode, Facts, NoticeInfo, Ranked, notice_info
-from index.views import FULL_WEIGHT, chunk_views, context_text
+from index.milvus_schema import ID_BATCH, INSERT_BATCH, chunk_row, create, doc_info, filter_fields, term
+from index.store import Encode, Facts, NoticeInfo, Ranked
+from index.views import FULL_WEIGHT, chunk_views
 from ingest import Chunk
-from ingest.departments import canonical
-
-_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-#: Longest context text kept per chunk (characters); Milvus VARCHAR fields are bounded.
-MAX_TEXT = 16_000
-#: Longest BM25 term string per chunk (characters): 4,681 terms.
-MAX_TERMS = 65_535
-#: Rows per insert request.
-INSERT_BATCH = 500
-#: Ids per ``in [...]`` expression.
-ID_BATCH = 1000
-_FILTER_FIELDS = ("doc_id", "issuer", "iso_date", "lead_text", "year", "due")
 
 
 def build_hint(uri: str, collection: str) -> str:
     """The command that (re)builds a collection."""
     return f"python -m index build data/notices --milvus {uri} --collection {collection}"
-
-
-def term(token: str) -> str:
-    """A token as an ASCII word Milvus's ``standard`` analyser keeps whole (12 hex digits of its hash).
-
-    >>> term("热线") == term("热线") != term("热")
-    True
-    """
-    return "w" + hashlib.blake2b(token.encode("utf-8"), digest_size=6).hexdigest()
 
 
 def _literal(value: str) -> str:
@@ -108,7 +84,7 @@ class MilvusStore:
         for name in (collection, f"{collection}_views", f"{collection}_docs"):
             if client.has_collection(name):
                 client.drop_collection(name)
-        _create(client, collection, int(model["dim"]))
+        create(client, collection, int(model["dim"]))
         return cls(client, uri, collection, model)
 
     @classmethod
@@ -256,8 +232,7 @@ class MilvusStore:
         kept = {d: info for d, info in self._docs.items() if d not in replaced}
         order = max((info["order"] for info in self._docs.values()), default=-1) + 1
         new_info = {
-            d: _doc_info(d, members, self.model["fingerprint"], order + n)
-            for n, (d, members) in enumerate(docs.items())
+            d: doc_info(d, members, self.model["fingerprint"], order + n) for n, (d, members) in enumerate(docs.items())
         }
         if replaced:
             self._delete(replaced)
@@ -265,7 +240,7 @@ class MilvusStore:
         tokenizer = JiebaTokenizer(_stats([*kept.values(), *new_info.values()]).words)
         views, owners = chunk_views(chunks)
         vectors = encode(views)
-        self._insert(self.collection, [_chunk_row(c, tokenizer, n) for n, c in enumerate(chunks)])
+        self._insert(self.collection, [chunk_row(c, tokenizer, n) for n, c in enumerate(chunks)])
         view_rows = []
         previous, number = -1, 0
         for owner, vector in zip(owners, vectors, strict=True):
@@ -274,7 +249,7 @@ class MilvusStore:
             chunk = chunks[int(owner)]
             view_rows.append(
                 {"id": f"{chunk.id}|{number}", "chunk_id": chunk.id, "full": number == 0, "dense": vector.tolist(),
-                 **_filter_fields(chunk)}
+                 **filter_fields(chunk)}
             )  # fmt: skip
         self._insert(self.views, view_rows)
         self._insert(self.docs, [{"doc_id": d, "v": [0.0, 0.0], "info": info} for d, info in new_info.items()])
@@ -307,7 +282,7 @@ class MilvusStore:
             for row in self.client.query(self.collection, filter=expr, output_fields=["chunk", "context", "position"]):
                 touched[row["id"]] = row
         rows = [
-            _chunk_row(Chunk.from_dict(row["chunk"]), tokenizer, int(row["position"]))
+            chunk_row(Chunk.from_dict(row["chunk"]), tokenizer, int(row["position"]))
             for row in touched.values()
             if row["chunk"]["doc_id"] in kept and containing([row["context"]], changed)
         ]
@@ -350,49 +325,11 @@ def expression(spec: FilterSpec) -> str:
 def _client(uri: str, token: str) -> Any:
     from pymilvus import MilvusClient
 
+    if uri.endswith(".db"):
+        # milvus-lite runs its server in this process; pymilvus asks it for a timestamp (AllocTimestamp)
+        # that it does not implement and answers without, and its gRPC layer logs each such call as an error.
+        logging.getLogger("grpc._server").setLevel(logging.CRITICAL)
     return MilvusClient(uri=uri, token=token)
-
-
-def _filter_fields(chunk: Chunk) -> dict[str, str]:
-    return {
-        "doc_id": chunk.doc_id,
-        "issuer": chunk.issuer or "",
-        "iso_date": chunk.date if chunk.date and _ISO.match(chunk.date) else "",
-        "lead_text": "|".join(dict.fromkeys([*chunk.lead, *map(canonical, chunk.lead)])),
-        "year": year_of(chunk.date) or "",
-        "due": chunk.due or "",
-    }
-
-
-def _chunk_row(chunk: Chunk, tokenizer: JiebaTokenizer, position: int) -> dict[str, Any]:
-    terms = " ".join(term(t) for t in tokenizer(context_text(chunk)))
-    return {
-        "id": chunk.id,
-        "terms": terms[: MAX_TERMS - MAX_TERMS % 14] or "w",  # 14 characters per term with its space
-        "context": Facts.of(chunk).context[:MAX_TEXT],
-        "chunk": chunk.to_dict(),
-        "position": position,
-        **_filter_fields(chunk),
-    }
-
-
-def _doc_info(doc_id: str, chunks: Sequence[Chunk], model: str, order: int) -> dict[str, Any]:
-    words, departments, places = notice_terms(chunks)
-    info = notice_info(chunks)
-    return {
-        "doc_id": doc_id,
-        "model": model,
-        "order": order,
-        "title": info.title,
-        "issuer": info.issuer,
-        "date": info.date,
-        "chunks": info.chunks,
-        "leads": list(info.leads),
-        "sha256": info.sha256,
-        "departments": sorted(departments),
-        "userwords": sorted(words),
-        "places": sorted(places),
-    }
 
 
 def _stats(infos: Iterable[Mapping[str, Any]]) -> CorpusStats:
@@ -402,57 +339,3 @@ def _stats(infos: Iterable[Mapping[str, Any]]) -> CorpusStats:
         stats.departments.update(info["departments"])
         stats.places[info["doc_id"]] = set(info["places"])
     return stats
-
-
-def _create(client: Any, collection: str, dim: int) -> None:
-    from pymilvus import DataType, Function, FunctionType
-
-    def filter_fields(schema: Any) -> None:
-        schema.add_field("doc_id", DataType.VARCHAR, max_length=512)
-        schema.add_field("issuer", DataType.VARCHAR, max_length=512)
-        schema.add_field("iso_date", DataType.VARCHAR, max_length=16)
-        schema.add_field("lead_text", DataType.VARCHAR, max_length=4096)
-        schema.add_field("year", DataType.VARCHAR, max_length=8)
-        schema.add_field("due", DataType.VARCHAR, max_length=16)
-
-    chunks = client.create_schema(auto_id=False, enable_dynamic_field=False)
-    chunks.add_field("id", DataType.VARCHAR, is_primary=True, max_length=1024)
-    chunks.add_field(
-        "terms", DataType.VARCHAR, max_length=MAX_TERMS, enable_analyzer=True, analyzer_params={"tokenizer": "standard"}
-    )
-    chunks.add_field("sparse", DataType.SPARSE_FLOAT_VECTOR)
-    chunks.add_field("context", DataType.VARCHAR, max_length=MAX_TEXT * 4)
-    chunks.add_field("chunk", DataType.JSON)
-    chunks.add_field("position", DataType.INT64)
-    filter_fields(chunks)
-    chunks.add_function(
-        Function(
-            name="bm25", function_type=FunctionType.BM25, input_field_names=["terms"], output_field_names=["sparse"]
-        )
-    )
-    index = client.prepare_index_params()
-    index.add_index(
-        field_name="sparse", index_type="SPARSE_INVERTED_INDEX", metric_type="BM25",
-        params={"bm25_k1": 1.2, "bm25_b": 0.75},
-    )  # fmt: skip
-    client.create_collection(collection, schema=chunks, index_params=index, consistency_level="Strong")
-
-    views = client.create_schema(auto_id=False, enable_dynamic_field=False)
-    views.add_field("id", DataType.VARCHAR, is_primary=True, max_length=1100)
-    views.add_field("chunk_id", DataType.VARCHAR, max_length=1024)
-    views.add_field("full", DataType.BOOL)
-    views.add_field("dense", DataType.FLOAT_VECTOR, dim=dim)
-    filter_fields(views)
-    view_index = client.prepare_index_params()
-    view_index.add_index(
-        field_name="dense", index_type="HNSW", metric_type="IP", params={"M": 32, "efConstruction": 80}
-    )
-    client.create_collection(f"{collection}_views", schema=views, index_params=view_index, consistency_level="Strong")
-
-    docs = client.create_schema(auto_id=False, enable_dynamic_field=False)
-    docs.add_field("doc_id", DataType.VARCHAR, is_primary=True, max_length=512)
-    docs.add_field("v", DataType.FLOAT_VECTOR, dim=2)  # Milvus wants a vector in every collection
-    docs.add_field("info", DataType.JSON)
-    doc_index = client.prepare_index_params()
-    doc_index.add_index(field_name="v", index_type="FLAT", metric_type="L2")
-    client.create_collection(f"{collection}_docs", schema=docs, index_params=doc_index, consistency_level="Strong")

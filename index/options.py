@@ -11,7 +11,8 @@ import os
 from pathlib import Path
 from typing import Any
 
-from index.searcher import DEFAULT_COLLECTION, Searcher, Source
+from index.searcher import DEFAULT_COLLECTION, Searcher
+from index.sources import Source
 
 
 def add_store_options(parser: argparse.ArgumentParser, index_help: str) -> None:

@@ -15,7 +15,6 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-import ingest
 from index.answer import Answer, Hit, make_answer
 from index.cache import embed_cached
 from index.embed import Embedder, SentenceTransformerEmbedder
@@ -27,8 +26,8 @@ from index.local import LocalStore
 from index.paths import DEFAULT_CORPUS, default_index_path
 from index.query import QueryAnalyzer, QueryInfo, squash_text
 from index.rank import AbstainRule, boost, diversify
+from index.sources import Source, as_chunks, checked_chunks
 from index.store import Facts, NoticeInfo, Ranked, Store
-from ingest import Chunk
 
 logger = logging.getLogger(__name__)
 
@@ -47,7 +46,6 @@ RRF_K = 60
 #: A URI (or a milvus-lite ``.db`` file) opens a Milvus collection; anything else is an index directory.
 MILVUS_SCHEMES = ("http://", "https://", "tcp://", "grpc://", "unix:")
 DEFAULT_COLLECTION = "policy_qa"
-Source = str | Path | Iterable[str | Path] | Sequence[Chunk]
 
 
 def is_milvus(target: str | Path | None) -> bool:
@@ -405,29 +403,3 @@ def analyze_queries(analyzer: QueryAnalyzer, queries: Sequence[str], k: int, mod
         if not squash_text(info.text):
             raise ValueError(f"query {number} is empty (no letters or digits): ask a question")
     return infos
-
-
-def checked_chunks(chunks: list[Chunk]) -> list[Chunk]:
-    """The chunks to index, checked.
-
-    Raises:
-        ValueError: if there is nothing to index or chunk ids repeat.
-    """
-    if not chunks:
-        raise ValueError("nothing to index: no readable notices")
-    seen: set[str] = set()
-    for chunk in chunks:
-        if chunk.id in seen:
-            raise ValueError(f"chunk id {chunk.id!r} occurs twice; each notice must be indexed once")
-        seen.add(chunk.id)
-    return chunks
-
-
-def as_chunks(source: Source) -> list[Chunk]:
-    """Chunks as given, or read from files and directories."""
-    if isinstance(source, (str, Path)):
-        return ingest.load(source)
-    items = list(source)
-    if items and all(isinstance(c, Chunk) for c in items):
-        return items  # type: ignore[return-value]
-    return ingest.load(items)  # type: ignore[arg-type]

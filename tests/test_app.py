@@ -143,3 +143,48 @@ def test_an_uploaded_task_table_answers_with_its_lead_and_deadline(client, tmp_p
     assert "省工业和信息化厅牵头" in result["lead_line"]
     refused = client.predict("集成电路", 3, "hybrid", "", "", "", "明年", api_name="/search")
     assert "ISO date" in refused["error"]
+
+
+@pytest.fixture(scope="module")
+def milvus_app(milvus_uri: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+    """The bundled notices built into a Milvus collection by the CLI, and the app serving that collection."""
+    root = tmp_path_factory.mktemp("app-milvus")
+    where = ["--milvus", milvus_uri, "--collection", "app_notices"]
+    built = subprocess.run(
+        [sys.executable, "-m", "index", "build", str(ROOT / "data" / "notices"), *where],
+        cwd=ROOT, capture_output=True, text=True, timeout=1200,
+    )  # fmt: skip
+    assert built.returncode == 0, built.stderr[-2000:]
+    assert f"into Milvus {milvus_uri} (collection app_notices)" in built.stdout
+    proc, url = start_app(root, *where)
+    yield {"url": url, "uri": milvus_uri}
+    stop_app(proc)
+
+
+def test_the_chat_api_and_the_cli_answer_from_milvus(milvus_app: dict[str, str], tmp_path: Path) -> None:
+    from gradio_client import Client, handle_file
+
+    client = Client(milvus_app["url"], verbose=False)
+    result = client.predict(HOTLINE, api_name="/search")
+    ids = [h["id"] for h in result["hits"]]
+    assert "000_4339a6bb93f327d8#四/13" in ids and "001_5f454b59c5b739ff#d1/三/(十)" in ids
+    assert "市行政审批服务局、市数据局牵头（第13项）" in result["lead_line"]
+    assert client.predict("今天汉中的天气怎么样", api_name="/search")["abstained"] is True
+    led = client.predict("热线", 10, "convex", "", "市数据局", "", "", api_name="/search")
+    assert led["hits"] and all("市数据局" in h["lead"] for h in led["hits"])
+
+    # the CLI prints the same JSON form of an answer as the API serves
+    cli = subprocess.run(
+        [sys.executable, "-m", "index", "search", HOTLINE, "--json", "--milvus", milvus_app["uri"],
+         "--collection", "app_notices"],
+        cwd=ROOT, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert cli.returncode == 0, cli.stderr[-2000:]
+    printed = json.loads(cli.stdout)
+    assert printed.keys() == result.keys() and [h["id"] for h in printed["hits"]] == ids
+
+    notice = tmp_path / "经开区方案.txt"
+    notice.write_text(NOTICE_B.replace("周末不打烊", "周末不打烊，推行夜间延时帮办服务"), encoding="utf-8")
+    added = client.predict(handle_file(str(notice)), api_name="/upload")
+    assert added["status"] == "已添加", added
+    assert client.predict("夜间延时帮办服务", api_name="/search")["hits"][0]["doc_id"] == added["doc_id"]

@@ -1,0 +1,148 @@
+"""How the Milvus store lays out its data: the three collections' schemas and the rows it writes.
+
+- ``NAME``: one row per chunk (the chunk as JSON, its normalised context text, its BM25 terms,
+  its position in its notice, the filter fields); BM25 runs over ``terms`` (Milvus's own
+  BM25 function into the ``sparse`` field).
+- ``NAME_views``: one row per view of a chunk (its text, then each sentence): the vector,
+  the chunk id, whether it is the whole text (``full``), the filter fields.
+- ``NAME_docs``: one row per notice: its :func:`doc_info`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from index.corpus import notice_terms
+from index.filters import year_of
+from index.lexical import JiebaTokenizer
+from index.store import Facts, notice_info
+from index.views import context_text
+from ingest import Chunk
+from ingest.departments import canonical
+
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+#: Longest context text kept per chunk (characters); Milvus VARCHAR fields are bounded.
+MAX_TEXT = 16_000
+#: Longest BM25 term string per chunk (characters): 4,681 terms.
+MAX_TERMS = 65_535
+#: Reads see this client's own writes (an upload is found by the next question) without the
+#: cluster-wide timestamp that "Strong" asks for (which milvus-lite does not implement).
+CONSISTENCY = "Session"
+#: Rows per insert request.
+INSERT_BATCH = 500
+#: Ids per ``in [...]`` expression.
+ID_BATCH = 1000
+
+
+def term(token: str) -> str:
+    """A token as an ASCII word Milvus's ``standard`` analyser keeps whole (12 hex digits of its hash).
+
+    >>> term("热线") == term("热线") != term("热")
+    True
+    """
+    return "w" + hashlib.blake2b(token.encode("utf-8"), digest_size=6).hexdigest()
+
+
+def filter_fields(chunk: Chunk) -> dict[str, str]:
+    """The fields filters run on, written on a chunk's row and on each of its views' rows."""
+    return {
+        "doc_id": chunk.doc_id,
+        "issuer": chunk.issuer or "",
+        "iso_date": chunk.date if chunk.date and ISO_DATE.match(chunk.date) else "",
+        "lead_text": "|".join(dict.fromkeys([*chunk.lead, *map(canonical, chunk.lead)])),
+        "year": year_of(chunk.date) or "",
+        "due": chunk.due or "",
+    }
+
+
+def chunk_row(chunk: Chunk, tokenizer: JiebaTokenizer, position: int) -> dict[str, Any]:
+    """The row of a chunk; ``position`` is its place in its notice."""
+    terms = " ".join(term(t) for t in tokenizer(context_text(chunk)))
+    return {
+        "id": chunk.id,
+        "terms": terms[: MAX_TERMS - MAX_TERMS % 14] or "w",  # 14 characters per term with its space
+        "context": Facts.of(chunk).context[:MAX_TEXT],
+        "chunk": chunk.to_dict(),
+        "position": position,
+        **filter_fields(chunk),
+    }
+
+
+def doc_info(doc_id: str, chunks: Sequence[Chunk], model: str, order: int) -> dict[str, Any]:
+    """A notice's row: its facts for the library and the query analyser, the model, its order of addition."""
+    words, departments, places = notice_terms(chunks)
+    info = notice_info(chunks)
+    return {
+        "doc_id": doc_id,
+        "model": model,
+        "order": order,
+        "title": info.title,
+        "issuer": info.issuer,
+        "date": info.date,
+        "chunks": info.chunks,
+        "leads": list(info.leads),
+        "sha256": info.sha256,
+        "departments": sorted(departments),
+        "userwords": sorted(words),
+        "places": sorted(places),
+    }
+
+
+def create(client: Any, collection: str, dim: int) -> None:
+    """Create the three collections (they must not exist) with their schemas and indexes."""
+    from pymilvus import DataType, Function, FunctionType
+
+    def add_filter_fields(schema: Any) -> None:
+        schema.add_field("doc_id", DataType.VARCHAR, max_length=512)
+        schema.add_field("issuer", DataType.VARCHAR, max_length=512)
+        schema.add_field("iso_date", DataType.VARCHAR, max_length=16)
+        schema.add_field("lead_text", DataType.VARCHAR, max_length=4096)
+        schema.add_field("year", DataType.VARCHAR, max_length=8)
+        schema.add_field("due", DataType.VARCHAR, max_length=16)
+
+    chunks = client.create_schema(auto_id=False, enable_dynamic_field=False)
+    chunks.add_field("id", DataType.VARCHAR, is_primary=True, max_length=1024)
+    chunks.add_field(
+        "terms", DataType.VARCHAR, max_length=MAX_TERMS, enable_analyzer=True, analyzer_params={"tokenizer": "standard"}
+    )
+    chunks.add_field("sparse", DataType.SPARSE_FLOAT_VECTOR)
+    chunks.add_field("context", DataType.VARCHAR, max_length=MAX_TEXT * 4)
+    chunks.add_field("chunk", DataType.JSON)
+    chunks.add_field("position", DataType.INT64)
+    add_filter_fields(chunks)
+    chunks.add_function(
+        Function(
+            name="bm25", function_type=FunctionType.BM25, input_field_names=["terms"], output_field_names=["sparse"]
+        )
+    )
+    index = client.prepare_index_params()
+    index.add_index(
+        field_name="sparse", index_type="SPARSE_INVERTED_INDEX", metric_type="BM25",
+        params={"bm25_k1": 1.2, "bm25_b": 0.75},
+    )  # fmt: skip
+    client.create_collection(collection, schema=chunks, index_params=index, consistency_level=CONSISTENCY)
+
+    views = client.create_schema(auto_id=False, enable_dynamic_field=False)
+    views.add_field("id", DataType.VARCHAR, is_primary=True, max_length=1100)
+    views.add_field("chunk_id", DataType.VARCHAR, max_length=1024)
+    views.add_field("full", DataType.BOOL)
+    views.add_field("dense", DataType.FLOAT_VECTOR, dim=dim)
+    add_filter_fields(views)
+    view_index = client.prepare_index_params()
+    view_index.add_index(
+        field_name="dense", index_type="HNSW", metric_type="IP", params={"M": 32, "efConstruction": 80}
+    )
+    client.create_collection(
+        f"{collection}_views", schema=views, index_params=view_index, consistency_level=CONSISTENCY
+    )
+
+    docs = client.create_schema(auto_id=False, enable_dynamic_field=False)
+    docs.add_field("doc_id", DataType.VARCHAR, is_primary=True, max_length=512)
+    docs.add_field("v", DataType.FLOAT_VECTOR, dim=2)  # Milvus wants a vector in every collection
+    docs.add_field("info", DataType.JSON)
+    doc_index = client.prepare_index_params()
+    doc_index.add_index(field_name="v", index_type="FLAT", metric_type="L2")
+    client.create_collection(f"{collection}_docs", schema=docs, index_params=doc_index, consistency_level=CONSISTENCY)
