@@ -1,10 +1,11 @@
 """How the Milvus store lays out its data: the three collections' schemas and the rows it writes.
 
 - ``NAME``: one row per chunk (the chunk as JSON, its normalised context text, its BM25 terms,
-  its position in its notice, the filter fields); BM25 runs over ``terms`` (Milvus's own
+  its position in its notice, its number of views, the filter fields); BM25 runs over ``terms`` (Milvus's own
   BM25 function into the ``sparse`` field).
-- ``NAME_views``: one row per view of a chunk (its text, then each sentence): the vector,
-  the chunk id, whether it is the whole text (``full``), the filter fields.
+- ``NAME_views``: one row per view of a chunk (its text, then each sentence), keyed
+  :func:`view_id`: the vector, the chunk id, whether it is the whole text (``full``), the
+  filter fields.
 - ``NAME_docs``: one row per notice: its :func:`doc_info`.
 """
 
@@ -19,7 +20,7 @@ from index.corpus import notice_terms
 from index.filters import year_of
 from index.lexical import JiebaTokenizer
 from index.store import Facts, notice_info
-from index.views import context_text
+from index.views import context_text, sentence_views
 from ingest import Chunk
 from ingest.departments import canonical
 
@@ -46,6 +47,20 @@ def term(token: str) -> str:
     return "w" + hashlib.blake2b(token.encode("utf-8"), digest_size=6).hexdigest()
 
 
+def view_id(chunk_id: str, number: int) -> str:
+    """The primary key of a chunk's view ``number`` (0: its whole text).
+
+    >>> view_id("a#一/1", 2), chunk_of(view_id("a#一/1", 2))
+    ('a#一/1|2', 'a#一/1')
+    """
+    return f"{chunk_id}|{number}"
+
+
+def chunk_of(view: str) -> str:
+    """The chunk id of a view's primary key."""
+    return view.rsplit("|", 1)[0]
+
+
 def filter_fields(chunk: Chunk) -> dict[str, str]:
     """The fields filters run on, written on a chunk's row and on each of its views' rows."""
     return {
@@ -67,6 +82,7 @@ def chunk_row(chunk: Chunk, tokenizer: JiebaTokenizer, position: int) -> dict[st
         "context": Facts.of(chunk).context[:MAX_TEXT],
         "chunk": chunk.to_dict(),
         "position": position,
+        "views": 1 + len(sentence_views(chunk)),
         **filter_fields(chunk),
     }
 
@@ -112,6 +128,7 @@ def create(client: Any, collection: str, dim: int) -> None:
     chunks.add_field("context", DataType.VARCHAR, max_length=MAX_TEXT * 4)
     chunks.add_field("chunk", DataType.JSON)
     chunks.add_field("position", DataType.INT64)
+    chunks.add_field("views", DataType.INT64)
     add_filter_fields(chunks)
     chunks.add_function(
         Function(
