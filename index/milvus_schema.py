@@ -32,6 +32,9 @@ MAX_TERMS = 65_535
 #: Reads see this client's own writes (an upload is found by the next question) without the
 #: cluster-wide timestamp that "Strong" asks for (which milvus-lite does not implement).
 CONSISTENCY = "Session"
+#: BM25 parameters: the local index's (index.lexical.LexicalIndex defaults).
+BM25_K1 = 1.2
+BM25_B = 0.75
 #: Rows per insert request.
 INSERT_BATCH = 500
 #: Ids per ``in [...]`` expression.
@@ -136,9 +139,11 @@ def create(client: Any, collection: str, dim: int) -> None:
         )
     )
     index = client.prepare_index_params()
+    # The local index's BM25 parameters, sent as the JSON "params" entry that both Milvus and
+    # milvus-lite read (milvus-lite ignores them as separate entries and used its default k1 = 1.5).
     index.add_index(
         field_name="sparse", index_type="SPARSE_INVERTED_INDEX", metric_type="BM25",
-        params={"bm25_k1": 1.2, "bm25_b": 0.75},
+        params={"params": {"bm25_k1": BM25_K1, "bm25_b": BM25_B}},
     )  # fmt: skip
     client.create_collection(collection, schema=chunks, index_params=index, consistency_level=CONSISTENCY)
 
