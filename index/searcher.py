@@ -62,9 +62,9 @@ class Result:
         hits: The ranked hits.
         abstained: The abstain rule's verdict.
         info: The query analysis.
-        timings: Milliseconds per stage: ``encode``, ``dense``, ``lexical``, ``rank`` (fusion,
-            rules, hits) and ``abstain`` (the retrieval that only the abstain rule needed), each
-            for the whole batch.
+        timings: Milliseconds per stage: ``analyse`` (checks, query analysis, filters, tokens),
+            ``encode``, ``dense``, ``lexical``, ``rank`` (fusion, rules, hits) and ``abstain``
+            (the retrieval only the abstain rule needed), each for the whole batch.
     """
 
     hits: list[Hit]
@@ -286,11 +286,12 @@ class Searcher:
         with_abstain: bool = False,
     ) -> list[Result]:
         """The pipeline: the ranked hits of each query, the abstain verdict when asked, and stage timings."""
-        infos = analyze_queries(self.store.analyzer, queries, k, mode)
         clock = _Clock()
+        infos = analyze_queries(self.store.analyzer, queries, k, mode)
         where = self.store.where(filters)
         texts = [info.text for info in infos]
         tokens = [self.store.tokenizer(t) for t in texts]
+        clock.lap("analyse")
         none: list[Ranked] = [[] for _ in texts]
         own_dense, own_lexical = mode != "bm25", mode != "dense"
         dense, lexical = none, none
@@ -311,6 +312,7 @@ class Searcher:
         facts = self.store.facts(wanted)
         out = []
         for info, words, candidates, d, lx in zip(infos, tokens, ranked, dense, lexical, strict=True):
+            candidates = [(key, score) for key, score in candidates if key in facts]  # gone since (a shared store)
             if mode in FUSED:
                 candidates = self._rules(candidates, facts, info)
             hits = [_hit(facts[key], score, rank, words) for rank, (key, score) in enumerate(candidates[:k], 1)]
@@ -343,8 +345,9 @@ class Searcher:
     ) -> bool:
         best_dense = dense[0][1] if dense else 0.0
         coverage = 0.0
-        if lexical and tokens:
-            text = facts[lexical[0][0]].context
+        top = facts.get(lexical[0][0]) if lexical else None
+        if top is not None and tokens:
+            text = top.context
             coverage = sum(1 for t in set(tokens) if t in text) / len(set(tokens))
         return self.abstain_rule.abstains(query, best_dense, coverage)
 

@@ -230,3 +230,13 @@ def test_department_aliases_deadlines_and_generic_units_on_both_backends(backend
     answer = backend.answer("发改委牵头负责哪些工作", k=3)  # the items it leads first, under any of its names
     assert {h.id for h in answer.hits} == {"w#一/1", "w#一/3", "a#一/3"}
     assert "市发展改革委牵头" in answer.lead_line() and "各有关部门" not in answer.lead_line()
+
+
+def test_each_mode_times_its_own_stages_and_keeps_its_ranking_when_abstaining(backend: Searcher) -> None:
+    (bm25,) = backend.run(["热线"], k=3, mode="bm25", with_abstain=True)
+    assert {"analyse", "lexical", "rank", "abstain"} == set(bm25.timings)  # the encoder only for the abstain rule
+    (dense,) = backend.run(["热线"], k=3, mode="dense")
+    assert {"analyse", "encode", "dense", "rank"} == set(dense.timings)
+    (refused,) = backend.run(["今天天气怎么样"], k=3, mode="hybrid", with_abstain=True)
+    assert refused.abstained and backend.answer("今天天气怎么样").hits == []
+    assert refused.hits and refused.hits == backend.search("今天天气怎么样", k=3)  # eval still scores the ranking
