@@ -37,8 +37,12 @@ BM25_K1 = 1.2
 BM25_B = 0.75
 #: Rows per insert request.
 INSERT_BATCH = 500
-#: Ids per ``in [...]`` expression.
+#: The fields filters run on (on chunk and view rows alike).
+FILTER_FIELDS = ("doc_id", "issuer", "iso_date", "lead_text", "year", "due")
+#: Ids per ``in [...]`` expression or lookup.
 ID_BATCH = 1000
+#: Most chunk groups one dense search asks for (Milvus's limit on a search's results).
+MAX_GROUPS = 16_384
 
 
 def term(token: str) -> str:
@@ -112,15 +116,25 @@ def doc_info(doc_id: str, chunks: Sequence[Chunk], model: str, order: int) -> di
 
 def create(client: Any, collection: str, dim: int) -> None:
     """Create the three collections (they must not exist) with their schemas and indexes."""
-    from pymilvus import DataType, Function, FunctionType
+    create_chunks(client, collection)
+    _create_views(client, f"{collection}_views", dim)
+    _create_docs(client, f"{collection}_docs")
 
-    def add_filter_fields(schema: Any) -> None:
-        schema.add_field("doc_id", DataType.VARCHAR, max_length=512)
-        schema.add_field("issuer", DataType.VARCHAR, max_length=512)
-        schema.add_field("iso_date", DataType.VARCHAR, max_length=16)
-        schema.add_field("lead_text", DataType.VARCHAR, max_length=4096)
-        schema.add_field("year", DataType.VARCHAR, max_length=8)
-        schema.add_field("due", DataType.VARCHAR, max_length=16)
+
+def _add_filter_fields(schema: Any) -> None:
+    from pymilvus import DataType
+
+    schema.add_field("doc_id", DataType.VARCHAR, max_length=512)
+    schema.add_field("issuer", DataType.VARCHAR, max_length=512)
+    schema.add_field("iso_date", DataType.VARCHAR, max_length=16)
+    schema.add_field("lead_text", DataType.VARCHAR, max_length=4096)
+    schema.add_field("year", DataType.VARCHAR, max_length=8)
+    schema.add_field("due", DataType.VARCHAR, max_length=16)
+
+
+def create_chunks(client: Any, collection: str) -> None:
+    """Create the chunk collection: one row per chunk, BM25 over ``terms``."""
+    from pymilvus import DataType, Function, FunctionType
 
     chunks = client.create_schema(auto_id=False, enable_dynamic_field=False)
     chunks.add_field("id", DataType.VARCHAR, is_primary=True, max_length=1024)
@@ -132,7 +146,7 @@ def create(client: Any, collection: str, dim: int) -> None:
     chunks.add_field("chunk", DataType.JSON)
     chunks.add_field("position", DataType.INT64)
     chunks.add_field("views", DataType.INT64)
-    add_filter_fields(chunks)
+    _add_filter_fields(chunks)
     chunks.add_function(
         Function(
             name="bm25", function_type=FunctionType.BM25, input_field_names=["terms"], output_field_names=["sparse"]
@@ -147,19 +161,25 @@ def create(client: Any, collection: str, dim: int) -> None:
     )  # fmt: skip
     client.create_collection(collection, schema=chunks, index_params=index, consistency_level=CONSISTENCY)
 
+
+def _create_views(client: Any, name: str, dim: int) -> None:
+    from pymilvus import DataType
+
     views = client.create_schema(auto_id=False, enable_dynamic_field=False)
     views.add_field("id", DataType.VARCHAR, is_primary=True, max_length=1100)
     views.add_field("chunk_id", DataType.VARCHAR, max_length=1024)
     views.add_field("full", DataType.BOOL)
     views.add_field("dense", DataType.FLOAT_VECTOR, dim=dim)
-    add_filter_fields(views)
+    _add_filter_fields(views)
     view_index = client.prepare_index_params()
     view_index.add_index(
         field_name="dense", index_type="HNSW", metric_type="IP", params={"M": 32, "efConstruction": 80}
     )
-    client.create_collection(
-        f"{collection}_views", schema=views, index_params=view_index, consistency_level=CONSISTENCY
-    )
+    client.create_collection(name, schema=views, index_params=view_index, consistency_level=CONSISTENCY)
+
+
+def _create_docs(client: Any, name: str) -> None:
+    from pymilvus import DataType
 
     docs = client.create_schema(auto_id=False, enable_dynamic_field=False)
     docs.add_field("doc_id", DataType.VARCHAR, is_primary=True, max_length=512)
@@ -167,4 +187,4 @@ def create(client: Any, collection: str, dim: int) -> None:
     docs.add_field("info", DataType.JSON)
     doc_index = client.prepare_index_params()
     doc_index.add_index(field_name="v", index_type="FLAT", metric_type="L2")
-    client.create_collection(f"{collection}_docs", schema=docs, index_params=doc_index, consistency_level=CONSISTENCY)
+    client.create_collection(name, schema=docs, index_params=doc_index, consistency_level=CONSISTENCY)
