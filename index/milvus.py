@@ -415,6 +415,12 @@ def expression(spec: FilterSpec) -> str:
     return " and ".join(parts)
 
 
+#: pymilvus pings every 10 s, also on an idle connection; a gRPC server with the default policy
+#: (milvus-lite's) takes pings without calls as abuse and closes the connection ("too_many_pings"),
+#: after which a reconnect failed in the test suite. Ping only during calls, at most every 5 min.
+GRPC_OPTIONS = {"grpc.keepalive_time_ms": 300_000, "grpc.keepalive_permit_without_calls": False}
+
+
 def _client(uri: str, token: str) -> Any:
     from pymilvus import MilvusClient
 
@@ -422,7 +428,7 @@ def _client(uri: str, token: str) -> Any:
         # milvus-lite runs its server in this process; pymilvus asks it for a timestamp (AllocTimestamp)
         # that it does not implement and answers without, and its gRPC layer logs each such call as an error.
         logging.getLogger("grpc._server").setLevel(logging.CRITICAL)
-    return MilvusClient(uri=uri, token=token)
+    return MilvusClient(uri=uri, token=token, grpc_options=GRPC_OPTIONS)
 
 
 def _stats(infos: Iterable[Mapping[str, Any]]) -> CorpusStats:
