@@ -24,8 +24,8 @@ import pytest
 
 from index import IndexMismatchError, Searcher
 from index.layout import recover
-from index.library import MAX_UPLOAD_BYTES, Library, UploadError
-from index.searcher import MAX_QUERY_CHARS
+from index.library import Library, UploadError
+from index.limits import MAX_QUERY_CHARS, MAX_UPLOAD_BYTES
 from tests.conftest import NOTICE_A, NOTICE_B, ROOT
 from tests.fakes import KeywordEmbedder
 from tests.pdfmaker import make_pdf
