@@ -14,6 +14,7 @@ import os
 import sys
 import tempfile
 import time
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -84,11 +85,14 @@ def build_ui(library: Any) -> Any:
         shown = html.escape(question)  # the question is shown as typed, never as markup
         try:
             filters = filters_of(docs, lead, year, (due_before or "").strip())
-            answer = library.answer(question, k=int(k), mode=MODE_LABELS.get(mode_label, "hybrid"), filters=filters)
+            answer_mode = MODE_LABELS.get(mode_label, "hybrid")
+            answer = library.answer(question, k=int(k), mode=answer_mode, filters=filters)
         except ValueError as exc:  # an empty, over-long or badly filtered question: say why
             reply = f'<p class="error">无法检索：{html.escape(str(exc))}</p>'
             history = [*history, {"role": "user", "content": shown}, {"role": "assistant", "content": reply}]
             return "", history, records, None
+        # Records of messages no longer shown (the chat was cleared or cut back) can never be voted on.
+        records = [r for r in records if r["message"] < len(history)]
         history = [
             *history,
             {"role": "user", "content": shown},
@@ -96,7 +100,15 @@ def build_ui(library: Any) -> Any:
         ]
         records = [
             *records,
-            {"message": len(history) - 1, "question": question, "chunk_ids": [h.id for h in answer.hits]},
+            {
+                "message": len(history) - 1,
+                "answer_id": uuid.uuid4().hex[:16],
+                "question": question,
+                "chunk_ids": [h.id for h in answer.hits],
+                "mode": answer_mode,
+                "filters": filters or {},
+                "index_version": library.index_version(),
+            },
         ]
         csv_path = export_dir / f"citations-{time.time_ns()}.csv"
         csv_path.write_text(citations_csv(answer), encoding="utf-8")
@@ -106,12 +118,15 @@ def build_ui(library: Any) -> Any:
 
     def on_like(records: list[dict[str, Any]], data: gr.LikeData) -> str:
         index = data.index[0] if isinstance(data.index, (list, tuple)) else data.index
-        record = next((r for r in records if r["message"] == index), None)
+        record = next((r for r in reversed(records) if r["message"] == index), None)
         if record is None:
             return "只能对回答进行评价。"
         vote = "up" if data.liked else "down"
-        library.record_feedback(record["question"], record["chunk_ids"], vote)
-        return f"已记录{'👍' if vote == 'up' else '👎'}：{record['question']}"
+        library.record_feedback(
+            record["question"], record["chunk_ids"], vote, answer_id=record["answer_id"], mode=record["mode"],
+            filters=record["filters"], index_version=record["index_version"],
+        )  # fmt: skip
+        return f"已记录{'👍' if vote == 'up' else '👎'}：{html.escape(record['question'])}"
 
     def on_upload(files: list[Any] | None) -> tuple[Any, ...]:
         from index.library import UploadError
@@ -167,6 +182,7 @@ def build_ui(library: Any) -> Any:
             question.submit(respond, inputs, outputs, api_visibility="private", concurrency_limit=CONCURRENCY)
             send.click(respond, inputs, outputs, api_visibility="private", concurrency_limit=CONCURRENCY)
             chatbot.like(on_like, [records], [feedback], api_visibility="private")
+            chatbot.clear(lambda: ([], ""), None, [records, feedback], api_visibility="private")
         with gr.Tab("通知库"):
             limit = f"单个文件不超过 {MAX_UPLOAD_BYTES // 1048576} MB"
             gr.Markdown(f"上传通知（{' '.join(UPLOAD_TYPES)}，{limit}），上传后即可检索。")

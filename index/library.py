@@ -74,6 +74,14 @@ class Library:
         self.feedback_log = Path(feedback_log) if feedback_log else self.data_dir / "feedback.jsonl"
         self._lock = threading.Lock()
         self._upload_lock = threading.Lock()
+        self._version: tuple[Searcher, str] | None = None
+
+    def index_version(self) -> str:
+        """The version of the index now answering (:meth:`index.Searcher.version`), computed once per index."""
+        searcher = self.searcher
+        if self._version is None or self._version[0] is not searcher:
+            self._version = (searcher, searcher.version())
+        return self._version[1]
 
     def answer(self, question: str, k: int = 5, mode: str = "hybrid", filters: dict[str, Any] | None = None) -> Answer:
         """Answer a question with the current searcher."""
@@ -156,14 +164,33 @@ class Library:
             raise UploadError(f"{name}: 没有可读取的文字（扫描件或文件损坏？）")
         return chunks
 
-    def record_feedback(self, question: str, chunk_ids: list[str], vote: str) -> dict[str, Any]:
-        """Append one feedback line (time, question, returned chunk ids, vote) to the log."""
+    def record_feedback(
+        self,
+        question: str,
+        chunk_ids: list[str],
+        vote: str,
+        *,
+        answer_id: str | None = None,
+        mode: str | None = None,
+        filters: dict[str, Any] | None = None,
+        index_version: str | None = None,
+    ) -> dict[str, Any]:
+        """Append one vote to the feedback log, bound to the answer it judges.
+
+        The line holds the time, the answer's id, its question, the chunk ids it returned (in
+        order), its mode and filters, the version of the index that answered
+        (:meth:`index.Searcher.version`) and the vote.
+        """
         if vote not in ("up", "down"):
             raise ValueError(f"vote {vote!r} must be 'up' or 'down'")
         record = {
             "time": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+            "answer_id": answer_id,
             "question": question,
             "chunk_ids": chunk_ids,
+            "mode": mode,
+            "filters": filters or {},
+            "index_version": index_version,
             "vote": vote,
         }
         self.feedback_log.parent.mkdir(parents=True, exist_ok=True)

@@ -8,6 +8,8 @@ from the store → fuse (RRF or convex) → structure rules → abstain → hits
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import time
 from collections.abc import Hashable, Iterable, Mapping, Sequence
@@ -104,6 +106,14 @@ class Searcher:
     def notices(self) -> list[NoticeInfo]:
         """The notices in the index."""
         return self.store.notices()
+
+    def version(self) -> str:
+        """A short fingerprint of what the index holds: its notices, their chunk counts and file hashes.
+
+        Feedback records it, so a vote can be matched with the index that gave the answer.
+        """
+        held = [(n.doc_id, n.chunks, n.sha256) for n in self.store.notices()]
+        return hashlib.sha256(json.dumps(held, ensure_ascii=False).encode("utf-8")).hexdigest()[:12]
 
     # --- building and opening -------------------------------------------------------------
 

@@ -105,6 +105,70 @@ def test_browser_question_answer_and_feedback(app_server: dict[str, object], tmp
     assert (tmp_path / "chat.png").stat().st_size > 10_000
 
 
+def _ask(page: object, question: str, answers: int) -> None:
+    """Type a question into the chat and wait until the page shows ``answers`` answers."""
+    box = page.locator("#question textarea")  # type: ignore[attr-defined]
+    box.fill(question)
+    box.press("Enter")
+    page.wait_for_function(  # type: ignore[attr-defined]
+        f"document.querySelectorAll('#chat .message-buttons-left').length >= {answers}",
+        timeout=60_000,
+    )
+
+
+def _vote(page: object, which: int, question: str, button: str = "Like") -> None:
+    """Press Like (or Dislike) under answer number ``which`` (0: the first shown); wait for the confirmation."""
+    buttons = page.locator("#chat .message-buttons-left").nth(which)  # type: ignore[attr-defined]
+    buttons.locator(f"button[aria-label='{button}']").click()
+    page.wait_for_function(  # type: ignore[attr-defined]
+        f"document.querySelector('#feedback-status').innerText.includes({json.dumps(question)})", timeout=15_000
+    )
+
+
+def _votes(app_server: dict[str, object]) -> list[dict[str, object]]:
+    log = Path(app_server["data"]) / "feedback.jsonl"  # type: ignore[arg-type]
+    return [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()] if log.exists() else []
+
+
+@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed")
+def test_a_vote_after_clearing_the_chat_or_on_an_older_answer_lands_on_that_answer(
+    app_server: dict[str, object], client
+) -> None:
+    first, second, third = "双随机一公开", "企业开办时限压缩到多久", "秦政通"
+    with chromium_page() as page:
+        page.goto(str(app_server["url"]))
+        _ask(page, first, 1)
+        page.locator("#chat button[aria-label='Clear']").click()
+        page.wait_for_function("document.querySelectorAll('#chat .cite').length === 0", timeout=15_000)
+        _ask(page, second, 1)
+        before = len(_votes(app_server))
+        _vote(page, 0, second)  # the first answer shown now is the second question's
+        _ask(page, third, 2)
+        _vote(page, 0, second, "Dislike")  # an older answer, its vote changed
+        _vote(page, 1, third)
+    votes = _votes(app_server)[before:]
+    assert [(v["question"], v["vote"]) for v in votes] == [(second, "up"), (second, "down"), (third, "up")]
+    expected = [h["id"] for h in client.predict(second, 5, "hybrid", api_name="/search")["hits"]]
+    assert votes[0]["chunk_ids"] == votes[1]["chunk_ids"] == expected
+    assert votes[0]["answer_id"] == votes[1]["answer_id"] != votes[2]["answer_id"]
+    assert all(v["mode"] == "hybrid" and v["filters"] == {} for v in votes)
+    assert len({v["index_version"] for v in votes}) == 1 and votes[0]["index_version"]
+
+
+@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed")
+def test_two_tabs_vote_on_their_own_answers(app_server: dict[str, object]) -> None:
+    with chromium_page() as page:
+        other = page.context.browser.new_page()  # a second tab with its own session
+        page.goto(str(app_server["url"]))
+        other.goto(str(app_server["url"]))
+        _ask(page, "双随机一公开", 1)
+        _ask(other, "秦政通", 1)
+        before = len(_votes(app_server))
+        _vote(other, 0, "秦政通")
+        _vote(page, 0, "双随机一公开")
+    assert [v["question"] for v in _votes(app_server)[before:]] == ["秦政通", "双随机一公开"]
+
+
 def test_refuses_to_serve_off_loopback_without_auth() -> None:
     done = subprocess.run(
         [sys.executable, str(ROOT / "app.py"), "--host", "0.0.0.0", "--port", str(free_port())],

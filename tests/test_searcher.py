@@ -199,10 +199,13 @@ def test_adding_and_removing_a_notice_shows_in_the_next_search(backend: Any, tmp
         "某县工作方案\n一、任务\n1.推行夜间延时帮办服务。（县政务中心牵头）\n", encoding="utf-8"
     )
     cache = tmp_path / "cache"
+    version = backend.version()
     backend = backend.add(extra, cache_dir=cache)
     top = backend.search("夜间延时帮办", k=1, mode="bm25")[0]
     assert top.doc_id == "c" and top.lead == ["县政务中心"]
+    assert backend.version() != version  # feedback records which index answered
     backend = backend.remove(["c"])
+    assert backend.version() == version
     assert all(h.doc_id != "c" for h in backend.search("夜间延时帮办", k=10))
     with pytest.raises(KeyError, match="not in the index"):
         backend.remove(["c"])
