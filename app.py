@@ -139,9 +139,12 @@ def build_ui(library: Any) -> Any:
                 lines.append(f"✅ {html.escape(result.name)}：{html.escape(result.status)}（{result.chunks} 条）")
             except UploadError as exc:  # names and reasons are shown as text, never as markup
                 lines.append(f"❌ {html.escape(str(exc))}")
+        return ("\n\n".join(lines) or "未选择文件。", None, *library_view())
+
+    def library_view() -> tuple[Any, ...]:
+        """The notice table and the dropdowns as the index has them now (on each page load and upload)."""
         notices, leads, years = choices()
         return (
-            "\n\n".join(lines) or "未选择文件。",
             library.notices(),
             gr.update(choices=notices),
             gr.update(choices=[("（全部）", ""), *[(d, d) for d in leads]]),
@@ -199,7 +202,10 @@ def build_ui(library: Any) -> Any:
                 interactive=False,
                 label="库中通知",
             )
-            files.upload(on_upload, [files], [status, table, docs, lead, year], api_visibility="private")
+            # the upload box is emptied after each run, so the next upload processes only its own files
+            files.upload(on_upload, [files], [status, files, table, docs, lead, year], api_visibility="private")
+        # a reload or a second browser shows the library as the index has it, uploads included
+        demo.load(library_view, None, [table, docs, lead, year], api_visibility="private")
 
         def search(
             question: str,

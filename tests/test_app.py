@@ -169,6 +169,32 @@ def test_two_tabs_vote_on_their_own_answers(app_server: dict[str, object]) -> No
     assert [v["question"] for v in _votes(app_server)[before:]] == ["秦政通", "双随机一公开"]
 
 
+@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed")
+def test_the_library_tab_shows_what_the_index_holds_after_a_reload_and_uploads_only_new_files(
+    app_server: dict[str, object], client, tmp_path: Path
+) -> None:
+    from gradio_client import handle_file
+
+    elsewhere = tmp_path / "夜间经济方案.txt"  # uploaded by someone else, after this page's app started
+    elsewhere.write_text(NOTICE_B.replace("某区经开区深化审批改革工作方案", "某县夜间经济工作方案"), encoding="utf-8")
+    assert client.predict(handle_file(str(elsewhere)), api_name="/upload")["status"] == "已添加"
+    mine = tmp_path / "早市方案.txt"
+    mine.write_text(NOTICE_B.replace("某区经开区深化审批改革工作方案", "某县早市便民工作方案"), encoding="utf-8")
+    with chromium_page() as page:
+        page.goto(str(app_server["url"]))
+        page.get_by_role("tab", name="通知库").click()
+        page.wait_for_function("document.body.innerText.includes('某县夜间经济工作方案')", timeout=15_000)
+        page.locator("#upload input[type=file]").set_input_files(str(mine))
+        page.wait_for_function(
+            "document.querySelector('#upload-status').innerText.includes('已添加')", timeout=60_000
+        )
+        assert "早市方案.txt" not in page.locator("#upload").inner_text()  # the box is empty again
+        page.wait_for_function("document.body.innerText.includes('某县早市便民工作方案')", timeout=15_000)
+        page.reload()
+        page.get_by_role("tab", name="通知库").click()
+        page.wait_for_function("document.body.innerText.includes('某县早市便民工作方案')", timeout=15_000)
+
+
 def test_refuses_to_serve_off_loopback_without_auth() -> None:
     done = subprocess.run(
         [sys.executable, str(ROOT / "app.py"), "--host", "0.0.0.0", "--port", str(free_port())],
