@@ -33,7 +33,12 @@ EXAMPLES = [
 KEEP_EXPORTS = 200
 #: Questions answered at once (searches share the index; uploads still go one at a time).
 CONCURRENCY = 4
-MODE_LABELS = {"hybrid（默认）": "hybrid", "convex": "convex", "dense（向量）": "dense", "bm25（关键词）": "bm25"}
+#: The search modes as staff see them (label → mode), and what each does, in one line.
+MODE_LABELS = {"混合（默认）": "hybrid", "混合·按分数": "convex", "语义": "dense", "关键词": "bm25"}
+MODE_HELP = (
+    "混合：语义与关键词两种检索的排名融合，再按牵头部门、地名等规则调整；混合·按分数：按两种检索的分数加权融合；"
+    "语义：只看意思是否相近；关键词：只看字词是否出现"
+)
 CSS = """
 .cite {margin: .6em 0; padding: .4em .6em; border-left: 3px solid #4a7bd0; background: rgba(74,123,208,.06)}
 .cite blockquote {margin: .3em 0 0; padding: 0}
@@ -110,9 +115,11 @@ def build_ui(library: Any) -> Any:
                 "index_version": library.index_version(),
             },
         ]
-        csv_path = export_dir / f"citations-{time.time_ns()}.csv"
-        csv_path.write_text(citations_csv(answer), encoding="utf-8")
-        for old in sorted(export_dir.glob("citations-*.csv"))[:-KEEP_EXPORTS]:
+        if answer.abstained or not answer.hits:
+            return "", history, records, None  # nothing to export for a refused answer
+        csv_path = export_dir / f"引用-{time.strftime('%Y%m%d-%H%M%S')}-{time.time_ns() % 10**9}.csv"
+        csv_path.write_text(citations_csv(answer, time.strftime("%Y-%m-%d %H:%M:%S")), encoding="utf-8")
+        for old in sorted(export_dir.glob("引用-*.csv"))[:-KEEP_EXPORTS]:
             old.unlink(missing_ok=True)  # keep the newest exports only
         return "", history, records, str(csv_path)
 
@@ -168,22 +175,26 @@ def build_ui(library: Any) -> Any:
                     max_length=MAX_QUERY_CHARS,
                 )
                 send = gr.Button("提问", variant="primary", scale=1, elem_id="send")
-            gr.Examples(EXAMPLES, inputs=question, label="示例问题")
+            examples = gr.Examples(EXAMPLES, inputs=question, label="示例问题（点击即提问）", api_visibility="private")
             with gr.Accordion("检索设置与筛选", open=False):
                 with gr.Row():
                     k = gr.Slider(1, 10, value=5, step=1, label="结果条数")
-                    mode = gr.Radio(list(MODE_LABELS), value="hybrid（默认）", label="检索方式")
+                    mode = gr.Radio(list(MODE_LABELS), value="混合（默认）", label="检索方式", info=MODE_HELP)
                 with gr.Row():
                     docs = gr.Dropdown(notices, value=[], multiselect=True, label="通知")
                     lead = gr.Dropdown([("（全部）", ""), *[(d, d) for d in leads]], value="", label="牵头部门")
                     year = gr.Dropdown([("（全部）", ""), *[(y, y) for y in years]], value="", label="年份")
                     due = gr.Textbox(label="完成时限不晚于", placeholder="YYYY-MM-DD，如 2024-06-30", max_length=10)
             feedback = gr.Markdown(elem_id="feedback-status")
-            export = gr.File(label="导出本次回答的引用（CSV）", interactive=False)
+            export = gr.File(label="导出本次回答的引用（CSV）", interactive=False, elem_id="export")
             inputs = [question, chatbot, records, k, mode, docs, lead, year, due]
             outputs = [question, chatbot, records, export]
             question.submit(respond, inputs, outputs, api_visibility="private", concurrency_limit=CONCURRENCY)
             send.click(respond, inputs, outputs, api_visibility="private", concurrency_limit=CONCURRENCY)
+            # an example chip asks its question, as if it had been typed and sent
+            examples.load_input_event.then(
+                respond, inputs, outputs, api_visibility="private", concurrency_limit=CONCURRENCY
+            )
             chatbot.like(on_like, [records], [feedback], api_visibility="private")
             chatbot.clear(lambda: ([], ""), None, [records, feedback], api_visibility="private")
         with gr.Tab("通知库"):

@@ -72,12 +72,25 @@ def answer_html(answer: Answer) -> str:
     return "\n".join(out)
 
 
-def citations_csv(answer: Answer) -> str:
-    """The answer's citations as CSV text (UTF-8 with BOM so spreadsheet programs read the Chinese)."""
+#: The CSV columns, in Chinese for the people who open the file.
+CSV_HEADER = [
+    "序号", "通知", "发文机关", "日期", "章节", "条目",
+    "牵头单位", "配合单位", "完成时限", "截止日期", "条款原文", "条款编号",
+]  # fmt: skip
+
+
+def citations_csv(answer: Answer, asked_at: str = "") -> str:
+    """The answer's citations as CSV text (UTF-8 with BOM so spreadsheet programs read the Chinese).
+
+    The first rows name the question and when it was asked; then a header row and one row per
+    citation.
+    """
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    header = ["rank", "notice", "issuer", "date", "section", "item", "lead", "support", "deadline", "due"]
-    writer.writerow([*header, "text", "chunk_id"])
+    writer.writerow(["问题", answer.query])
+    writer.writerow(["检索时间", asked_at])
+    writer.writerow([])
+    writer.writerow(CSV_HEADER)
     for h in answer.hits:
         writer.writerow(
             [

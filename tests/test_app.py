@@ -195,6 +195,26 @@ def test_the_library_tab_shows_what_the_index_holds_after_a_reload_and_uploads_o
         page.wait_for_function("document.body.innerText.includes('某县早市便民工作方案')", timeout=15_000)
 
 
+@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed")
+def test_an_example_chip_asks_its_question_and_only_an_answer_is_exported(app_server: dict[str, object]) -> None:
+    with chromium_page() as page:
+        page.goto(str(app_server["url"]))
+        page.get_by_text("检索设置与筛选").click()
+        page.get_by_text("混合（默认）").first.wait_for(timeout=15_000)  # the modes in staff's words
+        page.get_by_text("哪些部门负责12345热线", exact=True).first.click()
+        page.wait_for_selector("#chat .cite", timeout=60_000)
+        assert "市行政审批服务局、市数据局牵头（第13项）" in page.locator("#chat").inner_text()
+        link = page.locator("#export a").first
+        link.wait_for(timeout=15_000)
+        with page.expect_download() as download:
+            link.click()
+        rows = download.value.path().read_text(encoding="utf-8-sig").splitlines()
+        assert rows[0] == "问题,哪些部门负责12345热线" and rows[1].startswith("检索时间,20")
+        assert rows[3].startswith("序号,通知,发文机关")
+        _ask(page, "今天汉中的天气怎么样", 2)
+        page.wait_for_function("document.querySelectorAll('#export a').length === 0", timeout=15_000)
+
+
 def test_refuses_to_serve_off_loopback_without_auth() -> None:
     done = subprocess.run(
         [sys.executable, str(ROOT / "app.py"), "--host", "0.0.0.0", "--port", str(free_port())],

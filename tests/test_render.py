@@ -22,9 +22,10 @@ def test_markup_in_clauses_is_escaped_and_terms_highlighted(tmp_path: Path) -> N
     assert "<script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "<mark>12345</mark>" in page and "<mark>热线</mark>" in page
     assert "市数据局牵头（第1项）" in page and "牵头：市数据局" in page
-    rows = list(csv.reader(io.StringIO(citations_csv(answer).lstrip("\ufeff"))))
-    assert rows[0][:3] == ["rank", "notice", "issuer"] and rows[1][5] == "第1项" and rows[1][6] == "市数据局"
-    assert rows[1][-1] == "x#一/1"
+    rows = list(csv.reader(io.StringIO(citations_csv(answer, "2024-05-01 09:30:00").lstrip("\ufeff"))))
+    assert rows[:2] == [["问题", "哪些部门负责12345热线"], ["检索时间", "2024-05-01 09:30:00"]]
+    assert rows[3][:3] == ["序号", "通知", "发文机关"] and rows[4][5] == "第1项" and rows[4][6] == "市数据局"
+    assert rows[4][-1] == "x#一/1"
 
 
 def test_abstained_answer_says_so(tmp_path: Path) -> None:
@@ -44,4 +45,4 @@ def test_deadline_shows_in_the_citation_and_the_csv(tmp_path: Path) -> None:
     answer = searcher.answer("哪些部门负责12345热线")
     assert "完成时限：6月底前完成（2024-06-30）" in answer_html(answer)
     rows = list(csv.reader(io.StringIO(citations_csv(answer).lstrip("\ufeff"))))
-    assert rows[0][8:10] == ["deadline", "due"] and rows[1][8:10] == ["6月底前完成", "2024-06-30"]
+    assert rows[3][8:10] == ["完成时限", "截止日期"] and rows[4][8:10] == ["6月底前完成", "2024-06-30"]
