@@ -44,6 +44,8 @@ CSS = """
 .cite blockquote {margin: .3em 0 0; padding: 0}
 mark {background: #ffe58f; padding: 0 1px}
 .leads {margin-bottom: .4em}
+.tasks {margin-bottom: .6em; padding: .4em .6em; background: rgba(74,160,108,.08)}
+.tasks ol {margin: .3em 0 0 1.4em}
 """
 
 
@@ -52,8 +54,11 @@ def build_ui(library: Any) -> Any:
     import gradio as gr
     from gradio.data_classes import FileData
 
-    from index.render import answer_html, citations_csv
+    from index.render import answer_html, citations_csv, tasks_csv
     from index.searcher import MODES
+    from index.tasks import COLUMNS as TASK_COLUMNS
+    from index.tasks import write_xlsx
+    from ingest.departments import canonical
 
     export_dir = Path(tempfile.mkdtemp(prefix="policy-qa-exports-"))
 
@@ -101,7 +106,7 @@ def build_ui(library: Any) -> Any:
         history = [
             *history,
             {"role": "user", "content": shown},
-            {"role": "assistant", "content": answer_html(answer)},
+            {"role": "assistant", "content": answer_html(answer, led_tasks(answer.led_work_of))},
         ]
         records = [
             *records,
@@ -148,6 +153,34 @@ def build_ui(library: Any) -> Any:
                 lines.append(f"❌ {html.escape(str(exc))}")
         return ("\n\n".join(lines) or "未选择文件。", None, *library_view())
 
+    def led_tasks(departments: list[str]) -> dict[str, list[Any]]:
+        """What each department leads, for "X牵头负责哪些工作" questions (none for unknown ones)."""
+        out = {}
+        for name in departments:
+            try:
+                out[name] = library.tasks(name, "牵头")
+            except ValueError:
+                continue
+        return out
+
+    def show_tasks(department: str | None, role: str) -> tuple[Any, ...]:
+        """The task list of a department for the tab, and its .xlsx and CSV exports."""
+        if not department:
+            return "", [], None, None
+        try:
+            tasks = library.tasks(department, "" if role == "全部" else role)
+        except ValueError as exc:
+            return html.escape(str(exc)), [], None, None
+        stamp = f"{time.strftime('%Y%m%d-%H%M%S')}-{time.time_ns() % 10**9}"
+        xlsx = write_xlsx(tasks, department, export_dir / f"任务-{stamp}.xlsx")
+        csv_path = export_dir / f"任务-{stamp}.csv"
+        csv_path.write_text(tasks_csv(tasks), encoding="utf-8")
+        for old in sorted(export_dir.glob("任务-*"))[: -2 * KEEP_EXPORTS]:
+            old.unlink(missing_ok=True)
+        led = sum(t.role == "牵头" for t in tasks)
+        summary = f"{html.escape(department)}：共 {len(tasks)} 项（牵头 {led} 项，配合 {len(tasks) - led} 项）"
+        return summary, [t.row() for t in tasks], str(xlsx), str(csv_path)
+
     def library_view() -> tuple[Any, ...]:
         """The notice table and the dropdowns as the index has them now (on each page load and upload)."""
         notices, leads, years = choices()
@@ -156,6 +189,7 @@ def build_ui(library: Any) -> Any:
             gr.update(choices=notices),
             gr.update(choices=[("（全部）", ""), *[(d, d) for d in leads]]),
             gr.update(choices=[("（全部）", ""), *[(y, y) for y in years]]),
+            gr.update(choices=library.departments()),
         )
 
     notices, leads, years = choices()
@@ -197,6 +231,19 @@ def build_ui(library: Any) -> Any:
             )
             chatbot.like(on_like, [records], [feedback], api_visibility="private")
             chatbot.clear(lambda: ([], ""), None, [records, feedback], api_visibility="private")
+        with gr.Tab("部门任务"):
+            gr.Markdown("选择部门，查看它在各通知中牵头或配合的全部条目，可导出 Excel 或 CSV。")
+            with gr.Row():
+                department = gr.Dropdown(library.departments(), value=None, label="部门", elem_id="department", scale=3)
+                role = gr.Radio(["全部", "牵头", "配合"], value="全部", label="角色", scale=2)
+            task_status = gr.Markdown(elem_id="task-status")
+            task_table = gr.Dataframe(headers=list(TASK_COLUMNS), interactive=False, label="条目", elem_id="tasks")
+            with gr.Row():
+                task_xlsx = gr.File(label="导出 Excel（.xlsx）", interactive=False, elem_id="tasks-xlsx")
+                task_csv = gr.File(label="导出 CSV", interactive=False, elem_id="tasks-csv")
+            task_outputs = [task_status, task_table, task_xlsx, task_csv]
+            department.change(show_tasks, [department, role], task_outputs, api_visibility="private")
+            role.change(show_tasks, [department, role], task_outputs, api_visibility="private")
         with gr.Tab("通知库"):
             limit = f"单个文件不超过 {MAX_UPLOAD_BYTES // 1048576} MB"
             gr.Markdown(f"上传通知（{' '.join(UPLOAD_TYPES)}，{limit}），上传后即可检索。")
@@ -214,9 +261,11 @@ def build_ui(library: Any) -> Any:
                 label="库中通知",
             )
             # the upload box is emptied after each run, so the next upload processes only its own files
-            files.upload(on_upload, [files], [status, files, table, docs, lead, year], api_visibility="private")
+            files.upload(
+                on_upload, [files], [status, files, table, docs, lead, year, department], api_visibility="private"
+            )
         # a reload or a second browser shows the library as the index has it, uploads included
-        demo.load(library_view, None, [table, docs, lead, year], api_visibility="private")
+        demo.load(library_view, None, [table, docs, lead, year, department], api_visibility="private")
 
         def search(
             question: str,
@@ -254,7 +303,16 @@ def build_ui(library: Any) -> Any:
                 return {"error": str(exc)}
             return {"name": result.name, "doc_id": result.doc_id, "chunks": result.chunks, "status": result.status}
 
+        def tasks(department: str, role: str = "") -> dict[str, Any]:
+            """Every item a department (any of its names) leads or supports; role "牵头", "配合" or "" for both."""
+            try:
+                found = library.tasks(department, role)
+            except ValueError as exc:
+                return {"error": str(exc)}
+            return {"department": canonical(department), "role": role, "tasks": [t.to_dict() for t in found]}
+
         gr.api(search, api_name="search", concurrency_limit=CONCURRENCY)
+        gr.api(tasks, api_name="tasks", concurrency_limit=CONCURRENCY)
         gr.api(upload, api_name="upload")
     return demo
 

@@ -36,6 +36,7 @@ class Answer:
         asks_responsibility: The question asks which department is responsible.
         leads: Per notice title, the (item label, lead departments) of the hits that name leads,
             departments in their canonical forms, generic units (各有关部门 …) left out.
+        led_work_of: For "X牵头负责哪些工作" questions, the departments X (canonical); else empty.
     """
 
     query: str
@@ -43,6 +44,7 @@ class Answer:
     abstained: bool
     asks_responsibility: bool
     leads: dict[str, list[tuple[str, list[str]]]] = field(default_factory=dict)
+    led_work_of: list[str] = field(default_factory=list)
 
     def lead_line(self) -> str:
         """A line per notice naming its lead departments, e.g. "…要点：市行政审批服务局、市数据局牵头（第13项）"."""
@@ -56,8 +58,8 @@ class Answer:
         """The one JSON form of an answer, served by the web API and printed by ``python -m index search --json``.
 
         Keys: ``query``, ``abstained``, ``asks_responsibility``, ``lead_line`` (the text shown
-        to staff), ``leads`` (notice → [[item label, [departments]]]) and ``hits`` (every
-        chunk field plus ``score``, ``rank``, ``matched``).
+        to staff), ``leads`` (notice → [[item label, [departments]]]), ``led_work_of`` and
+        ``hits`` (every chunk field plus ``score``, ``rank``, ``matched``).
         """
         return {
             "query": self.query,
@@ -65,6 +67,7 @@ class Answer:
             "asks_responsibility": self.asks_responsibility,
             "lead_line": self.lead_line(),
             "leads": {notice: [[label, lead] for label, lead in items] for notice, items in self.leads.items()},
+            "led_work_of": list(self.led_work_of),
             "hits": [h.to_dict() for h in self.hits],
         }
 
@@ -75,7 +78,9 @@ def _label_note(label: str) -> str:
     return cited if not cited or cited.startswith("（") else f"（{cited}）"
 
 
-def make_answer(query: str, hits: list[Hit], abstained: bool, asks_responsibility: bool) -> Answer:
+def make_answer(
+    query: str, hits: list[Hit], abstained: bool, asks_responsibility: bool, led_work_of: list[str] | None = None
+) -> Answer:
     """The Answer for one searched query: no hits when it abstained; leads per notice."""
     if abstained:
         hits = []
@@ -84,4 +89,4 @@ def make_answer(query: str, hits: list[Hit], abstained: bool, asks_responsibilit
         named = lead_names(hit.lead)  # canonical forms; generic units are not departments
         if named:
             leads.setdefault(hit.title or hit.notice_title, []).append((hit.label, named))
-    return Answer(query, hits, abstained, asks_responsibility, leads)
+    return Answer(query, hits, abstained, asks_responsibility, leads, list(led_work_of or []))

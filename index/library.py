@@ -75,6 +75,7 @@ class Library:
         self._lock = threading.Lock()
         self._upload_lock = threading.Lock()
         self._version: tuple[Searcher, str] | None = None
+        self._all: tuple[Searcher, list[Any]] | None = None
 
     def index_version(self) -> str:
         """The version of the index now answering (:meth:`index.Searcher.version`), computed once per index."""
@@ -94,6 +95,32 @@ class Library:
     def lead_departments(self) -> list[str]:
         """The departments that lead items, each once in its canonical form; generic units left out."""
         return sorted({d for n in self.searcher.notices() for d in lead_names(n.leads)})
+
+    def departments(self) -> list[str]:
+        """Every department named as lead or support, once each in its canonical form (the task-list choices)."""
+        from index.tasks import departments
+
+        return departments(self._chunks())
+
+    def tasks(self, department: str, role: str = "") -> list[Any]:
+        """The items a department leads or supports across the notices (:func:`index.tasks.department_tasks`).
+
+        Raises:
+            ValueError: for an unknown role, or a department no item names.
+        """
+        from index.tasks import department_tasks
+
+        found = department_tasks(self._chunks(), department, role)
+        if not found and not department_tasks(self._chunks(), department):
+            raise ValueError(f"{department}：库中没有由该部门牵头或配合的条目")
+        return found
+
+    def _chunks(self) -> list[Any]:
+        """All chunks of the index now answering, read once per index."""
+        searcher = self.searcher
+        if self._all is None or self._all[0] is not searcher:
+            self._all = (searcher, searcher.store.all_chunks())
+        return self._all[1]
 
     def years(self) -> list[str]:
         """The years of the notices' dates (ISO or raw, such as "2023224")."""

@@ -7,6 +7,7 @@ import html
 import io
 import re
 from collections.abc import Sequence
+from typing import Any
 
 from index.answer import Answer, Hit
 from index.views import cite_label
@@ -58,11 +59,22 @@ def citation_html(hit: Hit) -> str:
     return "".join(parts)
 
 
-def answer_html(answer: Answer) -> str:
-    """The whole chat reply: a lead line for responsibility questions, then the citations."""
-    if answer.abstained or not answer.hits:
+#: Most items of a department's task list shown at the top of an answer (the tab lists them all).
+TASKS_SHOWN = 15
+
+
+def answer_html(answer: Answer, tasks: dict[str, list[Any]] | None = None) -> str:
+    """The whole chat reply: a department's task list or a lead line, then the citations.
+
+    ``tasks`` maps a department to the items it leads (:class:`index.tasks.Task`), for
+    "X牵头负责哪些工作" questions: the list comes first, then the clauses.
+    """
+    listed = [tasks_html(department, items) for department, items in (tasks or {}).items() if items]
+    if (answer.abstained or not answer.hits) and not listed:
         return html.escape(NO_MATCH)
-    out = []
+    out = list(listed)
+    if answer.abstained or not answer.hits:
+        return "\n".join(out)
     if answer.asks_responsibility and answer.leads:
         lines = "<br>".join(html.escape(line) for line in answer.lead_line().splitlines())
         out.append(f'<p class="leads"><b>牵头部门</b><br>{lines}</p>')
@@ -70,6 +82,19 @@ def answer_html(answer: Answer) -> str:
         out.append(f"<p>找到 {len(answer.hits)} 条相关条款：</p>")
     out += [citation_html(h) for h in answer.hits]
     return "\n".join(out)
+
+
+def tasks_html(department: str, tasks: Sequence[Any]) -> str:
+    """A department's led items as a numbered list: notice, item, title, deadline."""
+    e = html.escape
+    items = []
+    for task in tasks[:TASKS_SHOWN]:
+        due = f"（完成时限：{e(task.deadline)}）" if task.deadline else ""
+        items.append(f"<li>{e(task.notice)} {e(task.label)}　{e(task.title)}{due}</li>")
+    more = len(tasks) - TASKS_SHOWN
+    rest = f"<p>另有 {more} 项，见「部门任务」。</p>" if more > 0 else ""
+    head = f"<b>{e(department)}牵头的工作（共 {len(tasks)} 项）</b>"
+    return f'<div class="tasks">{head}<ol>{"".join(items)}</ol>{rest}</div>'
 
 
 #: The CSV columns, in Chinese for the people who open the file.
@@ -108,4 +133,15 @@ def citations_csv(answer: Answer, asked_at: str = "") -> str:
                 h.id,
             ]
         )
+    return "\ufeff" + buffer.getvalue()
+
+
+def tasks_csv(tasks: Sequence[Any]) -> str:
+    """A department's task list (:class:`index.tasks.Task`) as CSV text with Chinese headers (UTF-8 with BOM)."""
+    from index.tasks import COLUMNS
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(COLUMNS)
+    writer.writerows(t.row() for t in tasks)
     return "\ufeff" + buffer.getvalue()

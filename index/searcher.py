@@ -282,10 +282,12 @@ class Searcher:
     ) -> list[Answer]:
         """:meth:`answer` for several questions at once."""
         results = self.run(queries, k, mode, filters, with_abstain=True)
-        return [
-            make_answer(q, r.hits, r.abstained, r.info.asks_responsibility)
-            for q, r in zip(queries, results, strict=True)
-        ]
+        answers = []
+        for query, result in zip(queries, results, strict=True):
+            info = result.info
+            led_work_of = info.departments if info.asks_led_work else []
+            answers.append(make_answer(query, result.hits, result.abstained, info.asks_responsibility, led_work_of))
+        return answers
 
     def run(
         self,

@@ -215,6 +215,47 @@ def test_an_example_chip_asks_its_question_and_only_an_answer_is_exported(app_se
         page.wait_for_function("document.querySelectorAll('#export a').length === 0", timeout=15_000)
 
 
+def test_the_tasks_api_lists_what_a_department_leads_by_any_of_its_names(client) -> None:
+    result = client.predict("市数据局", "牵头", api_name="/tasks")
+    assert result["department"] == "市数据局" and result["role"] == "牵头"
+    items = {t["chunk_id"]: t for t in result["tasks"]}
+    assert items["000_4339a6bb93f327d8#四/13"]["title"] == "强化政务服务效能监管"
+    assert all(t["role"] == "牵头" for t in result["tasks"])
+    assert "error" in client.predict("市气象局", "", api_name="/tasks")
+
+
+@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed")
+def test_the_department_tab_lists_the_tasks_and_exports_them_as_xlsx(
+    app_server: dict[str, object], client, tmp_path: Path
+) -> None:
+    from openpyxl import load_workbook
+
+    expected = client.predict("市数据局", "", api_name="/tasks")["tasks"]
+    with chromium_page() as page:
+        page.goto(str(app_server["url"]))
+        page.get_by_role("tab", name="部门任务").click()
+        page.locator("#department input").fill("市数据局")
+        page.get_by_role("option", name="市数据局", exact=True).click()
+        page.wait_for_function(
+            "document.querySelector('#task-status').innerText.includes('市数据局：共')", timeout=30_000
+        )
+        assert f"共 {len(expected)} 项" in page.locator("#task-status").inner_text()
+        assert "强化政务服务效能监管" in page.locator("#tasks").inner_text()
+        link = page.locator("#tasks-xlsx a").first
+        link.wait_for(timeout=15_000)
+        with page.expect_download() as download:
+            link.click()
+        download.value.save_as(tmp_path / "tasks.xlsx")
+        page.get_by_role("tab", name="问答").click()
+        _ask(page, "市数据局牵头负责哪些工作", 1)  # the list first, then the clauses
+        chat = page.locator("#chat").inner_text()
+        assert chat.index(f"市数据局牵头的工作（共 {sum(t['role'] == '牵头' for t in expected)} 项）") < chat.index("[1]")
+    sheet = load_workbook(tmp_path / "tasks.xlsx").active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:6] == ("通知", "日期", "章节", "条目", "工作事项", "角色") and sheet.freeze_panes == "A2"
+    assert [r[-1] for r in rows[1:]] == [t["chunk_id"] for t in expected]
+
+
 def test_refuses_to_serve_off_loopback_without_auth() -> None:
     done = subprocess.run(
         [sys.executable, str(ROOT / "app.py"), "--host", "0.0.0.0", "--port", str(free_port())],

@@ -1,0 +1,123 @@
+"""Department task lists: every item a department leads or supports, across notices, and its .xlsx export.
+
+What a 督查 office asks first: "what does 市数据局 lead, and by when?". A department is
+matched by any of its names (市发改委 finds items of 市发展和改革委员会); generic units
+(各有关部门) are not departments and have no task list.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from index.views import cite_label, item_title, sentences
+from ingest import Chunk
+from ingest.departments import canonical, lead_names
+
+#: A department's role in an item.
+LEAD, SUPPORT = "牵头", "配合"
+#: The columns of the list, as staff read them (the .xlsx header and the table's).
+COLUMNS = ("通知", "日期", "章节", "条目", "工作事项", "角色", "完成时限", "截止日期", "条款编号")
+#: Column widths in the .xlsx (characters).
+WIDTHS = (36, 12, 28, 10, 48, 8, 20, 12, 30)
+
+
+@dataclass(frozen=True)
+class Task:
+    """One item a department leads or supports."""
+
+    notice: str
+    date: str
+    section: str
+    label: str
+    title: str
+    role: str
+    deadline: str
+    due: str
+    chunk_id: str
+
+    def row(self) -> list[str]:
+        """The task as a row of :data:`COLUMNS`."""
+        return [self.notice, self.date, self.section, self.label, self.title, self.role, self.deadline, self.due,
+                self.chunk_id]  # fmt: skip
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict."""
+        return asdict(self)
+
+
+def departments(chunks: Iterable[Chunk]) -> list[str]:
+    """Every department named as lead or support, once, in its canonical form; generic units left out."""
+    return sorted({d for c in chunks for d in lead_names([*c.lead, *c.support])})
+
+
+def department_tasks(chunks: Iterable[Chunk], department: str, role: str = "") -> list[Task]:
+    """The items ``department`` (any of its names) leads or supports, in corpus order.
+
+    Args:
+        chunks: The chunks to look through (a store's ``all_chunks()``).
+        department: Any name of the department.
+        role: "牵头" or "配合" to keep one role only; "" for both.
+
+    Raises:
+        ValueError: for a role that is neither.
+    """
+    if role not in ("", LEAD, SUPPORT):
+        raise ValueError(f"role {role!r}: use {LEAD!r}, {SUPPORT!r} or '' for both")
+    wanted = canonical(department.strip())
+    out = []
+    for chunk in chunks:
+        if wanted in lead_names(chunk.lead):
+            found = LEAD
+        elif wanted in lead_names(chunk.support):
+            found = SUPPORT
+        else:
+            continue
+        if role and found != role:
+            continue
+        out.append(
+            Task(
+                chunk.title or chunk.notice_title,
+                chunk.date or "",
+                " › ".join(chunk.section),
+                cite_label(chunk.label) if chunk.label else "",
+                _title(chunk),
+                found,
+                chunk.deadline or "",
+                chunk.due or "",
+                chunk.id,
+            )
+        )
+    return out
+
+
+def _title(chunk: Chunk) -> str:
+    """The item's own title, else its first sentence (at most 60 characters)."""
+    title = item_title(chunk)
+    if title:
+        return title
+    first = (sentences(chunk.text) or [chunk.text])[0]
+    return first if len(first) <= 60 else first[:59] + "…"
+
+
+def write_xlsx(tasks: list[Task], department: str, path: Path) -> Path:
+    """Write the list as an .xlsx: one row per item under a frozen header, columns sized to read."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = department[:31] or "任务"
+    sheet.append(list(COLUMNS))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for task in tasks:
+        sheet.append(task.row())
+    sheet.freeze_panes = "A2"
+    for n, width in enumerate(WIDTHS, 1):
+        sheet.column_dimensions[get_column_letter(n)].width = width
+    book.save(path)
+    return path

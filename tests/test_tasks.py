@@ -1,0 +1,80 @@
+"""Department task lists: who leads or supports which items, by any of a department's names, and the .xlsx."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from index import Searcher
+from index.library import Library
+from index.tasks import COLUMNS, WIDTHS, department_tasks, departments, write_xlsx
+from ingest import parse_text
+from tests.conftest import NOTICE_A, NOTICE_B
+from tests.fakes import KeywordEmbedder
+
+#: Lines in the forms of the wild corpus (labelled fields, an alias, a generic unit, a deadline).
+NOTICE_W = """2024年某市营商环境工作要点
+一、任务
+1.推进信用修复。（2024年6月底前完成，牵头单位：市发展和改革委员会；责任单位：各有关部门）
+2.推进项目审批提速。（牵头单位：市工信局；配合单位：市发改委、市数据局）
+"""
+CHUNKS = [
+    *parse_text(NOTICE_A, "a").chunks,
+    *parse_text(NOTICE_B, "b").chunks,
+    *parse_text(NOTICE_W, "w").chunks,
+]
+
+
+def test_a_department_is_found_by_any_name_with_its_role_title_and_deadline() -> None:
+    tasks = department_tasks(CHUNKS, "市发改委")
+    assert [(t.chunk_id, t.role) for t in tasks] == [("a#一/3", "牵头"), ("w#一/1", "牵头"), ("w#一/2", "配合")]
+    first = tasks[1]
+    assert first.title == "推进信用修复" and first.label == "第1项" and first.section == "一、任务"
+    assert first.deadline == "2024年6月底前完成" and first.due == "2024-06-30"
+    assert department_tasks(CHUNKS, "市发展和改革委员会") == tasks
+    assert [t.chunk_id for t in department_tasks(CHUNKS, "市数据局", "配合")] == ["w#一/2"]
+    assert [t.chunk_id for t in department_tasks(CHUNKS, "税务局")] == ["b#一/(一)"]
+    with pytest.raises(ValueError, match="role"):
+        department_tasks(CHUNKS, "市数据局", "负责")
+
+
+def test_generic_units_are_not_departments() -> None:
+    names = departments(CHUNKS)
+    assert "市发展改革委" in names and "市数据局" in names and "税务局" in names
+    assert not {"各有关部门", "各区政府"} & set(names) and "市发改委" not in names
+
+
+def test_the_xlsx_has_a_frozen_header_sized_columns_and_one_row_per_item(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    tasks = department_tasks(CHUNKS, "市数据局")
+    path = write_xlsx(tasks, "市数据局", tmp_path / "tasks.xlsx")
+    sheet = load_workbook(path).active
+    rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+    assert rows[0] == list(COLUMNS) and len(rows) == len(tasks) + 1
+    assert rows[1][-1] == tasks[0].chunk_id and rows[1][5] == "牵头"
+    assert sheet.freeze_panes == "A2" and sheet.title == "市数据局"
+    assert [sheet.column_dimensions[c].width for c in "ABCDEFGHI"] == list(WIDTHS)
+
+
+def test_the_library_names_an_unknown_department(tmp_path: Path) -> None:
+    searcher = Searcher.build(CHUNKS, None, embedder=KeywordEmbedder(), cache_dir=tmp_path / "cache")
+    library = Library(searcher, tmp_path / "data")
+    assert [t.chunk_id for t in library.tasks("市数据局", "牵头")] == ["a#一/1", "a#一/2"]
+    assert library.tasks("税务局", "牵头") == []  # known, but it leads nothing
+    with pytest.raises(ValueError, match="市气象局"):
+        library.tasks("市气象局")
+
+
+def test_a_question_about_what_a_department_leads_answers_with_its_list_first(tmp_path: Path) -> None:
+    from index.render import answer_html
+
+    searcher = Searcher.build(CHUNKS, None, embedder=KeywordEmbedder(), cache_dir=tmp_path / "cache")
+    library = Library(searcher, tmp_path / "data")
+    answer = searcher.answer("发改委牵头负责哪些工作")
+    assert answer.led_work_of == ["市发展改革委"]
+    page = answer_html(answer, {d: library.tasks(d, "牵头") for d in answer.led_work_of})
+    assert page.index("市发展改革委牵头的工作（共 2 项）") < page.index('class="cite"')
+    assert "推进信用修复（完成时限：2024年6月底前完成）" in page
+    assert searcher.answer("哪些部门负责12345热线").led_work_of == []
