@@ -39,6 +39,13 @@ MODE_HELP = (
     "混合：语义与关键词两种检索的排名融合，再按牵头部门、地名等规则调整；混合·按分数：按两种检索的分数加权融合；"
     "语义：只看意思是否相近；关键词：只看字词是否出现"
 )
+#: Scrolls the chat so that the newest answer's top is at the top of the chat window.
+SCROLL_TO_ANSWER = """() => { setTimeout(() => {
+  const wrap = document.querySelector('#chat .bubble-wrap');
+  const rows = document.querySelectorAll('#chat .bot-row');
+  const last = rows[rows.length - 1];
+  if (wrap && last) { wrap.scrollTop += last.getBoundingClientRect().top - wrap.getBoundingClientRect().top; }
+}, 50); }"""
 CSS = """
 .cite {margin: .6em 0; padding: .4em .6em; border-left: 3px solid #4a7bd0; background: rgba(74,123,208,.06)}
 .cite blockquote {margin: .3em 0 0; padding: 0}
@@ -198,8 +205,9 @@ def build_ui(library: Any) -> Any:
         with gr.Tab("问答"):
             records = gr.State([])
             chatbot = gr.Chatbot(
-                label="对话", height=560, feedback_options=("Like", "Dislike"), elem_id="chat", sanitize_html=True
-            )
+                label="对话", height=560, feedback_options=("Like", "Dislike"), elem_id="chat", sanitize_html=True,
+                autoscroll=False,
+            )  # fmt: skip
             with gr.Row():
                 question = gr.Textbox(
                     placeholder="例如：哪些部门负责12345热线",
@@ -223,12 +231,16 @@ def build_ui(library: Any) -> Any:
             export = gr.File(label="导出本次回答的引用（CSV）", interactive=False, elem_id="export")
             inputs = [question, chatbot, records, k, mode, docs, lead, year, due]
             outputs = [question, chatbot, records, export]
-            question.submit(respond, inputs, outputs, api_visibility="private", concurrency_limit=CONCURRENCY)
-            send.click(respond, inputs, outputs, api_visibility="private", concurrency_limit=CONCURRENCY)
-            # an example chip asks its question, as if it had been typed and sent
-            examples.load_input_event.then(
-                respond, inputs, outputs, api_visibility="private", concurrency_limit=CONCURRENCY
-            )
+            # a new answer is shown from its top (its lead line and [1]), not scrolled to its end
+            for asked in (
+                question.submit(respond, inputs, outputs, api_visibility="private", concurrency_limit=CONCURRENCY),
+                send.click(respond, inputs, outputs, api_visibility="private", concurrency_limit=CONCURRENCY),
+                # an example chip asks its question, as if it had been typed and sent
+                examples.load_input_event.then(
+                    respond, inputs, outputs, api_visibility="private", concurrency_limit=CONCURRENCY
+                ),
+            ):
+                asked.then(None, None, None, js=SCROLL_TO_ANSWER, api_visibility="private")
             chatbot.like(on_like, [records], [feedback], api_visibility="private")
             chatbot.clear(lambda: ([], ""), None, [records, feedback], api_visibility="private")
         with gr.Tab("部门任务"):

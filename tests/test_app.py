@@ -256,6 +256,19 @@ def test_the_department_tab_lists_the_tasks_and_exports_them_as_xlsx(
     assert [r[-1] for r in rows[1:]] == [t["chunk_id"] for t in expected]
 
 
+@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed")
+def test_a_new_answer_is_shown_from_its_top(app_server: dict[str, object]) -> None:
+    top = """() => { const wrap = document.querySelector('#chat .bubble-wrap');
+        const rows = document.querySelectorAll('#chat .bot-row'); const last = rows[rows.length - 1];
+        return last.getBoundingClientRect().top - wrap.getBoundingClientRect().top; }"""
+    with chromium_page() as page:
+        page.goto(str(app_server["url"]))
+        _ask(page, "哪些部门负责12345热线", 1)
+        _ask(page, "市数据局牵头负责哪些工作", 2)  # a long answer below a long one
+        page.wait_for_function(f"Math.abs(({top})()) < 30", timeout=10_000)
+        assert "市数据局牵头的工作" in page.locator("#chat .bot-row").last.inner_text()
+
+
 def test_refuses_to_serve_off_loopback_without_auth() -> None:
     done = subprocess.run(
         [sys.executable, str(ROOT / "app.py"), "--host", "0.0.0.0", "--port", str(free_port())],
