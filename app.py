@@ -39,6 +39,8 @@ MODE_HELP = (
     "混合：语义与关键词两种检索的排名融合，再按牵头部门、地名等规则调整；混合·按分数：按两种检索的分数加权融合；"
     "语义：只看意思是否相近；关键词：只看字词是否出现"
 )
+#: Asks before a notice is deleted; a cancelled deletion reaches the server as no choice.
+CONFIRM_DELETE = "(doc) => (doc && confirm('确定从库中删除这份通知吗？删除后需重新上传才能恢复。')) ? doc : null"
 #: Scrolls the chat so that the newest answer's top is at the top of the chat window.
 SCROLL_TO_ANSWER = """() => { setTimeout(() => {
   const wrap = document.querySelector('#chat .bubble-wrap');
@@ -197,7 +199,20 @@ def build_ui(library: Any) -> Any:
             gr.update(choices=[("（全部）", ""), *[(d, d) for d in leads]]),
             gr.update(choices=[("（全部）", ""), *[(y, y) for y in years]]),
             gr.update(choices=library.departments()),
+            gr.update(choices=notices, value=None),
         )
+
+    def on_delete(doc_id: str | None) -> tuple[Any, ...]:
+        """Delete the chosen notice (the browser asked for confirmation; None when it was cancelled)."""
+        from index.library import UploadError
+
+        if not doc_id:
+            return ("未删除（未选择通知或已取消）。", *library_view())
+        try:
+            title = library.delete(doc_id)
+        except UploadError as exc:
+            return (f"❌ {html.escape(str(exc))}", *library_view())
+        return (f"✅ 已删除：{html.escape(title)}", *library_view())
 
     notices, leads, years = choices()
     with gr.Blocks(title="政策条款问答") as demo:
@@ -266,18 +281,23 @@ def build_ui(library: Any) -> Any:
                 elem_id="upload",
             )
             status = gr.Markdown(elem_id="upload-status")
+            with gr.Row():
+                doomed = gr.Dropdown(notices, value=None, label="选择要删除的通知", elem_id="doomed", scale=4)
+                delete = gr.Button("删除所选通知", variant="stop", elem_id="delete", scale=1)
+            deleted = gr.Markdown(elem_id="delete-status")
             table = gr.Dataframe(
                 library.notices(),
                 headers=["doc_id", "标题", "发文机关", "日期", "条款数"],
                 interactive=False,
                 label="库中通知",
+                elem_id="library",
             )
             # the upload box is emptied after each run, so the next upload processes only its own files
-            files.upload(
-                on_upload, [files], [status, files, table, docs, lead, year, department], api_visibility="private"
-            )
+            view = [table, docs, lead, year, department, doomed]
+            files.upload(on_upload, [files], [status, files, *view], api_visibility="private")
+            delete.click(on_delete, [doomed], [deleted, *view], js=CONFIRM_DELETE, api_visibility="private")
         # a reload or a second browser shows the library as the index has it, uploads included
-        demo.load(library_view, None, [table, docs, lead, year, department], api_visibility="private")
+        demo.load(library_view, None, view, api_visibility="private")
 
         def search(
             question: str,

@@ -170,6 +170,27 @@ class Library:
                 self.searcher = searcher
         return UploadResult(name, doc_id, len(chunks), "已添加")
 
+    def delete(self, doc_id: str) -> str:
+        """Remove a notice from the index (and its stored upload, if it was uploaded); returns its title.
+
+        Raises:
+            UploadError: naming a doc_id that is not in the library, or the last notice (an index
+                cannot be empty). Nothing is changed then.
+        """
+        with self._upload_lock:  # one change at a time, as uploads
+            notice = next((n for n in self.searcher.notices() if n.doc_id == doc_id), None)
+            if notice is None:
+                raise UploadError(f"{doc_id}：库中没有这份通知")
+            if len(self.searcher.notices()) == 1:
+                raise UploadError(f"{notice.title}：这是库中唯一的通知，不能删除（库不能为空）")
+            searcher = self.searcher.remove([doc_id])  # a local index with a path is saved in place
+            with self._lock:
+                self.searcher = searcher
+            for stored in self.uploads.glob("*"):
+                if stored.stem == doc_id:
+                    stored.unlink(missing_ok=True)
+        return notice.title
+
     def _read(self, data: bytes, name: str, doc_id: str, suffix: str) -> list[Any]:
         """Parse the upload from a private scratch file; UploadError with the reader's reason."""
         import ingest

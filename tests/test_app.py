@@ -269,6 +269,37 @@ def test_a_new_answer_is_shown_from_its_top(app_server: dict[str, object]) -> No
         assert "市数据局牵头的工作" in page.locator("#chat .bot-row").last.inner_text()
 
 
+@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed")
+def test_a_notice_is_deleted_only_after_confirmation(app_server: dict[str, object], client, tmp_path: Path) -> None:
+    from gradio_client import handle_file
+
+    notice = tmp_path / "临时方案.txt"
+    notice.write_text(NOTICE_B.replace("某区经开区深化审批改革工作方案", "某县临时停车治理工作方案")
+                      .replace("周末不打烊", "周末不打烊，推行临时停车泊位共享"), encoding="utf-8")  # fmt: skip
+    added = client.predict(handle_file(str(notice)), api_name="/upload")
+    assert added["status"] == "已添加"
+    found = client.predict("临时停车泊位共享", api_name="/search")
+    assert found["hits"][0]["doc_id"] == added["doc_id"]
+    with chromium_page() as page:
+        page.goto(str(app_server["url"]))
+        page.get_by_role("tab", name="通知库").click()
+        page.locator("#doomed input").fill("某县临时停车")
+        page.get_by_role("option").filter(has_text="某县临时停车治理工作方案").first.click()
+        page.once("dialog", lambda dialog: dialog.dismiss())
+        page.locator("#delete").click()
+        page.wait_for_function("document.querySelector('#delete-status').innerText.includes('未删除')")
+        assert "某县临时停车治理工作方案" in page.locator("#library").inner_text()
+        page.locator("#doomed input").fill("某县临时停车")
+        page.get_by_role("option").filter(has_text="某县临时停车治理工作方案").first.click()
+        page.once("dialog", lambda dialog: dialog.accept())
+        page.locator("#delete").click()
+        page.wait_for_function("document.querySelector('#delete-status').innerText.includes('已删除')")
+        page.wait_for_function("!document.querySelector('#library').innerText.includes('某县临时停车治理工作方案')")
+    after = client.predict("临时停车泊位共享", api_name="/search")
+    assert all(h["doc_id"] != added["doc_id"] for h in after["hits"])
+    assert not list((Path(app_server["data"]) / "uploads").glob(f"{added['doc_id']}.*"))  # type: ignore[arg-type]
+
+
 def test_refuses_to_serve_off_loopback_without_auth() -> None:
     done = subprocess.run(
         [sys.executable, str(ROOT / "app.py"), "--host", "0.0.0.0", "--port", str(free_port())],

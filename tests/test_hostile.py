@@ -452,3 +452,14 @@ def test_no_code_path_unpickles_or_evaluates_data() -> None:
         if risky.search(line) and "no pickle" not in line.lower()
     ]
     assert found == []
+
+
+def test_deleting_names_an_unknown_notice_and_refuses_to_empty_the_library(library: Library) -> None:
+    with pytest.raises(UploadError, match="库中没有这份通知"):
+        library.delete("../../b")
+    assert library.delete("b") == "某区经开区深化审批改革工作方案"
+    assert [n.doc_id for n in library.searcher.notices()] == ["a"]
+    assert [n.doc_id for n in Searcher.load(library.searcher.store.path, embedder=KeywordEmbedder()).notices()] == ["a"]
+    with pytest.raises(UploadError, match="唯一的通知"):
+        library.delete("a")
+    assert [n.doc_id for n in library.searcher.notices()] == ["a"]
