@@ -25,6 +25,30 @@ from ingest.departments import lead_names
 _UNSAFE = re.compile(r"[^\w\u4e00-\u9fff-]+")
 
 
+#: The readers' reasons (English, for the CLI and logs) as staff read them in the chat, first match wins.
+_REASONS = (
+    ("binary data", "是二进制数据，不是文本文件"),
+    ("looks binary", "是二进制数据，不是文本文件"),
+    ("not text in any", "不是可识别编码的文本"),
+    ("not a readable .docx", "Word（.docx）文件已损坏或不完整"),
+    ("not a .docx", "不是 Word（.docx）文件，可能是改了扩展名的其他文件"),
+    ("not a readable PDF", "PDF 文件已损坏或不完整"),
+    ("no text layer", "PDF 没有文字层（可能是扫描件），请先做文字识别"),
+    ("not a PDF", "不是 PDF 文件，可能是改了扩展名的其他文件"),
+    ("not a readable .xlsx", "Excel（.xlsx）文件已损坏或无法读取"),
+    ("not an .xlsx", "不是 Excel（.xlsx）文件，可能是改了扩展名的其他文件"),
+)
+
+
+def reason_in_chinese(problem: str) -> str:
+    """A reader's reason for refusing a file, in Chinese, without paths or exception names.
+
+    >>> reason_in_chinese("/tmp/x.pdf: the PDF has no text layer (a scan?); OCR it first")
+    'PDF 没有文字层（可能是扫描件），请先做文字识别'
+    """
+    return next((chinese for key, chinese in _REASONS if key in problem), "文件内容无法解析，可能已损坏")
+
+
 class UploadError(ValueError):
     """An upload that was refused; the message says why, for the person who sent it."""
 
@@ -202,11 +226,11 @@ class Library:
             problems: list[str] = []
             notices = ingest.load_notices(scratch, warnings=problems)
         except Exception as exc:  # a parser failure is the uploader's problem to hear about
-            raise UploadError(f"{name}: 无法读取（{type(exc).__name__}: {exc}）") from exc
+            raise UploadError(f"{name}: 无法读取（文件内容无法解析，可能已损坏）") from exc
         finally:
             scratch.unlink(missing_ok=True)
         if problems:
-            raise UploadError(f"{name}: 无法读取（{problems[0].replace(str(scratch), '').lstrip(': ')}）")
+            raise UploadError(f"{name}: 无法读取（{reason_in_chinese(problems[0])}）")
         chunks = [chunk for notice in notices for chunk in notice.chunks]
         if not chunks:
             raise UploadError(f"{name}: 没有可读取的文字（扫描件或文件损坏？）")

@@ -148,22 +148,22 @@ NOTICE_LINES = NOTICE_B.strip().splitlines()
 BAD_FILES = {
     "zero.txt": (b"", "空文件"),
     "zero.pdf": (b"", "空文件"),
-    "junk.txt": (_junk(1), "binary"),
-    "junk-no-nul.txt": (_junk(2, low=1), "binary|control|not text"),
+    "junk.txt": (_junk(1), "二进制数据"),
+    "junk-no-nul.txt": (_junk(2, low=1), "二进制数据|不是可识别编码的文本"),
     "corrupt.docx": (
         b"PK\x03\x04" + bytes(random.Random(3).randrange(256) for _ in range(2000)),
-        "not a readable .docx",
+        "Word（.docx）文件已损坏",
     ),
-    "truncated.docx": (_docx_bytes(NOTICE_LINES)[:3000], "not a readable .docx"),
-    "truncated.pdf": (make_pdf(NOTICE_LINES)[:400], "not a readable PDF|no text layer"),
+    "truncated.docx": (_docx_bytes(NOTICE_LINES)[:3000], "Word（.docx）文件已损坏"),
+    "truncated.pdf": (make_pdf(NOTICE_LINES)[:400], "PDF 文件已损坏|PDF 没有文字层"),
     "setup.pdf": (
         b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 200 + b"This program cannot be run in DOS mode",
-        "not a PDF",
+        "不是 PDF 文件",
     ),
-    "page.docx": (b"<html><body>not a docx</body></html>", "not a .docx"),
-    "page.xlsx": (b"<html><body>not a workbook</body></html>", "not an .xlsx"),
-    "corrupt.xlsx": (b"PK\x03\x04" + bytes(random.Random(4).randrange(256) for _ in range(2000)), "not a readable .xlsx"),
-    "document.xlsx": (_docx_bytes(NOTICE_LINES), "not a readable .xlsx"),
+    "page.docx": (b"<html><body>not a docx</body></html>", "不是 Word（.docx）文件"),
+    "page.xlsx": (b"<html><body>not a workbook</body></html>", "不是 Excel（.xlsx）文件"),
+    "corrupt.xlsx": (b"PK\x03\x04" + bytes(random.Random(4).randrange(256) for _ in range(2000)), "Excel（.xlsx）文件已损坏"),
+    "document.xlsx": (_docx_bytes(NOTICE_LINES), "Excel（.xlsx）文件已损坏"),
     "tool.exe": (b"MZ\x90\x00", "不支持的文件类型"),
     "noext": (b"hello", "不支持的文件类型"),
 }
@@ -463,3 +463,15 @@ def test_deleting_names_an_unknown_notice_and_refuses_to_empty_the_library(libra
     with pytest.raises(UploadError, match="唯一的通知"):
         library.delete("a")
     assert [n.doc_id for n in library.searcher.notices()] == ["a"]
+
+
+@pytest.mark.parametrize("name", sorted(BAD_FILES))
+def test_a_refused_file_is_told_in_chinese(library: Library, tmp_path: Path, name: str) -> None:
+    path = tmp_path / "incoming" / name
+    path.parent.mkdir()
+    path.write_bytes(BAD_FILES[name][0])
+    with pytest.raises(UploadError) as refused:
+        library.upload(path)
+    words = set(re.findall(r"[A-Za-z]{2,}", str(refused.value)[len(name) :]))
+    # product names and file extensions only: no English reason, path or exception name
+    assert words <= {"Word", "Excel", "PDF", "MB", "txt", "docx", "xlsx", "pdf", "html", "htm", "exe"}, words
