@@ -63,7 +63,7 @@ def build_ui(library: Any) -> Any:
     import gradio as gr
     from gradio.data_classes import FileData
 
-    from index.render import answer_html, citations_csv, tasks_csv
+    from index.render import answer_html, citations_csv, label_text, tasks_csv
     from index.searcher import MODES
     from index.tasks import COLUMNS as TASK_COLUMNS
     from index.tasks import write_xlsx
@@ -100,7 +100,7 @@ def build_ui(library: Any) -> Any:
     ) -> tuple[Any, ...]:
         question = (question or "").strip()
         if not question:
-            return "", history, records, None
+            return "", history, records, None, no_pick()
         shown = html.escape(question)  # the question is shown as typed, never as markup
         try:
             filters = filters_of(docs, lead, year, (due_before or "").strip())
@@ -109,7 +109,7 @@ def build_ui(library: Any) -> Any:
         except ValueError as exc:  # an empty, over-long or badly filtered question: say why
             reply = f'<p class="error">无法检索：{html.escape(str(exc))}</p>'
             history = [*history, {"role": "user", "content": shown}, {"role": "assistant", "content": reply}]
-            return "", history, records, None
+            return "", history, records, None, no_pick()
         # Records of messages no longer shown (the chat was cleared or cut back) can never be voted on.
         records = [r for r in records if r["message"] < len(history)]
         history = [
@@ -130,12 +130,29 @@ def build_ui(library: Any) -> Any:
             },
         ]
         if answer.abstained or not answer.hits:
-            return "", history, records, None  # nothing to export for a refused answer
+            return "", history, records, None, no_pick()  # nothing to export or pick for a refused answer
         csv_path = export_dir / f"引用-{time.strftime('%Y%m%d-%H%M%S')}-{time.time_ns() % 10**9}.csv"
         csv_path.write_text(citations_csv(answer, time.strftime("%Y-%m-%d %H:%M:%S")), encoding="utf-8")
         for old in sorted(export_dir.glob("引用-*.csv"))[:-KEEP_EXPORTS]:
             old.unlink(missing_ok=True)  # keep the newest exports only
-        return "", history, records, str(csv_path)
+        picks = [(f"[{h.rank}] {(h.title or h.notice_title)[:30]} {label_text(h)}", h.id) for h in answer.hits]
+        return "", history, records, str(csv_path), gr.update(choices=picks, value=None)
+
+    def no_pick() -> Any:
+        return gr.update(choices=[], value=None)
+
+    def on_pick(records: list[dict[str, Any]], chunk_id: str | None) -> str:
+        """Record which shown clause answers the newest question (a pick, bound to that answer)."""
+        if not records or not chunk_id:
+            return "请先在最新回答的引用中选择正确的条款。"
+        record = records[-1]
+        if chunk_id not in record["chunk_ids"]:
+            return "所选条款不在最新回答中，请重新选择。"
+        library.record_feedback(
+            record["question"], record["chunk_ids"], "pick", answer_id=record["answer_id"], mode=record["mode"],
+            filters=record["filters"], index_version=record["index_version"], right=chunk_id,
+        )  # fmt: skip
+        return f"已记录正确条款：{html.escape(record['question'])}"
 
     def on_like(records: list[dict[str, Any]], data: gr.LikeData) -> str:
         index = data.index[0] if isinstance(data.index, (list, tuple)) else data.index
@@ -243,9 +260,14 @@ def build_ui(library: Any) -> Any:
                     year = gr.Dropdown([("（全部）", ""), *[(y, y) for y in years]], value="", label="年份")
                     due = gr.Textbox(label="完成时限不晚于", placeholder="YYYY-MM-DD，如 2024-06-30", max_length=10)
             feedback = gr.Markdown(elem_id="feedback-status")
+            with gr.Row():
+                right = gr.Dropdown(
+                    [], value=None, label="正确的条款是（可选，针对最新回答）", elem_id="right", scale=4
+                )
+                pick = gr.Button("记录正确条款", elem_id="pick", scale=1)
             export = gr.File(label="导出本次回答的引用（CSV）", interactive=False, elem_id="export")
             inputs = [question, chatbot, records, k, mode, docs, lead, year, due]
-            outputs = [question, chatbot, records, export]
+            outputs = [question, chatbot, records, export, right]
             # a new answer is shown from its top (its lead line and [1]), not scrolled to its end
             for asked in (
                 question.submit(respond, inputs, outputs, api_visibility="private", concurrency_limit=CONCURRENCY),
@@ -257,6 +279,7 @@ def build_ui(library: Any) -> Any:
             ):
                 asked.then(None, None, None, js=SCROLL_TO_ANSWER, api_visibility="private")
             chatbot.like(on_like, [records], [feedback], api_visibility="private")
+            pick.click(on_pick, [records, right], [feedback], api_visibility="private")
             chatbot.clear(lambda: ([], ""), None, [records, feedback], api_visibility="private")
         with gr.Tab("部门任务"):
             gr.Markdown("选择部门，查看它在各通知中牵头或配合的全部条目，可导出 Excel 或 CSV。")

@@ -246,15 +246,19 @@ class Library:
         mode: str | None = None,
         filters: dict[str, Any] | None = None,
         index_version: str | None = None,
+        right: str | None = None,
     ) -> dict[str, Any]:
         """Append one vote to the feedback log, bound to the answer it judges.
 
         The line holds the time, the answer's id, its question, the chunk ids it returned (in
         order), its mode and filters, the version of the index that answered
-        (:meth:`index.Searcher.version`) and the vote.
+        (:meth:`index.Searcher.version`), the vote ("up", "down", or "pick": staff named the
+        right clause) and, for a pick, ``right``: the chunk id they named.
         """
-        if vote not in ("up", "down"):
-            raise ValueError(f"vote {vote!r} must be 'up' or 'down'")
+        if vote not in ("up", "down", "pick"):
+            raise ValueError(f"vote {vote!r} must be 'up', 'down' or 'pick'")
+        if (vote == "pick") != (right is not None):
+            raise ValueError("a pick names the right chunk id (right=…); an up or down vote does not")
         record = {
             "time": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
             "answer_id": answer_id,
@@ -265,6 +269,8 @@ class Library:
             "index_version": index_version,
             "vote": vote,
         }
+        if right is not None:
+            record["right"] = right
         self.feedback_log.parent.mkdir(parents=True, exist_ok=True)
         with self._lock, self.feedback_log.open("a", encoding="utf-8") as handle:
             handle.write(json.dumps(record, ensure_ascii=False) + "\n")

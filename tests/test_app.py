@@ -156,6 +156,25 @@ def test_a_vote_after_clearing_the_chat_or_on_an_older_answer_lands_on_that_answ
 
 
 @pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed")
+def test_staff_can_name_the_right_clause_of_the_newest_answer(app_server: dict[str, object], client) -> None:
+    question = "企业开办时限压缩到多久"
+    shown = [h["id"] for h in client.predict(question, 5, "hybrid", api_name="/search")["hits"]]
+    with chromium_page() as page:
+        page.goto(str(app_server["url"]))
+        _ask(page, question, 1)
+        before = len(_votes(app_server))
+        page.locator("#right input").click()
+        page.get_by_role("option").filter(has_text="[2]").first.click()
+        page.locator("#pick").click()
+        page.wait_for_function(
+            "document.querySelector('#feedback-status').innerText.includes('已记录正确条款')", timeout=15_000
+        )
+    (pick,) = _votes(app_server)[before:]
+    assert pick["vote"] == "pick" and pick["right"] == shown[1] and pick["chunk_ids"] == shown
+    assert pick["question"] == question and pick["answer_id"]
+
+
+@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed")
 def test_two_tabs_vote_on_their_own_answers(app_server: dict[str, object]) -> None:
     with chromium_page() as page:
         other = page.context.browser.new_page()  # a second tab with its own session

@@ -251,6 +251,9 @@ def test_feedback_goes_only_to_the_configured_log(library: Library, tmp_path: Pa
     assert _files_under(tmp_path / "data") == [tmp_path / "data" / "feedback.jsonl"]
     with pytest.raises(ValueError, match="vote"):
         library.record_feedback("q", [], "__import__('os')")
+    with pytest.raises(ValueError, match="pick names the right chunk id"):
+        library.record_feedback("q", ["a#一/1"], "pick")
+    assert library.record_feedback("q", ["a#一/1"], "pick", right="a#一/1")["right"] == "a#一/1"
 
 
 # --- faults ---------------------------------------------------------------------------
