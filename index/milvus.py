@@ -127,8 +127,11 @@ class MilvusStore:
             )
         return store
 
-    def _refresh(self) -> None:
-        """Read the per-notice facts (one row per notice) that query analysis and the library need."""
+    def _refresh(self, tokenizer: JiebaTokenizer | None = None) -> None:
+        """Read the per-notice facts (one row per notice) that query analysis and the library need.
+
+        ``tokenizer``: the one a change already made for the notices now stored (it is not built again).
+        """
         self.client.load_collection(self.collection)
         self.client.load_collection(self.views)
         self.client.load_collection(self.docs)
@@ -136,7 +139,7 @@ class MilvusStore:
         self._docs: dict[str, dict[str, Any]] = {r["doc_id"]: r["info"] for r in rows}
         self.stats = _stats(self._docs.values())
         self.analyzer = self.stats.analyzer()
-        self.tokenizer = JiebaTokenizer(self.stats.words)
+        self.tokenizer = tokenizer or JiebaTokenizer(self.stats.words)
         self._notices = [
             NoticeInfo(
                 doc_id,
@@ -296,8 +299,8 @@ class MilvusStore:
         }
         if replaced:
             self._delete(replaced)
-        self._retokenize(self._docs, {**kept, **new_info}, set(kept))
-        tokenizer = JiebaTokenizer(_stats([*kept.values(), *new_info.values()]).words)
+        tokenizer = self._tokenizer_for({**kept, **new_info})
+        self._retokenize(tokenizer, set(kept))
         views, owners = chunk_views(chunks)
         vectors = encode(views)
         self._insert(self.collection, [chunk_row(c, tokenizer, n) for n, c in enumerate(chunks)])
@@ -316,30 +319,34 @@ class MilvusStore:
         if self._docs:  # not the first notices: the collection had rows before this change
             self._one_segment()
         self._flush()
-        self._refresh()
+        self._refresh(tokenizer)
         return self
 
     def remove(self, doc_ids: set[str]) -> MilvusStore:
         """Remove these notices (the caller checked that they are here); returns the refreshed store."""
         kept = {d: info for d, info in self._docs.items() if d not in doc_ids}
         self._delete(sorted(doc_ids))
-        self._retokenize(self._docs, kept, set(kept))
+        tokenizer = self._tokenizer_for(kept)
+        self._retokenize(tokenizer, set(kept))
         self._one_segment()
         self._flush()
-        self._refresh()
+        self._refresh(tokenizer)
         return self
 
-    def _retokenize(self, before: Mapping[str, Any], after: Mapping[str, Any], kept: set[str]) -> None:
-        """Re-tokenise stored chunks whose text holds a dictionary word that comes or goes.
+    def _tokenizer_for(self, notices: Mapping[str, Any]) -> JiebaTokenizer:
+        """The tokenizer of a collection holding these notices: this one with the words that come and go."""
+        old, new = set(self.stats.words), set(_stats(notices.values()).words)
+        return self.tokenizer.with_words(new - old, old - new) if old != new else self.tokenizer
 
-        The dictionary is the notices' words; a word that enters or leaves it changes the
-        tokens of every text that contains it (as in the local store, only those are touched).
+    def _retokenize(self, tokenizer: JiebaTokenizer, kept: set[str]) -> None:
+        """Re-tokenise the kept notices' chunks whose text holds a dictionary word that comes or goes.
+
+        ``tokenizer`` is the dictionary after the change; a word that enters or leaves it changes
+        the tokens of every text that contains it (as in the local store, only those are touched).
         """
-        old, new = set(_stats(before.values()).words), set(_stats(after.values()).words)
-        changed = old ^ new
+        changed = set(self.tokenizer.userwords) ^ set(tokenizer.userwords)
         if not changed:
             return
-        tokenizer = JiebaTokenizer(new)
         words = sorted(changed)
         touched: dict[str, dict[str, Any]] = {}
         for start in range(0, len(words), 50):
