@@ -30,3 +30,11 @@ class KeywordEmbedder:
             out[i, :-1] = [text.count(k) for k in KEYWORDS]
             out[i, -1] = 0.1
         return out / np.linalg.norm(out, axis=1, keepdims=True)
+
+
+def filter_mask(chunks: list, filters: dict) -> object:
+    """The local store's mask for filters, checked against these chunks' notices as every store checks them."""
+    from index.filters import check_filters, chunk_mask
+    from index.store import notice_infos
+
+    return chunk_mask(chunks, check_filters(filters, notice_infos(chunks)))  # type: ignore[arg-type]

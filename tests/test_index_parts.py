@@ -11,18 +11,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from index.cache import EmbeddingCache
-from index.filters import check_filters, chunk_mask
 from index.fuse import rrf
 from index.lexical import JiebaTokenizer, LexicalIndex, top_k
 from index.query import QueryAnalyzer, normalize_query, place_names
 from index.rank import AbstainRule, diversify
-from index.store import notice_infos
 from ingest import parse_text
-
-
-def _mask(chunks: list, filters: dict) -> object:
-    """The local store's mask for filters, checked against these chunks' notices as a store checks them."""
-    return chunk_mask(chunks, check_filters(filters, notice_infos(chunks)))  # type: ignore[arg-type]
+from tests.fakes import filter_mask
 
 
 def test_rrf_hand_computed() -> None:
@@ -48,14 +42,14 @@ RAW_DATE = parse_text("关于印发某方案的通知\n2023224\n某县数字政�
 
 
 def test_filters() -> None:
-    assert _mask(CHUNKS, {"lead": "县数据局"}).tolist() == [True, False]
-    assert _mask(CHUNKS, {"year": 2023}).all()
-    assert not _mask(CHUNKS, {"date_from": "2023-06-02"}).any()
-    assert _mask(CHUNKS, {"date_to": "2023-06-01", "doc_id": ["n"]}).all()
+    assert filter_mask(CHUNKS, {"lead": "县数据局"}).tolist() == [True, False]
+    assert filter_mask(CHUNKS, {"year": 2023}).all()
+    assert not filter_mask(CHUNKS, {"date_from": "2023-06-02"}).any()
+    assert filter_mask(CHUNKS, {"date_to": "2023-06-01", "doc_id": ["n"]}).all()
     # a raw date without separators gives its year to year filters, but never passes a date range
-    assert _mask(RAW_DATE, {"year": "2023"}).all()
-    assert not _mask(RAW_DATE, {"year": "2024"}).any()
-    assert not _mask(RAW_DATE, {"date_from": "2023-01-01"}).any()
+    assert filter_mask(RAW_DATE, {"year": "2023"}).all()
+    assert not filter_mask(RAW_DATE, {"year": "2024"}).any()
+    assert not filter_mask(RAW_DATE, {"date_from": "2023-01-01"}).any()
     for bad, message in (
         ({"colour": 1}, "unknown filter"),
         ({"date_from": "2023/6/1"}, "ISO date"),
@@ -64,7 +58,7 @@ def test_filters() -> None:
         ({"lead": 5}, "string or a list"),
     ):
         with pytest.raises(ValueError, match=message):
-            _mask(CHUNKS, bad)
+            filter_mask(CHUNKS, bad)
 
 
 def test_tokenizer_keeps_corpus_terms_whole_and_drops_stopwords() -> None:

@@ -8,14 +8,12 @@ from pathlib import Path
 import pytest
 
 from index import Searcher
-from index.filters import check_filters, chunk_mask
 from index.library import Library
-from index.store import notice_infos
 from ingest import extract_duties, parse_text
 from ingest.deadlines import due_date, is_deadline
 from ingest.departments import canonical, is_generic
 from tests.conftest import ROOT
-from tests.fakes import KeywordEmbedder
+from tests.fakes import KeywordEmbedder, filter_mask
 
 # (file it comes from, the line's tail as written, lead, support)
 WILD = [
@@ -107,10 +105,6 @@ WILD = [
     ),
 ]
 
-
-def _mask(chunks: list, filters: dict) -> object:
-    """The local store's mask for filters, checked against these chunks' notices as a store checks them."""
-    return chunk_mask(chunks, check_filters(filters, notice_infos(chunks)))  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(("source", "text", "lead", "support"), WILD, ids=[f"{w[0]}-{i}" for i, w in enumerate(WILD)])
@@ -229,10 +223,10 @@ def test_lead_filter_and_due_before_use_every_name_and_iso_dates() -> None:
         "2.落实。（2024年底前完成，市财政局牵头）\n3.巩固。（长期坚持，市发改委牵头）"
     )
     chunks = parse_text(text, "f").chunks
-    assert _mask(chunks, {"lead": "市发改委"}).tolist() == [True, False, True]
-    assert _mask(chunks, {"due_before": "2024-06-30"}).tolist() == [True, False, False]
+    assert filter_mask(chunks, {"lead": "市发改委"}).tolist() == [True, False, True]
+    assert filter_mask(chunks, {"due_before": "2024-06-30"}).tolist() == [True, False, False]
     with pytest.raises(ValueError, match="ISO date"):
-        _mask(chunks, {"due_before": "6月底"})
+        filter_mask(chunks, {"due_before": "6月底"})
 
 
 WILD_NOTICE = "\n".join(
