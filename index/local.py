@@ -69,8 +69,6 @@ class LocalStore:
     Keys are chunk numbers (positions in :attr:`chunks`).
     """
 
-    kind = "local"
-
     def __init__(
         self,
         chunks: list[Chunk],

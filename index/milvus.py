@@ -72,8 +72,6 @@ def _in(field: str, values: Iterable[str]) -> str:
 class MilvusStore:
     """A store in Milvus (see the module docstring). Keys are chunk ids."""
 
-    kind = "milvus"
-
     def __init__(self, client: Any, uri: str, collection: str, model: Mapping[str, Any]) -> None:
         self.client, self.uri, self.collection = client, uri, collection
         self.views, self.docs = f"{collection}_views", f"{collection}_docs"

@@ -115,7 +115,6 @@ def notice_info(doc: Sequence[Chunk]) -> NoticeInfo:
 class Store(Protocol):
     """What :class:`index.Searcher` needs of a store (see the module docstring)."""
 
-    kind: str
     stats: CorpusStats
     tokenizer: JiebaTokenizer
     analyzer: QueryAnalyzer
