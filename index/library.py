@@ -7,19 +7,20 @@ names derived from their content hash, never from the path a browser sent.
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 import threading
-import time
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from index.answer import Answer
+from index.feedback import FeedbackLog
 from index.filters import year_of
 from index.limits import MAX_UPLOAD_BYTES, UPLOAD_TYPES
 from index.searcher import Searcher
+from index.store import NoticeInfo
 from ingest.departments import lead_names
 
 _UNSAFE = re.compile(r"[^\w\u4e00-\u9fff-]+")
@@ -55,12 +56,24 @@ class UploadError(ValueError):
 
 @dataclass
 class UploadResult:
-    """What happened to one uploaded file."""
+    """What happened to one uploaded file.
+
+    Attributes:
+        name: The file's name as sent (made safe to show).
+        doc_id: The notice's id in the index (None when nothing was added).
+        chunks: How many chunks were added.
+        status: What happened, in Chinese, for the person who sent it.
+        replaces: The notices this file replaces (done) or would replace (``pending``).
+        pending: True when the file has the name of a notice in the library but other content:
+            nothing was stored; upload it again with ``replace=True`` to replace that notice.
+    """
 
     name: str
     doc_id: str | None
     chunks: int
     status: str
+    replaces: tuple[str, ...] = ()
+    pending: bool = False
 
 
 def safe_stem(name: str) -> str:
@@ -84,6 +97,21 @@ def display_name(name: str) -> str:
     return shown[-120:] or "unnamed"
 
 
+def same_name(notice: NoticeInfo, stem: str) -> bool:
+    """Whether a file named ``stem`` (:func:`safe_stem`) is a version of this notice.
+
+    It is when the stem is the notice's doc_id (a bundled or built notice), or when the notice
+    was uploaded (it has a content hash) under that name: its doc_id is the stem and 8 hex digits.
+
+    >>> info = NoticeInfo("汉中_要点_1a2b3c4d", "t", "", "", 1, (), "1a2b3c4d…")
+    >>> same_name(info, "汉中_要点"), same_name(info, "汉中"), same_name(info, "汉中_要点_1a2b3c4d")
+    (True, False, True)
+    """
+    if notice.doc_id == stem:
+        return True
+    return bool(notice.sha256) and re.fullmatch(re.escape(stem) + "_[0-9a-f]{8}", notice.doc_id) is not None
+
+
 class Library:
     """A searcher plus the data directory where uploads and the feedback log are kept.
 
@@ -96,6 +124,7 @@ class Library:
         self.data_dir = Path(data_dir)
         self.uploads = self.data_dir / "uploads"
         self.feedback_log = Path(feedback_log) if feedback_log else self.data_dir / "feedback.jsonl"
+        self.feedback = FeedbackLog(self.feedback_log)
         self._lock = threading.Lock()
         self._upload_lock = threading.Lock()
         self._version: tuple[Searcher, str] | None = None
@@ -150,20 +179,27 @@ class Library:
         """The years of the notices' dates (ISO or raw, such as "2023224")."""
         return sorted({y for n in self.searcher.notices() if (y := year_of(n.date))})
 
-    def upload(self, path: str | Path, original_name: str | None = None) -> UploadResult:
+    def upload(self, path: str | Path, original_name: str | None = None, *, replace: bool = False) -> UploadResult:
         """Store one uploaded file safely and add it to the index (incrementally).
+
+        A file whose content is already in the library is reported, not added again. A file
+        with the name of a notice in the library (its doc_id, or the name it was uploaded
+        under) but other content is a changed version: without ``replace`` nothing is stored
+        and the result is ``pending`` (the caller asks); with ``replace`` the new notice takes
+        the old one's place in one change, and the old stored upload is deleted.
 
         Raises:
             UploadError: for an unknown type, a file over the size limit, an empty file, or a
                 file that cannot be read as a notice (the reader's reason is given). Nothing
-                is stored or changed then. A file whose content is already in the library is
-                reported, not added again.
+                is stored or changed then.
         """
         path = Path(path)
         name = display_name(original_name or path.name)
         suffix = Path(name).suffix.lower()
         if suffix not in UPLOAD_TYPES:
             raise UploadError(f"{name}: 不支持的文件类型 {suffix or '(无扩展名)'}；支持 {' '.join(UPLOAD_TYPES)}")
+        if not path.is_file():
+            raise UploadError(f"{name}: 文件已不存在，请重新上传")
         size = path.stat().st_size
         if size > MAX_UPLOAD_BYTES:
             raise UploadError(f"{name}: 文件过大（{size / 1048576:.1f} MB），上限 {MAX_UPLOAD_BYTES // 1048576} MB")
@@ -176,6 +212,12 @@ class Library:
             same = next((n.doc_id for n in self.searcher.notices() if n.sha256 == digest), None)
             if same is not None:
                 return UploadResult(name, same, 0, f"已在库中（与 {same} 内容相同），未重复添加")
+            older = [n for n in self.searcher.notices() if same_name(n, safe_stem(name))]
+            replaces = tuple(n.doc_id for n in older)
+            titles = "、".join(f"《{n.title}》" for n in older)
+            if older and not replace:
+                status = f"库中已有同名通知{titles}，内容不同；确认后可替换"
+                return UploadResult(name, None, 0, status, replaces, pending=True)
             chunks = self._read(data, name, doc_id, suffix)
             for chunk in chunks:
                 chunk.doc_id = doc_id
@@ -185,14 +227,24 @@ class Library:
             staging = self.uploads / f".staging-{doc_id}{suffix}"
             staging.write_bytes(data)
             try:
-                searcher = self.searcher.add(chunks)  # a local index with a path is saved in place, atomically
+                # one change: the new notice in, the old versions out; a local index is saved in place, atomically
+                searcher = self.searcher.add(chunks, replacing=replaces)
                 staging.replace(target)
             except BaseException:
                 staging.unlink(missing_ok=True)
                 raise
             with self._lock:
                 self.searcher = searcher
-        return UploadResult(name, doc_id, len(chunks), "已添加")
+            self._forget_uploads(replaces)
+        status = f"已替换{titles}" if replaces else "已添加"
+        return UploadResult(name, doc_id, len(chunks), status, replaces)
+
+    def _forget_uploads(self, doc_ids: Iterable[str]) -> None:
+        """Delete the stored uploads of notices no longer in the index."""
+        gone = set(doc_ids)
+        for stored in self.uploads.glob("*") if gone else ():
+            if stored.stem in gone:
+                stored.unlink(missing_ok=True)
 
     def delete(self, doc_id: str) -> str:
         """Remove a notice from the index (and its stored upload, if it was uploaded); returns its title.
@@ -210,9 +262,7 @@ class Library:
             searcher = self.searcher.remove([doc_id])  # a local index with a path is saved in place
             with self._lock:
                 self.searcher = searcher
-            for stored in self.uploads.glob("*"):
-                if stored.stem == doc_id:
-                    stored.unlink(missing_ok=True)
+            self._forget_uploads([doc_id])
         return notice.title
 
     def _read(self, data: bytes, name: str, doc_id: str, suffix: str) -> list[Any]:
@@ -236,42 +286,6 @@ class Library:
             raise UploadError(f"{name}: 没有可读取的文字（扫描件或文件损坏？）")
         return chunks
 
-    def record_feedback(
-        self,
-        question: str,
-        chunk_ids: list[str],
-        vote: str,
-        *,
-        answer_id: str | None = None,
-        mode: str | None = None,
-        filters: dict[str, Any] | None = None,
-        index_version: str | None = None,
-        right: str | None = None,
-    ) -> dict[str, Any]:
-        """Append one vote to the feedback log, bound to the answer it judges.
-
-        The line holds the time, the answer's id, its question, the chunk ids it returned (in
-        order), its mode and filters, the version of the index that answered
-        (:meth:`index.Searcher.version`), the vote ("up", "down", or "pick": staff named the
-        right clause) and, for a pick, ``right``: the chunk id they named.
-        """
-        if vote not in ("up", "down", "pick"):
-            raise ValueError(f"vote {vote!r} must be 'up', 'down' or 'pick'")
-        if (vote == "pick") != (right is not None):
-            raise ValueError("a pick names the right chunk id (right=…); an up or down vote does not")
-        record = {
-            "time": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-            "answer_id": answer_id,
-            "question": question,
-            "chunk_ids": chunk_ids,
-            "mode": mode,
-            "filters": filters or {},
-            "index_version": index_version,
-            "vote": vote,
-        }
-        if right is not None:
-            record["right"] = right
-        self.feedback_log.parent.mkdir(parents=True, exist_ok=True)
-        with self._lock, self.feedback_log.open("a", encoding="utf-8") as handle:
-            handle.write(json.dumps(record, ensure_ascii=False) + "\n")
-        return record
+    def record_feedback(self, question: str, chunk_ids: list[str], vote: str, **bound: Any) -> dict[str, Any]:
+        """Append one vote to the feedback log (:meth:`index.feedback.FeedbackLog.record`)."""
+        return self.feedback.record(question, chunk_ids, vote, **bound)

@@ -12,7 +12,7 @@ import json
 import os
 import shutil
 import uuid
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Collection, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -96,6 +96,7 @@ class LocalStore:
         self.analyzer = self.stats.analyzer()
         self._facts = facts if facts is not None else [Facts.of(c) for c in chunks]
         self._notices: list[NoticeInfo] | None = None
+        self._documents: dict[str, list[int]] | None = None
         if rows.chunks != len(chunks) or lexical.size != len(chunks):
             raise IndexMismatchError("vector or BM25 counts disagree with the chunks; rebuild the index")
 
@@ -163,9 +164,21 @@ class LocalStore:
 
     # --- changes ------------------------------------------------------------------------------
 
-    def add(self, chunks: list[Chunk], encode: Encode) -> LocalStore:
-        """A new store with these chunks' notices added (replacing notices with the same doc_id)."""
-        return self._updated({c.doc_id for c in chunks}, chunks, encode)
+    def document(self, doc_id: str) -> list[Chunk]:
+        """One notice's chunks in reading order ([] for a doc_id not in the store)."""
+        if self._documents is None:
+            documents: dict[str, list[int]] = {}
+            for number, chunk in enumerate(self.chunks):
+                documents.setdefault(chunk.doc_id, []).append(number)
+            self._documents = documents
+        return [self.chunks[n] for n in self._documents.get(doc_id, [])]
+
+    def add(self, chunks: list[Chunk], encode: Encode, replacing: Collection[str] = ()) -> LocalStore:
+        """A new store with these chunks' notices added and ``replacing`` removed, in one change.
+
+        A notice whose doc_id is already here is replaced by the new chunks.
+        """
+        return self._updated({c.doc_id for c in chunks} | set(replacing), chunks, encode)
 
     def remove(self, doc_ids: set[str]) -> LocalStore:
         """A new store without these notices (the caller checked that they are here)."""

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Collection, Hashable, Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -286,21 +286,32 @@ class MilvusStore:
 
     # --- changes ------------------------------------------------------------------------------
 
-    def add(self, chunks: list[Chunk], encode: Encode) -> MilvusStore:
-        """Add these chunks' notices (replacing notices with the same doc_id); returns the refreshed store."""
+    def document(self, doc_id: str) -> list[Chunk]:
+        """One notice's chunks in reading order ([] for a doc_id not in the collection)."""
+        if doc_id not in self._docs:
+            return []
+        rows = self.client.query(self.collection, filter=_in("doc_id", [doc_id]), output_fields=["chunk", "position"])
+        return [Chunk.from_dict(r["chunk"]) for r in sorted(rows, key=lambda r: r["position"])]
+
+    def add(self, chunks: list[Chunk], encode: Encode, replacing: Collection[str] = ()) -> MilvusStore:
+        """Add these chunks' notices and remove ``replacing``; returns the refreshed store.
+
+        A notice whose doc_id is already here is replaced by the new chunks. The removal happens
+        only once the new chunks are encoded, so a failed encoding leaves the collection as it was.
+        """
         docs = by_doc(chunks)
-        replaced = sorted(set(docs) & set(self._docs))
+        replaced = sorted((set(docs) | set(replacing)) & set(self._docs))
         kept = {d: info for d, info in self._docs.items() if d not in replaced}
         order = max((info["order"] for info in self._docs.values()), default=-1) + 1
         new_info = {
             d: doc_info(d, members, self.model["fingerprint"], order + n) for n, (d, members) in enumerate(docs.items())
         }
+        views, owners = chunk_views(chunks)
+        vectors = encode(views)  # before anything is deleted: a failed encoding changes nothing
         if replaced:
             self._delete(replaced)
         tokenizer = self._tokenizer_for({**kept, **new_info})
         self._retokenize(tokenizer, set(kept))
-        views, owners = chunk_views(chunks)
-        vectors = encode(views)
         self._insert(self.collection, [chunk_row(c, tokenizer, n) for n, c in enumerate(chunks)])
         view_rows = []
         previous, number = -1, 0

@@ -30,6 +30,7 @@ from index.query import QueryAnalyzer, QueryInfo, squash_text
 from index.rank import AbstainRule, boost, diversify
 from index.sources import Source, as_chunks, checked_chunks
 from index.store import Facts, NoticeInfo, Ranked, Store
+from ingest import Chunk
 
 logger = logging.getLogger(__name__)
 
@@ -106,6 +107,17 @@ class Searcher:
     def notices(self) -> list[NoticeInfo]:
         """The notices in the index."""
         return self.store.notices()
+
+    def document(self, doc_id: str) -> tuple[NoticeInfo, list[Chunk]]:
+        """One notice as the index holds it: its :class:`NoticeInfo` and its chunks in reading order.
+
+        Raises:
+            KeyError: for a doc_id not in the index.
+        """
+        info = next((n for n in self.store.notices() if n.doc_id == doc_id), None)
+        if info is None:
+            raise KeyError(f"not in the index: {doc_id!r}")
+        return info, self.store.document(doc_id)
 
     def version(self) -> str:
         """A short fingerprint of what the index holds: its notices, their chunk counts and file hashes.
@@ -217,25 +229,39 @@ class Searcher:
 
     # --- updates ------------------------------------------------------------------------
 
-    def add(self, source: Source, *, cache_dir: Path | None = None, show_progress: bool = False) -> Searcher:
+    def add(
+        self,
+        source: Source,
+        *,
+        replacing: Iterable[str] = (),
+        cache_dir: Path | None = None,
+        show_progress: bool = False,
+    ) -> Searcher:
         """The searcher with these notices added (replacing notices with the same doc_id).
 
-        Only the new text is encoded; the result answers as a full rebuild over the same chunks
-        would. A local index with a path is saved in place (the base linked, the changes written).
+        ``replacing`` names other notices that the new ones replace (a changed file stored under
+        a new doc_id): they are removed in the same change. Only the new text is encoded; the
+        result answers as a full rebuild over the same chunks would. A local index with a path
+        is saved in place (the base linked, the changes written).
 
         Raises:
             ValueError: if there is nothing readable to add, or the new chunks repeat an id.
+            KeyError: naming ``replacing`` doc_ids that are not in the index (nothing is changed).
         """
         new = as_chunks(source)
         if not new:
             raise ValueError(f"nothing to add from {source!r}: no readable notices")
         checked_chunks(new)
+        replacing = set(replacing)
+        missing = replacing - {n.doc_id for n in self.store.notices()}
+        if missing:
+            raise KeyError(f"not in the index: {sorted(missing)}")
         folder = cache_dir or self.cache_dir
 
         def encode(texts: list[str]) -> Any:
             return embed_cached(self.embedder, texts, folder, show_progress)
 
-        return Searcher(self.store.add(new, encode), self.embedder, cache_dir=self.cache_dir)
+        return Searcher(self.store.add(new, encode, replacing), self.embedder, cache_dir=self.cache_dir)
 
     def remove(self, doc_ids: Iterable[str]) -> Searcher:
         """The searcher without these notices.

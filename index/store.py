@@ -23,7 +23,7 @@ Two implementations: :class:`index.local.LocalStore` (a FAISS + BM25 directory) 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -152,8 +152,12 @@ class Store(Protocol):
         """Every chunk, notice by notice."""
         ...
 
-    def add(self, chunks: list[Chunk], encode: Encode) -> Store:
-        """The store with these chunks' notices added (same doc_id: replaced)."""
+    def document(self, doc_id: str) -> list[Chunk]:
+        """One notice's chunks in reading order ([] for a doc_id not in the store)."""
+        ...
+
+    def add(self, chunks: list[Chunk], encode: Encode, replacing: Collection[str] = ()) -> Store:
+        """The store with these chunks' notices added (same doc_id: replaced) and ``replacing`` removed."""
         ...
 
     def remove(self, doc_ids: set[str]) -> Store:

@@ -211,6 +211,27 @@ def test_adding_and_removing_a_notice_shows_in_the_next_search(backend: Any, tmp
         backend.remove(["c"])
 
 
+def test_a_notice_reads_in_order_and_a_changed_file_replaces_its_old_version(backend: Any, tmp_path: Path) -> None:
+    info, chunks = backend.document("a")
+    assert info.doc_id == "a" and len(chunks) == info.chunks
+    assert [c.id for c in chunks] == [c.id for c in backend.store.all_chunks() if c.doc_id == "a"]
+    with pytest.raises(KeyError, match="not in the index"):
+        backend.document("nope")
+    extra = tmp_path / "extra"
+    extra.mkdir()
+    (extra / "c2.txt").write_text("某县工作方案\n一、任务\n1.推行夜间延时帮办服务。（县政务中心牵头）\n", encoding="utf-8")
+    with pytest.raises(KeyError, match="not in the index"):  # nothing is added when the old one is unknown
+        backend.add(extra, replacing=["nope"], cache_dir=tmp_path / "cache")
+    assert "c2" not in {n.doc_id for n in backend.notices()}
+    before = {n.doc_id for n in backend.notices()}
+    backend = backend.add(extra, replacing=["b"], cache_dir=tmp_path / "cache")
+    assert {n.doc_id for n in backend.notices()} == before - {"b"} | {"c2"}
+    assert backend.search("夜间延时帮办", k=1, mode="bm25")[0].doc_id == "c2"
+    assert backend.store.document("b") == []
+    with pytest.raises(KeyError):
+        backend.document("b")
+
+
 def test_department_aliases_deadlines_and_generic_units_on_both_backends(backend: Any, tmp_path: Path) -> None:
     extra = tmp_path / "extra"
     extra.mkdir()
