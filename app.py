@@ -9,6 +9,7 @@ and feedback ``index.library``, limits ``index.limits``.
 
 import argparse
 import html
+import json
 import logging
 import os
 import sys
@@ -18,8 +19,9 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from index.limits import MAX_K, MAX_QUERY_CHARS, MAX_UPLOAD_BYTES, UPLOAD_TYPES
+from index.limits import MAX_QUERY_CHARS, MAX_UPLOAD_BYTES, UPLOAD_TYPES
 from index.options import add_store_options, open_store, target_of, where_of
+from index.page import CONFIRM_DELETE, CONFIRM_REPLACE, CSS, OPEN_NOTICE, SCROLL_TO_ANSWER, SCROLL_TO_CLAUSE
 from index.paths import ROOT
 
 EXAMPLES = [
@@ -39,35 +41,17 @@ MODE_HELP = (
     "混合：语义与关键词两种检索的排名融合，再按牵头部门、地名等规则调整；混合·按分数：按两种检索的分数加权融合；"
     "语义：只看意思是否相近；关键词：只看字词是否出现"
 )
-#: Asks before a notice is deleted; a cancelled deletion reaches the server as no choice.
-CONFIRM_DELETE = "(doc) => (doc && confirm('确定从库中删除这份通知吗？删除后需重新上传才能恢复。')) ? doc : null"
-#: Scrolls the chat so that the newest answer's top is at the top of the chat window.
-SCROLL_TO_ANSWER = """() => { setTimeout(() => {
-  const wrap = document.querySelector('#chat .bubble-wrap');
-  const rows = document.querySelectorAll('#chat .bot-row');
-  const last = rows[rows.length - 1];
-  if (wrap && last) { wrap.scrollTop += last.getBoundingClientRect().top - wrap.getBoundingClientRect().top; }
-}, 50); }"""
-CSS = """
-.cite {margin: .6em 0; padding: .4em .6em; border-left: 3px solid #4a7bd0; background: rgba(74,123,208,.06)}
-.cite blockquote {margin: .3em 0 0; padding: 0}
-mark {background: #ffe58f; padding: 0 1px}
-.leads {margin-bottom: .4em}
-.tasks {margin-bottom: .6em; padding: .4em .6em; background: rgba(74,160,108,.08)}
-.tasks ol {margin: .3em 0 0 1.4em}
-"""
 
 
 def build_ui(library: Any) -> Any:
     """The Gradio Blocks app for a :class:`index.library.Library`."""
     import gradio as gr
-    from gradio.data_classes import FileData
 
+    from index.notice_view import notice_html
     from index.render import answer_html, citations_csv, label_text, tasks_csv
-    from index.searcher import MODES
     from index.tasks import COLUMNS as TASK_COLUMNS
     from index.tasks import write_xlsx
-    from ingest.departments import canonical
+    from index.web_api import WebApi, filters_of
 
     export_dir = Path(tempfile.mkdtemp(prefix="policy-qa-exports-"))
 
@@ -75,17 +59,6 @@ def build_ui(library: Any) -> Any:
         rows = library.notices()
         notices = [(f"{title[:40]}（{doc_id[:12]}）", doc_id) for doc_id, title, *_ in rows]
         return notices, library.lead_departments(), library.years()
-
-    def filters_of(
-        docs: list[str] | None, lead: str | None, year: str | None, due_before: str | None = None
-    ) -> dict[str, Any] | None:
-        filters = {
-            "doc_id": list(docs or []) or None,
-            "lead": lead or None,
-            "year": year or None,
-            "due_before": due_before or None,
-        }
-        return {k: v for k, v in filters.items() if v} or None
 
     def respond(
         question: str,
@@ -166,18 +139,58 @@ def build_ui(library: Any) -> Any:
         )  # fmt: skip
         return f"已记录{'👍' if vote == 'up' else '👎'}：{html.escape(record['question'])}"
 
-    def on_upload(files: list[Any] | None) -> tuple[Any, ...]:
-        from index.library import UploadError
+    # files with a notice's name but other content, waiting for staff to confirm the replacement:
+    # token → (path, name); tokens are random, so one session cannot name another's files
+    held: dict[str, tuple[str, str]] = {}
 
+    def on_upload(files: list[Any] | None) -> tuple[Any, ...]:
         lines = []
+        waiting = []
         for item in files or []:
             path = Path(getattr(item, "name", item))
-            try:
-                result = library.upload(path, getattr(item, "orig_name", None) or path.name)
-                lines.append(f"✅ {html.escape(result.name)}：{html.escape(result.status)}（{result.chunks} 条）")
-            except UploadError as exc:  # names and reasons are shown as text, never as markup
-                lines.append(f"❌ {html.escape(str(exc))}")
-        return ("\n\n".join(lines) or "未选择文件。", None, *library_view())
+            name = getattr(item, "orig_name", None) or path.name
+            result, line = upload_line(path, name, replace=False)
+            lines.append(line)
+            if result is not None and result.pending:
+                token = uuid.uuid4().hex
+                held[token] = (str(path), name)
+                titles = {row[0]: row[1] for row in library.notices()}
+                olds = "、".join(f"《{titles.get(d, d)}》（{d}）" for d in result.replaces)
+                waiting.append((f"{result.name} → 替换 {olds}", token))
+        while len(held) > KEEP_EXPORTS:
+            held.pop(next(iter(held)))  # forget the oldest held files
+        return ("\n\n".join(lines) or "未选择文件。", None, *held_view(waiting), *library_view())
+
+    def on_replace(tokens: list[str] | None) -> tuple[Any, ...]:
+        """Replace the chosen held files' notices (the browser asked for confirmation; [] when cancelled)."""
+        if not tokens:
+            return ("未替换（未选择文件或已取消）。", *held_view(None), *library_view())
+        lines = []
+        for token in tokens:
+            if token not in held:
+                lines.append("❌ 该文件已过期，请重新上传。")
+                continue
+            path, name = held.pop(token)
+            lines.append(upload_line(Path(path), name, replace=True)[1])
+        return ("\n\n".join(lines), *held_view([]), *library_view())
+
+    def upload_line(path: Path, name: str, replace: bool) -> tuple[Any, str]:
+        """Upload one file; the result and a line for the status box (names shown as text, never as markup)."""
+        from index.library import UploadError
+
+        try:
+            result = library.upload(path, name, replace=replace)
+        except UploadError as exc:
+            return None, f"❌ {html.escape(str(exc))}"
+        if result.pending:
+            return result, f"⚠️ {html.escape(result.name)}：{html.escape(result.status)}（见下方「替换」）"
+        return result, f"✅ {html.escape(result.name)}：{html.escape(result.status)}（{result.chunks} 条）"
+
+    def held_view(waiting: list[tuple[str, str]] | None) -> tuple[Any, ...]:
+        """The held files as choices (all chosen), shown only while some wait; None keeps the choice as it is."""
+        if waiting is None:
+            return gr.update(), gr.update()
+        return gr.update(choices=waiting, value=[t for _, t in waiting]), gr.update(visible=bool(waiting))
 
     def led_tasks(departments: list[str]) -> dict[str, list[Any]]:
         """What each department leads, for "X牵头负责哪些工作" questions (none for unknown ones)."""
@@ -207,6 +220,27 @@ def build_ui(library: Any) -> Any:
         summary = f"{html.escape(department)}：共 {len(tasks)} 项（牵头 {led} 项，配合 {len(tasks) - led} 项）"
         return summary, [t.row() for t in tasks], str(xlsx), str(csv_path)
 
+    def open_notice(payload: str) -> tuple[Any, ...]:
+        """The notice of the clause a citation's link names, marked (the page sends {"chunk": id} as JSON)."""
+        try:
+            wanted = json.loads(payload or "{}")
+            chunk_id = str(wanted.get("chunk") or "")
+            info, chunks = library.searcher.document(library.doc_of(chunk_id))
+        except (ValueError, KeyError, AttributeError):
+            message = "<p>这份通知已不在库中（可能已被删除或替换），请重新提问。</p>"
+            return gr.update(visible=True), message
+        return gr.update(visible=True), notice_html(info, chunks, chunk_id)
+
+    def open_task(evt: gr.SelectData) -> str:
+        """The notice of the task row staff clicked, with that item marked."""
+        row = evt.row_value or []
+        chunk_id = str(row[-1]) if row else ""
+        try:
+            info, chunks = library.searcher.document(library.doc_of(chunk_id))
+        except KeyError:
+            return "<p>这份通知已不在库中（可能已被删除或替换）。</p>"
+        return notice_html(info, chunks, chunk_id)
+
     def library_view() -> tuple[Any, ...]:
         """The notice table and the dropdowns as the index has them now (on each page load and upload)."""
         notices, leads, years = choices()
@@ -234,53 +268,67 @@ def build_ui(library: Any) -> Any:
     notices, leads, years = choices()
     with gr.Blocks(title="政策条款问答") as demo:
         gr.Markdown("## 政策条款问答\n输入问题，查看出处条款、所属通知与牵头部门。")
-        with gr.Tab("问答"):
-            records = gr.State([])
-            chatbot = gr.Chatbot(
-                label="对话", height=560, feedback_options=("Like", "Dislike"), elem_id="chat", sanitize_html=True,
-                autoscroll=False,
-            )  # fmt: skip
-            with gr.Row():
-                question = gr.Textbox(
-                    placeholder="例如：哪些部门负责12345热线",
-                    show_label=False,
-                    scale=8,
-                    elem_id="question",
-                    max_length=MAX_QUERY_CHARS,
-                )
-                send = gr.Button("提问", variant="primary", scale=1, elem_id="send")
-            examples = gr.Examples(EXAMPLES, inputs=question, label="示例问题（点击即提问）", api_visibility="private")
-            with gr.Accordion("检索设置与筛选", open=False):
+        # a citation's 在通知中查看 writes {chunk} here (OPEN_NOTICE); hidden, but in the page
+        notice_target = gr.Textbox(visible="hidden", elem_id="notice-target")
+        with gr.Tab("问答"), gr.Row():
+            with gr.Column(scale=3):  # the chat on the left, the notice a citation opens on the right
+                records = gr.State([])
+                chatbot = gr.Chatbot(
+                    label="对话", height=560, feedback_options=("Like", "Dislike"), elem_id="chat", sanitize_html=True,
+                    autoscroll=False,
+                )  # fmt: skip
                 with gr.Row():
-                    k = gr.Slider(1, 10, value=5, step=1, label="结果条数")
-                    mode = gr.Radio(list(MODE_LABELS), value="混合（默认）", label="检索方式", info=MODE_HELP)
-                with gr.Row():
-                    docs = gr.Dropdown(notices, value=[], multiselect=True, label="通知")
-                    lead = gr.Dropdown([("（全部）", ""), *[(d, d) for d in leads]], value="", label="牵头部门")
-                    year = gr.Dropdown([("（全部）", ""), *[(y, y) for y in years]], value="", label="年份")
-                    due = gr.Textbox(label="完成时限不晚于", placeholder="YYYY-MM-DD，如 2024-06-30", max_length=10)
-            feedback = gr.Markdown(elem_id="feedback-status")
-            with gr.Row():
-                right = gr.Dropdown(
-                    [], value=None, label="正确的条款是（可选，针对最新回答）", elem_id="right", scale=4
+                    question = gr.Textbox(
+                        placeholder="例如：哪些部门负责12345热线",
+                        show_label=False,
+                        scale=8,
+                        elem_id="question",
+                        max_length=MAX_QUERY_CHARS,
+                    )
+                    send = gr.Button("提问", variant="primary", scale=1, elem_id="send")
+                examples = gr.Examples(
+                    EXAMPLES, inputs=question, label="示例问题（点击即提问）", api_visibility="private"
                 )
-                pick = gr.Button("记录正确条款", elem_id="pick", scale=1)
-            export = gr.File(label="导出本次回答的引用（CSV）", interactive=False, elem_id="export")
-            inputs = [question, chatbot, records, k, mode, docs, lead, year, due]
-            outputs = [question, chatbot, records, export, right]
-            # a new answer is shown from its top (its lead line and [1]), not scrolled to its end
-            for asked in (
-                question.submit(respond, inputs, outputs, api_visibility="private", concurrency_limit=CONCURRENCY),
-                send.click(respond, inputs, outputs, api_visibility="private", concurrency_limit=CONCURRENCY),
-                # an example chip asks its question, as if it had been typed and sent
-                examples.load_input_event.then(
-                    respond, inputs, outputs, api_visibility="private", concurrency_limit=CONCURRENCY
-                ),
-            ):
-                asked.then(None, None, None, js=SCROLL_TO_ANSWER, api_visibility="private")
-            chatbot.like(on_like, [records], [feedback], api_visibility="private")
-            pick.click(on_pick, [records, right], [feedback], api_visibility="private")
-            chatbot.clear(lambda: ([], ""), None, [records, feedback], api_visibility="private")
+                with gr.Accordion("检索设置与筛选", open=False):
+                    with gr.Row():
+                        k = gr.Slider(1, 10, value=5, step=1, label="结果条数")
+                        mode = gr.Radio(list(MODE_LABELS), value="混合（默认）", label="检索方式", info=MODE_HELP)
+                    with gr.Row():
+                        docs = gr.Dropdown(notices, value=[], multiselect=True, label="通知")
+                        lead = gr.Dropdown([("（全部）", ""), *[(d, d) for d in leads]], value="", label="牵头部门")
+                        year = gr.Dropdown([("（全部）", ""), *[(y, y) for y in years]], value="", label="年份")
+                        due = gr.Textbox(label="完成时限不晚于", placeholder="YYYY-MM-DD，如 2024-06-30", max_length=10)
+                feedback = gr.Markdown(elem_id="feedback-status")
+                with gr.Row():
+                    right = gr.Dropdown(
+                        [], value=None, label="正确的条款是（可选，针对最新回答）", elem_id="right", scale=4
+                    )
+                    pick = gr.Button("记录正确条款", elem_id="pick", scale=1)
+                export = gr.File(label="导出本次回答的引用（CSV）", interactive=False, elem_id="export")
+                inputs = [question, chatbot, records, k, mode, docs, lead, year, due]
+                outputs = [question, chatbot, records, export, right]
+                # a new answer is shown from its top (its lead line and [1]), not scrolled to its end
+                for asked in (
+                    question.submit(respond, inputs, outputs, api_visibility="private", concurrency_limit=CONCURRENCY),
+                    send.click(respond, inputs, outputs, api_visibility="private", concurrency_limit=CONCURRENCY),
+                    # an example chip asks its question, as if it had been typed and sent
+                    examples.load_input_event.then(
+                        respond, inputs, outputs, api_visibility="private", concurrency_limit=CONCURRENCY
+                    ),
+                ):
+                    asked.then(None, None, None, js=SCROLL_TO_ANSWER, api_visibility="private")
+                chatbot.like(on_like, [records], [feedback], api_visibility="private")
+                pick.click(on_pick, [records, right], [feedback], api_visibility="private")
+                chatbot.clear(lambda: ([], ""), None, [records, feedback], api_visibility="private")
+            with gr.Column(scale=2, visible=False, elem_id="notice-panel") as notice_panel:
+                with gr.Row():
+                    gr.Markdown("#### 条款所在通知")
+                    close_notice = gr.Button("关闭", size="sm", elem_id="close-notice", scale=0, min_width=60)
+                notice_view = gr.HTML(elem_id="notice-view", elem_classes="notice-box")
+            notice_target.change(
+                open_notice, [notice_target], [notice_panel, notice_view], api_visibility="private"
+            ).then(None, None, None, js=SCROLL_TO_CLAUSE, api_visibility="private")
+            close_notice.click(lambda: gr.update(visible=False), None, [notice_panel], api_visibility="private")
         with gr.Tab("部门任务"):
             gr.Markdown("选择部门，查看它在各通知中牵头或配合的全部条目，可导出 Excel 或 CSV。")
             with gr.Row():
@@ -292,6 +340,11 @@ def build_ui(library: Any) -> Any:
                 task_xlsx = gr.File(label="导出 Excel（.xlsx）", interactive=False, elem_id="tasks-xlsx")
                 task_csv = gr.File(label="导出 CSV", interactive=False, elem_id="tasks-csv")
             task_outputs = [task_status, task_table, task_xlsx, task_csv]
+            gr.Markdown("点击表中一行，在下方阅读该条目所在的通知。")
+            task_notice = gr.HTML(elem_id="task-notice", elem_classes="notice-box")
+            task_table.select(open_task, None, [task_notice], api_visibility="private").then(
+                None, None, None, js=SCROLL_TO_CLAUSE, api_visibility="private"
+            )
             department.change(show_tasks, [department, role], task_outputs, api_visibility="private")
             role.change(show_tasks, [department, role], task_outputs, api_visibility="private")
         with gr.Tab("通知库"):
@@ -304,6 +357,11 @@ def build_ui(library: Any) -> Any:
                 elem_id="upload",
             )
             status = gr.Markdown(elem_id="upload-status")
+            with gr.Row(visible=False) as replace_row:
+                held_files = gr.CheckboxGroup(
+                    [], label="同名但内容不同的文件（勾选后替换库中的旧版本）", elem_id="held", scale=4
+                )
+                replace = gr.Button("替换所选通知", variant="primary", elem_id="replace", scale=1)
             with gr.Row():
                 doomed = gr.Dropdown(notices, value=None, label="选择要删除的通知", elem_id="doomed", scale=4)
                 delete = gr.Button("删除所选通知", variant="stop", elem_id="delete", scale=1)
@@ -317,58 +375,20 @@ def build_ui(library: Any) -> Any:
             )
             # the upload box is emptied after each run, so the next upload processes only its own files
             view = [table, docs, lead, year, department, doomed]
-            files.upload(on_upload, [files], [status, files, *view], api_visibility="private")
+            held_outputs = [held_files, replace_row]
+            files.upload(on_upload, [files], [status, files, *held_outputs, *view], api_visibility="private")
+            replace.click(
+                on_replace, [held_files], [status, *held_outputs, *view], js=CONFIRM_REPLACE, api_visibility="private"
+            )
             delete.click(on_delete, [doomed], [deleted, *view], js=CONFIRM_DELETE, api_visibility="private")
         # a reload or a second browser shows the library as the index has it, uploads included
         demo.load(library_view, None, view, api_visibility="private")
 
-        def search(
-            question: str,
-            k: int = 5,
-            mode: str = "hybrid",
-            doc_id: str = "",
-            lead: str = "",
-            year: str = "",
-            due_before: str = "",
-        ) -> dict[str, Any]:
-            """Answer one question: the hits with every field, whether it abstained, and the leads."""
-            if mode not in MODES:
-                return {"error": f"unknown mode {mode!r}; use one of {', '.join(MODES)}"}
-            if not isinstance(question, str) or not question.strip():
-                return {"error": "问题为空：请输入问题。"}
-            try:
-                k = int(k)
-                if not 1 <= k <= MAX_K:
-                    raise ValueError(f"k={k}: ask for 1 to {MAX_K} results")
-                filters = filters_of([doc_id] if doc_id else [], lead, year, due_before)
-                answer = library.answer(question, k=k, mode=mode, filters=filters)
-            except (TypeError, ValueError) as exc:
-                return {"error": str(exc)}
-            return answer.to_dict()
-
-        def upload(file: FileData) -> dict[str, Any]:
-            """Add one notice file to the index."""
-            from index.library import UploadError
-
-            record = file if isinstance(file, dict) else getattr(file, "__dict__", {})
-            path = Path(record.get("path") or getattr(file, "path", ""))
-            try:
-                result = library.upload(path, record.get("orig_name") or path.name)
-            except UploadError as exc:
-                return {"error": str(exc)}
-            return {"name": result.name, "doc_id": result.doc_id, "chunks": result.chunks, "status": result.status}
-
-        def tasks(department: str, role: str = "") -> dict[str, Any]:
-            """Every item a department (any of its names) leads or supports; role "牵头", "配合" or "" for both."""
-            try:
-                found = library.tasks(department, role)
-            except ValueError as exc:
-                return {"error": str(exc)}
-            return {"department": canonical(department), "role": role, "tasks": [t.to_dict() for t in found]}
-
-        gr.api(search, api_name="search", concurrency_limit=CONCURRENCY)
-        gr.api(tasks, api_name="tasks", concurrency_limit=CONCURRENCY)
-        gr.api(upload, api_name="upload")
+        api = WebApi(library)
+        gr.api(api.search, api_name="search", concurrency_limit=CONCURRENCY)
+        gr.api(api.tasks, api_name="tasks", concurrency_limit=CONCURRENCY)
+        gr.api(api.notice, api_name="notice", concurrency_limit=CONCURRENCY)
+        gr.api(api.upload, api_name="upload")
     return demo
 
 
@@ -427,6 +447,7 @@ def main(argv: list[str] | None = None) -> int:
         server_name=args.host,
         server_port=args.port,
         css=CSS,
+        js=OPEN_NOTICE,
         footer_links=["api"],
         max_file_size=MAX_UPLOAD_BYTES,
         show_error=False,

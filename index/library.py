@@ -145,6 +145,17 @@ class Library:
         """Rows of (doc_id, title, issuer, date, chunk count) for the notices in the index."""
         return [[n.doc_id, n.title, n.issuer, n.date, n.chunks] for n in self.searcher.notices()]
 
+    def doc_of(self, chunk_id: str) -> str:
+        """The doc_id of the notice a chunk id belongs to (its longest doc_id prefix before "#").
+
+        Raises:
+            KeyError: when no notice in the library holds that chunk id.
+        """
+        owners = [n.doc_id for n in self.searcher.notices() if chunk_id.startswith(n.doc_id + "#")]
+        if not owners:
+            raise KeyError(f"not in the index: {chunk_id!r}")
+        return max(owners, key=len)
+
     def lead_departments(self) -> list[str]:
         """The departments that lead items, each once in its canonical form; generic units left out."""
         return sorted({d for n in self.searcher.notices() for d in lead_names(n.leads)})

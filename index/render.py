@@ -8,10 +8,14 @@ import io
 import re
 from collections.abc import Sequence
 from typing import Any
+from urllib.parse import quote
 
 from index.answer import Answer, Hit
 from index.views import cite_label
 
+#: A citation links to its notice as ``#clause=`` + the URL-quoted chunk id (the chat's sanitizer keeps
+#: links, not data attributes); the page's script (``index.page.OPEN_NOTICE``) turns the click into a request.
+NOTICE_LINK = "clause="
 NO_MATCH = "没有找到与问题匹配的条款。请换一种说法，或放宽筛选条件（通知、牵头部门、年份）后再试。"
 
 
@@ -47,6 +51,7 @@ def citation_html(hit: Hit) -> str:
     parts = [
         f'<div class="cite" data-chunk="{e(hit.id)}">',
         f"<b>[{hit.rank}] {e(hit.title or hit.notice_title)}</b>" + (f" <small>{meta}</small>" if meta else ""),
+        f' <a class="open-notice" href="#{NOTICE_LINK}{quote(hit.id, safe="")}">在通知中查看</a>',
         f"<br><small>{path + ' › ' if path else ''}{e(label_text(hit))}</small>",
     ]
     if hit.lead or hit.support:

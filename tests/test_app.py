@@ -204,9 +204,7 @@ def test_the_library_tab_shows_what_the_index_holds_after_a_reload_and_uploads_o
         page.get_by_role("tab", name="通知库").click()
         page.wait_for_function("document.body.innerText.includes('某县夜间经济工作方案')", timeout=15_000)
         page.locator("#upload input[type=file]").set_input_files(str(mine))
-        page.wait_for_function(
-            "document.querySelector('#upload-status').innerText.includes('已添加')", timeout=60_000
-        )
+        page.wait_for_function("document.querySelector('#upload-status').innerText.includes('已添加')", timeout=60_000)
         assert "早市方案.txt" not in page.locator("#upload").inner_text()  # the box is empty again
         page.wait_for_function("document.body.innerText.includes('某县早市便民工作方案')", timeout=15_000)
         page.reload()
@@ -268,7 +266,13 @@ def test_the_department_tab_lists_the_tasks_and_exports_them_as_xlsx(
         page.get_by_role("tab", name="问答").click()
         _ask(page, "市数据局牵头负责哪些工作", 1)  # the list first, then the clauses
         chat = page.locator("#chat").inner_text()
-        assert chat.index(f"市数据局牵头的工作（共 {sum(t['role'] == '牵头' for t in expected)} 项）") < chat.index("[1]")
+        assert chat.index(f"市数据局牵头的工作（共 {sum(t['role'] == '牵头' for t in expected)} 项）") < chat.index(
+            "[1]"
+        )
+        page.get_by_role("tab", name="部门任务").click()
+        page.locator("#tasks").get_by_text("强化政务服务效能监管").first.click()  # a row opens its notice
+        page.wait_for_selector("#task-notice .here", timeout=15_000)
+        assert "强化政务服务效能监管" in page.locator("#task-notice .here").inner_text()
     sheet = load_workbook(tmp_path / "tasks.xlsx").active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][:6] == ("通知", "日期", "章节", "条目", "工作事项", "角色") and sheet.freeze_panes == "A2"
@@ -286,6 +290,75 @@ def test_a_new_answer_is_shown_from_its_top(app_server: dict[str, object]) -> No
         _ask(page, "市数据局牵头负责哪些工作", 2)  # a long answer below a long one
         page.wait_for_function(f"Math.abs(({top})()) < 30", timeout=10_000)
         assert "市数据局牵头的工作" in page.locator("#chat .bot-row").last.inner_text()
+
+
+@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed")
+def test_a_citation_opens_its_notice_with_the_clause_marked_and_in_view(app_server: dict[str, object], client) -> None:
+    hits = client.predict(HOTLINE, api_name="/search")["hits"]
+    notice = client.predict("", hits[1]["id"], api_name="/notice")
+    assert notice["notice"]["doc_id"] == hits[1]["doc_id"] and hits[1]["id"] in [c["id"] for c in notice["clauses"]]
+    assert "error" in client.predict("nope", api_name="/notice")
+    in_view = """() => { const box = document.querySelector('#notice-view .notice');
+        const here = box.querySelector('.here'); const b = box.getBoundingClientRect(), h = here.getBoundingClientRect();
+        return h.top >= b.top && h.bottom <= b.bottom + 1 && box.scrollTop > 0; }"""
+    with chromium_page() as page:
+        page.goto(str(app_server["url"]))
+        _ask(page, HOTLINE, 1)
+        page.locator("#chat .cite").nth(1).locator("a.open-notice").click()  # [2], a clause deep in its notice
+        page.wait_for_selector("#notice-view .here", timeout=15_000)
+        panel = page.locator("#notice-view")
+        assert hits[1]["text"][:20] in panel.locator(".here").inner_text()
+        assert len(panel.locator(".here").all()) == 1
+        meta = panel.locator(".notice-meta").inner_text()
+        assert hits[1]["notice_title"] in meta and hits[1]["issuer"] in meta and "本条：" in meta
+        assert hits[1]["section"][-1] in panel.locator(".outline").inner_text()  # the outline names its section
+        page.wait_for_function(in_view, timeout=10_000)
+        page.locator("#chat .cite").nth(0).locator("a.open-notice").click()  # another citation: the panel follows
+        page.wait_for_function(
+            f"document.querySelector('#notice-view .here').innerText.includes({json.dumps(hits[0]['text'][:20])})",
+            timeout=15_000,
+        )
+        page.locator("#close-notice").click()
+        page.wait_for_selector("#notice-view", state="hidden", timeout=10_000)
+
+
+@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed")
+def test_a_changed_file_replaces_its_notice_only_after_confirmation(
+    app_server: dict[str, object], client, tmp_path: Path
+) -> None:
+    from gradio_client import handle_file
+
+    first = tmp_path / "v1" / "停车方案.txt"
+    first.parent.mkdir()
+    first.write_text(NOTICE_B.replace("某区经开区深化审批改革工作方案", "某县停车治理工作方案"), encoding="utf-8")
+    old = client.predict(handle_file(str(first)), api_name="/upload")
+    assert old["status"] == "已添加"
+    changed = tmp_path / "v2" / "停车方案.txt"
+    changed.parent.mkdir()
+    changed.write_text(first.read_text("utf-8").replace("周末不打烊", "周末不打烊，推行错时停车泊位共享"), "utf-8")
+    with chromium_page() as page:
+        page.goto(str(app_server["url"]))
+        page.get_by_role("tab", name="通知库").click()
+        page.locator("#upload input[type=file]").set_input_files(str(changed))
+        page.wait_for_function("document.querySelector('#upload-status').innerText.includes('同名')", timeout=60_000)
+        assert "停车方案.txt" in page.locator("#held").inner_text()
+        held = client.predict("错时停车泊位共享", api_name="/search")["hits"]
+        assert all("错时停车" not in h["text"] for h in held)  # held, not added
+        page.once("dialog", lambda dialog: dialog.dismiss())
+        page.locator("#replace").click()
+        page.wait_for_function("document.querySelector('#upload-status').innerText.includes('未替换')")
+        assert old["doc_id"] in page.locator("#library").inner_text()  # cancelled: nothing changed
+        page.once("dialog", lambda dialog: dialog.accept())
+        page.locator("#replace").click()
+        page.wait_for_function(
+            "document.querySelector('#upload-status').innerText.includes('已替换《某县停车治理工作方案》')",
+            timeout=60_000,
+        )
+        page.wait_for_function(f"!document.querySelector('#library').innerText.includes({json.dumps(old['doc_id'])})")
+        page.wait_for_selector("#held", state="hidden", timeout=10_000)
+    found = client.predict("错时停车泊位共享", api_name="/search")["hits"][0]
+    assert found["notice_title"] == "某县停车治理工作方案" and found["doc_id"] != old["doc_id"]
+    assert not list((Path(app_server["data"]) / "uploads").glob(f"{old['doc_id']}.*"))  # type: ignore[arg-type]
 
 
 @pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed")
@@ -351,7 +424,9 @@ def test_an_uploaded_task_table_answers_with_its_lead_and_deadline(client, tmp_p
     }
     added = client.predict(handle_file(str(write_table(table, tmp_path))), api_name="/upload")
     assert added["status"] == "已添加", added
-    result = client.predict("哪些部门负责集成电路强芯工程", 3, "hybrid", "", "省工信厅", "", "2025-12-31", api_name="/search")
+    result = client.predict(
+        "哪些部门负责集成电路强芯工程", 3, "hybrid", "", "省工信厅", "", "2025-12-31", api_name="/search"
+    )
     top = result["hits"][0]
     assert (top["lead"], top["deadline"], top["due"]) == (["省工业和信息化厅"], "2025年底前", "2025-12-31")
     assert "省工业和信息化厅牵头" in result["lead_line"]
