@@ -162,7 +162,10 @@ BAD_FILES = {
     ),
     "page.docx": (b"<html><body>not a docx</body></html>", "不是 Word（.docx）文件"),
     "page.xlsx": (b"<html><body>not a workbook</body></html>", "不是 Excel（.xlsx）文件"),
-    "corrupt.xlsx": (b"PK\x03\x04" + bytes(random.Random(4).randrange(256) for _ in range(2000)), "Excel（.xlsx）文件已损坏"),
+    "corrupt.xlsx": (
+        b"PK\x03\x04" + bytes(random.Random(4).randrange(256) for _ in range(2000)),
+        "Excel（.xlsx）文件已损坏",
+    ),
     "document.xlsx": (_docx_bytes(NOTICE_LINES), "Excel（.xlsx）文件已损坏"),
     "tool.exe": (b"MZ\x90\x00", "不支持的文件类型"),
     "noext": (b"hello", "不支持的文件类型"),

@@ -154,7 +154,9 @@ def test_remove_equals_rebuild_without_and_unknown_ids_change_nothing(
     assert all(h.doc_id == "a" for h in smaller.search("企业开办", k=10))
     only_a = Searcher.build([corpus / "a.txt"], None, embedder=KeywordEmbedder(), cache_dir=tmp_path / "cache")
     for mode in MODES:
-        assert [h.id for h in smaller.search("审批数据", mode=mode)] == [h.id for h in only_a.search("审批数据", mode=mode)]
+        assert [h.id for h in smaller.search("审批数据", mode=mode)] == [
+            h.id for h in only_a.search("审批数据", mode=mode)
+        ]
     with pytest.raises(KeyError, match="zzz"):
         smaller.remove(["zzz"])
     with pytest.raises(ValueError, match="empty"):
@@ -219,7 +221,9 @@ def test_a_notice_reads_in_order_and_a_changed_file_replaces_its_old_version(bac
         backend.document("nope")
     extra = tmp_path / "extra"
     extra.mkdir()
-    (extra / "c2.txt").write_text("某县工作方案\n一、任务\n1.推行夜间延时帮办服务。（县政务中心牵头）\n", encoding="utf-8")
+    (extra / "c2.txt").write_text(
+        "某县工作方案\n一、任务\n1.推行夜间延时帮办服务。（县政务中心牵头）\n", encoding="utf-8"
+    )
     with pytest.raises(KeyError, match="not in the index"):  # nothing is added when the old one is unknown
         backend.add(extra, replacing=["nope"], cache_dir=tmp_path / "cache")
     assert "c2" not in {n.doc_id for n in backend.notices()}

@@ -18,7 +18,13 @@ from tests.audit import unaccounted
 ROWS = [
     {"category": "二、重点领域"},
     {
-        "cells": ["1", "实施集成电路“强芯”工程。加快“芯机联动”。", "省工业和信息化厅", "省发展改革委、省科技厅", "2025年底前"],
+        "cells": [
+            "1",
+            "实施集成电路“强芯”工程。加快“芯机联动”。",
+            "省工业和信息化厅",
+            "省发展改革委、省科技厅",
+            "2025年底前",
+        ],
         "task": "实施集成电路“强芯”工程。加快“芯机联动”。",
         "lead": ["省工业和信息化厅"],
         "support": ["省发展改革委", "省科技厅"],
@@ -81,7 +87,9 @@ def test_task_rows_become_chunks_with_their_columns(tmp_path: Path, fmt: str) ->
 def test_columns_in_any_order_and_a_responsible_only_table(tmp_path: Path) -> None:
     reordered = ["序号", "牵头单位", "具体措施", "完成时间", "配合单位"]
     rows = [
-        {**r, "cells": [r["cells"][0], r["cells"][2], r["cells"][1], r["cells"][4], r["cells"][3]]} if "cells" in r else r
+        {**r, "cells": [r["cells"][0], r["cells"][2], r["cells"][1], r["cells"][4], r["cells"][3]]}
+        if "cells" in r
+        else r
         for r in ROWS
     ]
     chunks = [c for c in ingest.load(write_table(_table("xlsx", reordered, rows, []), tmp_path)) if c.kind == "item"]
@@ -91,12 +99,19 @@ def test_columns_in_any_order_and_a_responsible_only_table(tmp_path: Path) -> No
         (["省科技厅"], [], "6月底前"),
     ]
     responsible = ["序号", "工作内容", "责任单位", "完成时限"]
-    rows = [{**r, "cells": [*r["cells"][:2], "、".join(r["lead"] + r["support"]), r["cells"][4]]} if "cells" in r else r for r in ROWS]
+    rows = [
+        {**r, "cells": [*r["cells"][:2], "、".join(r["lead"] + r["support"]), r["cells"][4]]} if "cells" in r else r
+        for r in ROWS
+    ]
     table = _table("docx", responsible, rows, [])
     table["name"] = "responsible"
     chunks = [c for c in ingest.load(write_table(table, tmp_path)) if c.kind == "item"]
     # no lead column: every department named responsible leads (the 责任单位 rule)
-    assert [c.lead for c in chunks] == [["省工业和信息化厅", "省发展改革委", "省科技厅"], ["省工业和信息化厅", "省科技厅"], ["省科技厅"]]
+    assert [c.lead for c in chunks] == [
+        ["省工业和信息化厅", "省发展改革委", "省科技厅"],
+        ["省工业和信息化厅", "省科技厅"],
+        ["省科技厅"],
+    ]
 
 
 def test_a_table_without_task_and_lead_columns_stays_text(tmp_path: Path) -> None:

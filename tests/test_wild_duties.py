@@ -106,7 +106,6 @@ WILD = [
 ]
 
 
-
 @pytest.mark.parametrize(("source", "text", "lead", "support"), WILD, ids=[f"{w[0]}-{i}" for i, w in enumerate(WILD)])
 def test_wild_duty_forms(source: str, text: str, lead: list[str], support: list[str]) -> None:
     duties = extract_duties(text)
@@ -156,7 +155,12 @@ def test_deadline_in_the_note_and_the_year_of_the_title() -> None:
 def test_unbracketed_labelled_tail_and_unrelated_brackets() -> None:
     duties = extract_duties("推进政务服务标准化。责任单位：市行政审批服务局、市数据局。")
     assert duties.lead == ["市行政审批服务局", "市数据局"]
-    for text in ("（以联合体形式申报时，牵头单位填写）", "（2015年12月）", "（不含任务或课题负责人）", "（2023-2025年）"):
+    for text in (
+        "（以联合体形式申报时，牵头单位填写）",
+        "（2015年12月）",
+        "（不含任务或课题负责人）",
+        "（2023-2025年）",
+    ):
         assert extract_duties(f"某项工作{text}。").notes == [], text
 
 

@@ -47,17 +47,42 @@ def main(folder: str) -> None:
             deadline = limit.group(0) if limit else ("长期坚持", "持续推进")[number % 2]
             lead, support = chunk.lead, chunk.support
             responsible_only = "责任单位" in header and "牵头单位" not in header
-            cell = {"序号": str(number), "牵头单位": "、".join(lead), "配合单位": "、".join(support),
-                    "参加单位": "、".join(support), "责任单位": "、".join(support if not responsible_only else lead),
-                    "完成时限": deadline, "完成时间": deadline, "时间节点": deadline,
-                    "任务类别": chunk.section[0] if chunk.section else "", }
+            cell = {
+                "序号": str(number),
+                "牵头单位": "、".join(lead),
+                "配合单位": "、".join(support),
+                "参加单位": "、".join(support),
+                "责任单位": "、".join(support if not responsible_only else lead),
+                "完成时限": deadline,
+                "完成时间": deadline,
+                "时间节点": deadline,
+                "任务类别": chunk.section[0] if chunk.section else "",
+            }
             cells = [cell.get(h, task) for h in header]
             year = title_year(notice.notice_title)
-            rows.append({"cells": cells, "task": task, "lead": lead, "support": support if not responsible_only else [],
-                         "deadline": deadline, "due": due_date(deadline, year)})
-        tables.append({"name": name, "format": fmt, "title": f"{notice.notice_title}重点任务分工表"[:60]
-                       if not notice.notice_title.startswith(source) else f"重点任务分工表（{source}）",
-                       "header": header, "rows": rows, "repeat_header_at": [6], "merge_down": merge})
+            rows.append(
+                {
+                    "cells": cells,
+                    "task": task,
+                    "lead": lead,
+                    "support": support if not responsible_only else [],
+                    "deadline": deadline,
+                    "due": due_date(deadline, year),
+                }
+            )
+        tables.append(
+            {
+                "name": name,
+                "format": fmt,
+                "title": f"{notice.notice_title}重点任务分工表"[:60]
+                if not notice.notice_title.startswith(source)
+                else f"重点任务分工表（{source}）",
+                "header": header,
+                "rows": rows,
+                "repeat_header_at": [6],
+                "merge_down": merge,
+            }
+        )
     print(json.dumps(tables, ensure_ascii=False, indent=1))
 
 
