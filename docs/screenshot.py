@@ -1,4 +1,8 @@
-"""Screenshot for the README, and the warm question → rendered answer time, in real Chromium.
+"""Screenshots for the README, and what staff wait for in real Chromium.
+
+Saves docs/chat.png (an answer), docs/notice.png (a citation opened in its notice) and
+docs/tasks.png (the 部门任务 tab), and times: a warm question → rendered answer, a click on
+在通知中查看 → the marked clause shown, and choosing a department → its task list shown.
 
 Start the app first (``python app.py``), then: ``python docs/screenshot.py [URL]``.
 Needs Debian's chromium at /usr/bin/chromium (and a CJK font such as fonts-wqy-microhei for
@@ -7,10 +11,12 @@ the picture to show Chinese).
 
 from __future__ import annotations
 
+import json
 import statistics
 import sys
 import time
 from pathlib import Path
+from urllib.parse import unquote
 
 from playwright.sync_api import sync_playwright
 
@@ -27,6 +33,10 @@ QUESTIONS = [
     "项目管家",
     "一枚印章管审批",
 ]
+
+
+#: Departments chosen in the 部门任务 tab (the last one stays on screen for the picture).
+DEPARTMENTS = ["市行政审批局", "市发展改革委", "市司法局", "市政府办公室", "市数据局"]
 
 
 def main(url: str = "http://127.0.0.1:7860/") -> None:
@@ -46,6 +56,22 @@ def main(url: str = "http://127.0.0.1:7860/") -> None:
         page.screenshot(
             path=str(Path(__file__).with_name("chat.png")), clip={"x": 0, "y": 0, "width": 1200, "height": 900}
         )
+        notice_times = []
+        for n in range(page.locator(".cite").count()):  # each citation of the hotline answer, opened in turn
+            link = page.locator(".cite").nth(n).locator("a.open-notice")
+            chunk = unquote(str(link.get_attribute("href")).split("clause=", 1)[1])
+            started = time.perf_counter()
+            link.click()
+            page.wait_for_function(
+                "(document.querySelector('#notice-view .here') || {dataset: {}}).dataset.chunk === " + json.dumps(chunk)
+            )
+            notice_times.append((time.perf_counter() - started) * 1000)
+        page.locator("#chat .cite").nth(1).locator("a.open-notice").click()
+        page.wait_for_timeout(500)
+        page.screenshot(
+            path=str(Path(__file__).with_name("notice.png")), clip={"x": 0, "y": 0, "width": 1200, "height": 900}
+        )
+        page.locator("#close-notice").click()
         times = []
         for question in QUESTIONS:
             before = page.locator(".cite").count()
@@ -54,12 +80,27 @@ def main(url: str = "http://127.0.0.1:7860/") -> None:
             box.press("Enter")
             page.wait_for_function(f"document.querySelectorAll('.cite').length > {before}")
             times.append((time.perf_counter() - started) * 1000)
+        page.get_by_role("tab", name="部门任务").click()
+        task_times = []
+        for name in DEPARTMENTS:
+            page.locator("#department input").fill(name)
+            started = time.perf_counter()
+            page.get_by_role("option", name=name, exact=True).click()
+            page.wait_for_function(
+                f"document.querySelector('#task-status').innerText.includes({json.dumps(name + '：共')})"
+            )
+            task_times.append((time.perf_counter() - started) * 1000)
+        page.locator("#tasks").get_by_text("强化政务服务效能监管").first.click()
+        page.wait_for_selector("#task-notice .here")
+        page.wait_for_timeout(500)
+        page.screenshot(path=str(Path(__file__).with_name("tasks.png")), full_page=True)
         browser.close()
-    warm = sorted(times[1:])
-    print(
-        f"warm question → rendered answer over {len(warm)} questions: median {statistics.median(warm):.0f} ms, "
-        f"max {warm[-1]:.0f} ms"
-    )
+    for what, values in (
+        ("warm question → rendered answer", sorted(times[1:])),
+        ("click 在通知中查看 → marked clause shown", sorted(notice_times)),
+        ("choose a department → its task list shown", sorted(task_times)),
+    ):
+        print(f"{what}, {len(values)} times: median {statistics.median(values):.0f} ms, max {values[-1]:.0f} ms")
 
 
 if __name__ == "__main__":
