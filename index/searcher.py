@@ -95,6 +95,9 @@ class Searcher:
         self.embedder = embedder
         self.cache_dir = cache_dir
         self.abstain_rule = AbstainRule(**store.settings.get("abstain", {}))
+        #: The fusion's parameters (``python -m eval.fusion`` measures other values by setting them).
+        self.alpha = ALPHA
+        self.rrf_k = RRF_K
 
     def __len__(self) -> int:
         return len(self.store)
@@ -367,8 +370,8 @@ class Searcher:
         if mode == "bm25":
             return list(lexical)
         if mode == "hybrid":
-            return rrf([[i for i, _ in dense], [i for i, _ in lexical]], k=RRF_K)
-        return convex(dense, lexical, ALPHA)
+            return rrf([[i for i, _ in dense], [i for i, _ in lexical]], k=self.rrf_k)
+        return convex(dense, lexical, self.alpha)
 
     @staticmethod
     def _rules(candidates: Ranked, facts: Mapping[Hashable, Facts], info: QueryInfo) -> Ranked:
@@ -381,13 +384,22 @@ class Searcher:
     def _abstains(
         self, query: str, dense: Ranked, lexical: Ranked, tokens: list[str], facts: Mapping[Hashable, Facts]
     ) -> bool:
-        best_dense = dense[0][1] if dense else 0.0
-        coverage = 0.0
-        top = facts.get(lexical[0][0]) if lexical else None
-        if top is not None and tokens:
-            text = top.context
-            coverage = sum(1 for t in set(tokens) if t in text) / len(set(tokens))
-        return self.abstain_rule.abstains(query, best_dense, coverage)
+        return self.abstain_rule.abstains(query, *abstain_evidence(dense, lexical, tokens, facts))
+
+
+def abstain_evidence(
+    dense: Ranked, lexical: Ranked, tokens: list[str], facts: Mapping[Hashable, Facts]
+) -> tuple[float, float]:
+    """What the abstain rule weighs: the best dense score, and the share of the query's tokens in the best BM25 hit.
+
+    ``facts`` must hold the best BM25 hit's key (else its coverage counts as 0).
+    """
+    best_dense = dense[0][1] if dense else 0.0
+    coverage = 0.0
+    top = facts.get(lexical[0][0]) if lexical else None
+    if top is not None and tokens:
+        coverage = sum(1 for t in set(tokens) if t in top.context) / len(set(tokens))
+    return best_dense, coverage
 
 
 class _Clock:
