@@ -12,7 +12,7 @@ once per question (:func:`index.searcher.abstain_evidence`), for three kinds of 
   set's three and ``eval/queries/offtopic.jsonl``: 20 everyday and 20 public-service questions
   the bundled notices do not answer).
 
-Each kind is split in halves by a hash of the question id (:func:`eval.fusion.half_of`). On
+Each kind is split in halves by a hash of the question id (:func:`eval.halves.half_of`). On
 the *select* half, a grid of (dense bar, coverage share) is searched for the rule that refuses
 the most unanswerable + removed questions while refusing at most ``--max-wrong`` of the
 answerable ones; the *report* half shows what it does on questions it never saw. The bar for
@@ -33,7 +33,7 @@ from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Any
 
-from eval.fusion import half_of
+from eval.halves import add_bench_option, half_of
 
 #: How deep each retriever looks for the best candidate that is left once the answers are removed.
 DEPTH = 100
@@ -127,10 +127,7 @@ def calibrate(rows: list[dict[str, Any]], max_wrong: float) -> dict[str, Any]:
 def main(argv: list[str] | None = None) -> int:
     """Compute the evidence on every benchmark, calibrate on one half, report the other."""
     parser = argparse.ArgumentParser(prog="python -m eval.abstain", description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--bench", nargs=3, action="append", metavar=("NAME", "QUERIES", "CORPUS"), required=True,
-        help="questions and the corpus they are asked of (repeatable)",
-    )  # fmt: skip
+    add_bench_option(parser)
     parser.add_argument("--max-wrong", type=float, default=0.03, help="answerable questions refused at most")
     parser.add_argument("--out", type=Path, default=Path("build/abstain"), help="report directory")
     args = parser.parse_args(argv)

@@ -15,26 +15,18 @@ single retriever on R@10 or MRR@10.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import logging
 import sys
 from pathlib import Path
 from typing import Any
 
+from eval.halves import add_bench_option, half_of
+
 #: The metrics the choice weighs equally, per benchmark.
 METRICS = ("recall@5", "recall@10", "mrr@10")
 #: Convex weights of the dense score tried by default.
 ALPHAS = (0.5, 0.6, 0.7, 0.8, 0.9)
-
-
-def half_of(question_id: str) -> str:
-    """Which half a question is in, "select" or "report": a fixed split by the hash of its id.
-
-    >>> [half_of(q) for q in ("q1", "q2", "q3", "q4")]
-    ['select', 'report', 'report', 'select']
-    """
-    return "select" if hashlib.sha256(question_id.encode("utf-8")).digest()[0] % 2 else "report"
 
 
 def candidates(alphas: tuple[float, ...]) -> list[tuple[str, str, float | None]]:
@@ -105,10 +97,7 @@ def table(results: dict[str, dict[str, Any]], chosen: str) -> str:
 def main(argv: list[str] | None = None) -> int:
     """Measure every configuration on every benchmark, choose on one half, report the other."""
     parser = argparse.ArgumentParser(prog="python -m eval.fusion", description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--bench", nargs=3, action="append", metavar=("NAME", "QUERIES", "CORPUS"), required=True,
-        help="a benchmark: its name, its gold questions and the corpus they are asked of (repeatable)",
-    )  # fmt: skip
+    add_bench_option(parser)
     parser.add_argument("--alphas", default=",".join(f"{a:g}" for a in ALPHAS), help="convex weights to try")
     parser.add_argument("--out", type=Path, default=Path("build/fusion"), help="report directory")
     args = parser.parse_args(argv)

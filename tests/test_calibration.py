@@ -5,7 +5,8 @@ from __future__ import annotations
 import math
 
 from eval.abstain import calibrate, rates
-from eval.fusion import choose, half_of, table
+from eval.fusion import choose, table
+from eval.halves import half_of
 from index.rank import AbstainRule
 
 
