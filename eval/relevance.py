@@ -68,7 +68,7 @@ def load_questions(path: str | Path) -> list[Question]:
             record = json.loads(line)
             entries = [Entry(str(e["doc"]), e.get("quote")) for e in record.get("relevant", [])]
             questions.append(Question(str(record["id"]), str(record["query"]), str(record.get("kind", "")), entries))
-        except (json.JSONDecodeError, KeyError, TypeError) as exc:
+        except (json.JSONDecodeError, KeyError, TypeError, AttributeError) as exc:
             raise ValueError(
                 f"{path}:{number}: not a question record ({exc}); "
                 'expected {"id", "query", "relevant": [{"doc", "quote"?}]}'
