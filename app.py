@@ -176,7 +176,7 @@ def build_ui(library: Any) -> Any:
 
     def upload_line(path: Path, name: str, replace: bool) -> tuple[Any, str]:
         """Upload one file; the result and a line for the status box (names shown as text, never as markup)."""
-        from index.library import UploadError
+        from index.uploads import UploadError
 
         try:
             result = library.upload(path, name, replace=replace)
@@ -255,7 +255,7 @@ def build_ui(library: Any) -> Any:
 
     def on_delete(doc_id: str | None) -> tuple[Any, ...]:
         """Delete the chosen notice (the browser asked for confirmation; None when it was cancelled)."""
-        from index.library import UploadError
+        from index.uploads import UploadError
 
         if not doc_id:
             return ("未删除（未选择通知或已取消）。", *library_view())

@@ -11,10 +11,11 @@ from typing import Any
 
 from gradio.data_classes import FileData
 
-from index.library import Library, UploadError
+from index.library import Library
 from index.limits import MAX_K
 from index.notice_view import notice_dict
 from index.searcher import MODES
+from index.uploads import UploadError
 from ingest.departments import canonical
 
 

@@ -71,8 +71,9 @@ def test_a_file_named_after_a_built_notice_replaces_it_and_same_content_is_not_a
 def test_a_replacement_that_cannot_be_read_keeps_the_old_notice(library: Library, tmp_path: Path) -> None:
     broken = _file(tmp_path / "bad", "b.txt", "")
     broken.write_bytes(b"\x00\x01\x02" * 100)
-    with pytest.raises(UploadError, match="b.txt"):
-        library.upload(broken, replace=True)
+    for replace in (False, True):  # refused at once, not first held for a confirmation
+        with pytest.raises(UploadError, match="b.txt"):
+            library.upload(broken, replace=replace)
     assert [row[0] for row in library.notices()] == ["a", "b"] and _stored(library) == []
     with pytest.raises(UploadError, match="不存在"):
         library.upload(tmp_path / "gone.txt", replace=True)
