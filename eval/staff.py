@@ -35,6 +35,8 @@ from index.options import add_store_options, open_store, where_of
 def _ms(seconds: list[float]) -> dict[str, float]:
     """p50 / p90 / max of timings, in milliseconds."""
     values = [s * 1000 for s in seconds]
+    if not values:
+        return {"p50_ms": None, "p90_ms": None, "max_ms": None}
     return {
         "p50_ms": round(percentile(values, 50), 2),
         "p90_ms": round(percentile(values, 90), 2),

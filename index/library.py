@@ -38,6 +38,7 @@ class Library:
         self._upload_lock = threading.Lock()
         self._version: tuple[Searcher, str] | None = None
         self._all: tuple[Searcher, list[Any]] | None = None
+        self._departments: tuple[Searcher, list[str]] | None = None
 
     def index_version(self) -> str:
         """The version of the index now answering (:meth:`index.Searcher.version`), computed once per index."""
@@ -70,10 +71,16 @@ class Library:
         return sorted({d for n in self.searcher.notices() for d in lead_names(n.leads)})
 
     def departments(self) -> list[str]:
-        """Every department named as lead or support, once each in its canonical form (the task-list choices)."""
+        """Every department named as lead or support, once each in its canonical form (the task-list choices).
+
+        Computed once per index (every page load asks for it).
+        """
         from index.tasks import departments
 
-        return departments(self._chunks())
+        searcher = self.searcher
+        if self._departments is None or self._departments[0] is not searcher:
+            self._departments = (searcher, departments(self._chunks()))
+        return list(self._departments[1])
 
     def tasks(self, department: str, role: str = "") -> list[Any]:
         """The items a department leads or supports across the notices (:func:`index.tasks.department_tasks`).
