@@ -220,26 +220,27 @@ def build_ui(library: Any) -> Any:
         summary = f"{html.escape(department)}：共 {len(tasks)} 项（牵头 {led} 项，配合 {len(tasks) - led} 项）"
         return summary, [t.row() for t in tasks], str(xlsx), str(csv_path)
 
+    def clause_page(chunk_id: str) -> str:
+        """The notice that holds a clause, with the clause marked; a line saying so when it is gone."""
+        try:
+            info, chunks = library.searcher.document(library.doc_of(chunk_id))
+        except KeyError:
+            return "<p>这份通知已不在库中（可能已被删除或替换），请重新提问。</p>"
+        return notice_html(info, chunks, chunk_id)
+
     def open_notice(payload: str) -> tuple[Any, ...]:
-        """The notice of the clause a citation's link names, marked (the page sends {"chunk": id} as JSON)."""
+        """The panel beside the chat, for the clause a citation's link names (the page sends {"chunk": id})."""
         try:
             wanted = json.loads(payload or "{}")
             chunk_id = str(wanted.get("chunk") or "")
-            info, chunks = library.searcher.document(library.doc_of(chunk_id))
-        except (ValueError, KeyError, AttributeError):
-            message = "<p>这份通知已不在库中（可能已被删除或替换），请重新提问。</p>"
-            return gr.update(visible=True), message
-        return gr.update(visible=True), notice_html(info, chunks, chunk_id)
+        except (ValueError, AttributeError):
+            chunk_id = ""
+        return gr.update(visible=True), clause_page(chunk_id)
 
     def open_task(evt: gr.SelectData) -> str:
         """The notice of the task row staff clicked, with that item marked."""
         row = evt.row_value or []
-        chunk_id = str(row[-1]) if row else ""
-        try:
-            info, chunks = library.searcher.document(library.doc_of(chunk_id))
-        except KeyError:
-            return "<p>这份通知已不在库中（可能已被删除或替换）。</p>"
-        return notice_html(info, chunks, chunk_id)
+        return clause_page(str(row[-1]) if row else "")
 
     def library_view() -> tuple[Any, ...]:
         """The notice table and the dropdowns as the index has them now (on each page load and upload)."""
