@@ -19,7 +19,7 @@ SCROLL_TO_ANSWER = """() => { setTimeout(() => {
   const last = rows[rows.length - 1];
   if (wrap && last) { wrap.scrollTop += last.getBoundingClientRect().top - wrap.getBoundingClientRect().top; }
 }, 50); }"""
-#: A click on a citation's 在通知中查看 (or a task row's link) asks the server for that notice, through a hidden box.
+#: A click on a citation's 在通知中查看 asks the server for that clause's notice, through a hidden box.
 OPEN_NOTICE = """() => {
   document.addEventListener('click', (event) => {
     const link = event.target.closest ? event.target.closest('a.open-notice') : null;
