@@ -23,6 +23,7 @@ from index.limits import MAX_QUERY_CHARS, MAX_UPLOAD_BYTES, UPLOAD_TYPES
 from index.options import add_store_options, open_store, target_of, where_of
 from index.page import CONFIRM_DELETE, CONFIRM_REPLACE, CSS, OPEN_NOTICE, SCROLL_TO_ANSWER, SCROLL_TO_CLAUSE
 from index.paths import ROOT
+from index.searcher import DEFAULT_MODE
 
 EXAMPLES = [
     "哪些部门负责12345热线",
@@ -36,9 +37,9 @@ KEEP_EXPORTS = 200
 #: Questions answered at once (searches share the index; uploads still go one at a time).
 CONCURRENCY = 4
 #: The search modes as staff see them (label → mode), and what each does, in one line.
-MODE_LABELS = {"混合（默认）": "hybrid", "混合·按分数": "convex", "语义": "dense", "关键词": "bm25"}
+MODE_LABELS = {"混合（默认）": "convex", "混合·按排名": "hybrid", "语义": "dense", "关键词": "bm25"}
 MODE_HELP = (
-    "混合：语义与关键词两种检索的排名融合，再按牵头部门、地名等规则调整；混合·按分数：按两种检索的分数加权融合；"
+    "混合：语义与关键词两种检索按分数加权融合，再按牵头部门、地名等规则调整；混合·按排名：两种检索按排名融合（RRF），规则相同；"
     "语义：只看意思是否相近；关键词：只看字词是否出现"
 )
 
@@ -77,7 +78,7 @@ def build_ui(library: Any) -> Any:
         shown = html.escape(question)  # the question is shown as typed, never as markup
         try:
             filters = filters_of(docs, lead, year, (due_before or "").strip())
-            answer_mode = MODE_LABELS.get(mode_label, "hybrid")
+            answer_mode = MODE_LABELS.get(mode_label, DEFAULT_MODE)
             answer = library.answer(question, k=int(k), mode=answer_mode, filters=filters)
         except ValueError as exc:  # an empty, over-long or badly filtered question: say why
             reply = f'<p class="error">无法检索：{html.escape(str(exc))}</p>'

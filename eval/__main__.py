@@ -28,7 +28,9 @@ def main(argv: list[str] | None = None) -> int:
         "does not exist yet (default: data/notices)",
     )
     add_store_options(parser, "an index directory built by python -m index build (instead of --corpus)")
-    parser.add_argument("--modes", default="hybrid,dense,bm25", help="comma-separated modes")
+    parser.add_argument(
+        "--modes", default="convex,hybrid,dense,bm25", help="comma-separated modes (the default mode, convex, first)"
+    )
     parser.add_argument("--k", default="1,3,5,10", help="cut-offs for Recall@k, e.g. 1,3,5,10")
     parser.add_argument("--out", type=Path, default=ROOT / "build" / "eval", help="output directory")
     parser.add_argument(

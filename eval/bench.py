@@ -30,6 +30,7 @@ import numpy as np
 
 from eval.metrics import percentile
 from index.paths import DEFAULT_CORPUS
+from index.searcher import DEFAULT_MODE
 
 
 def _dir_bytes(folder: Path) -> int:
@@ -233,7 +234,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("-n", type=int, default=1000, help="questions timed (default 1000)")
     parser.add_argument("--sample", type=int, default=2000, help="texts encoded raw for the ratio (default 2000)")
     parser.add_argument("--dense-kind", choices=("flat", "hnsw"), help="force the FAISS index kind")
-    parser.add_argument("--mode", default="hybrid", help="search mode timed (default hybrid)")
+    parser.add_argument("--mode", default=DEFAULT_MODE, help=f"search mode timed (default {DEFAULT_MODE})")
     parser.add_argument("--model", type=Path, help="a local sentence-transformers folder")
     parser.add_argument("--out", type=Path, default=Path("build/bench"))
     parser.add_argument("--seed", type=int, default=7)

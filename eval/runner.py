@@ -37,7 +37,7 @@ def _mean(values: list[float]) -> float:
 def evaluate(
     searcher: Searcher,
     questions: Sequence[Question],
-    modes: Sequence[str] = ("hybrid", "dense", "bm25"),
+    modes: Sequence[str] = ("convex", "hybrid", "dense", "bm25"),
     ks: Sequence[int] = (1, 3, 5, 10),
     show_progress: bool = False,
 ) -> dict[str, Any]:

@@ -15,10 +15,11 @@ from index.filters import Filters
 from index.fuse import rrf
 from index.layout import IndexMismatchError, IndexNotFoundError
 from index.paths import default_index_path
-from index.searcher import MODES, Result, Searcher
+from index.searcher import DEFAULT_MODE, MODES, Result, Searcher
 from index.store import NoticeInfo, Store
 
 __all__ = [
+    "DEFAULT_MODE",
     "MODES",
     "Answer",
     "Embedder",

@@ -14,7 +14,7 @@ from typing import Any
 from index.answer import Answer, Hit
 from index.options import add_store_options, embedder_of, open_store, target_of, where_of
 from index.paths import default_index_path
-from index.searcher import MODES
+from index.searcher import DEFAULT_MODE, MODES
 
 
 def _filters(args: argparse.Namespace) -> dict[str, Any] | None:
@@ -92,7 +92,7 @@ def main(argv: list[str] | None = None) -> int:
             cmd.add_argument("questions", type=Path, help=".txt (one per line) or .jsonl (with 'query')")
             cmd.add_argument("-o", "--out", type=Path, required=True, help="results, one JSON object per line")
         cmd.add_argument("-k", type=int, default=5, help="number of results (default 5)")
-        cmd.add_argument("--mode", choices=MODES, default="hybrid")
+        cmd.add_argument("--mode", choices=MODES, default=DEFAULT_MODE, help=f"default {DEFAULT_MODE}")
         add_store_options(
             cmd, "index directory (default: $POLICY_QA_INDEX or build/index, built from data/notices on first use)"
         )

@@ -16,7 +16,7 @@ from index.answer import Answer
 from index.feedback import FeedbackLog
 from index.filters import year_of
 from index.limits import MAX_UPLOAD_BYTES, UPLOAD_TYPES
-from index.searcher import Searcher
+from index.searcher import DEFAULT_MODE, Searcher
 from index.uploads import UploadError, UploadResult, display_name, reason_in_chinese, safe_stem, same_name
 from ingest.departments import lead_names
 
@@ -47,7 +47,9 @@ class Library:
             self._version = (searcher, searcher.version())
         return self._version[1]
 
-    def answer(self, question: str, k: int = 5, mode: str = "hybrid", filters: dict[str, Any] | None = None) -> Answer:
+    def answer(
+        self, question: str, k: int = 5, mode: str = DEFAULT_MODE, filters: dict[str, Any] | None = None
+    ) -> Answer:
         """Answer a question with the current searcher."""
         return self.searcher.answer(question, k=k, mode=mode, filters=filters)  # type: ignore[arg-type]
 

@@ -40,6 +40,9 @@ Mode = Literal["hybrid", "convex", "dense", "bm25"]
 MODES: tuple[str, ...] = ("hybrid", "convex", "dense", "bm25")
 #: The modes that fuse both retrievers and apply the structure rules.
 FUSED = ("hybrid", "convex")
+#: The mode used when none is named: chosen by ``python -m eval.fusion`` on half of the dev and
+#: MSGABench questions and confirmed on the other half (README, "Choosing the default fusion").
+DEFAULT_MODE: Mode = "convex"
 #: Candidates taken from each retriever before fusion.
 CANDIDATES = 100
 #: Weight of the dense scores in the convex mode (the lexical ones get 1 − ALPHA).
@@ -283,12 +286,12 @@ class Searcher:
 
     # --- searching ----------------------------------------------------------------------
 
-    def search(self, query: str, k: int = 5, mode: Mode = "hybrid", filters: Filters | None = None) -> list[Hit]:
+    def search(self, query: str, k: int = 5, mode: Mode = DEFAULT_MODE, filters: Filters | None = None) -> list[Hit]:
         """Top ``k`` chunks for one query, best first (``search_batch([query])[0]``)."""
         return self.search_batch([query], k=k, mode=mode, filters=filters)[0]
 
     def search_batch(
-        self, queries: Sequence[str], k: int = 5, mode: Mode = "hybrid", filters: Filters | None = None
+        self, queries: Sequence[str], k: int = 5, mode: Mode = DEFAULT_MODE, filters: Filters | None = None
     ) -> list[list[Hit]]:
         """Top ``k`` chunks for each query; queries are encoded in one batch.
 
@@ -302,12 +305,12 @@ class Searcher:
         """
         return [r.hits for r in self.run(queries, k, mode, filters)]
 
-    def answer(self, query: str, k: int = 5, mode: Mode = "hybrid", filters: Filters | None = None) -> Answer:
+    def answer(self, query: str, k: int = 5, mode: Mode = DEFAULT_MODE, filters: Filters | None = None) -> Answer:
         """Search, decide whether to abstain, and collect lead departments for responsibility questions."""
         return self.answer_batch([query], k=k, mode=mode, filters=filters)[0]
 
     def answer_batch(
-        self, queries: Sequence[str], k: int = 5, mode: Mode = "hybrid", filters: Filters | None = None
+        self, queries: Sequence[str], k: int = 5, mode: Mode = DEFAULT_MODE, filters: Filters | None = None
     ) -> list[Answer]:
         """:meth:`answer` for several questions at once."""
         results = self.run(queries, k, mode, filters, with_abstain=True)
@@ -322,7 +325,7 @@ class Searcher:
         self,
         queries: Sequence[str],
         k: int = 5,
-        mode: str = "hybrid",
+        mode: str = DEFAULT_MODE,
         filters: Filters | None = None,
         with_abstain: bool = False,
     ) -> list[Result]:

@@ -14,7 +14,7 @@ from gradio.data_classes import FileData
 from index.library import Library
 from index.limits import MAX_K
 from index.notice_view import notice_dict
-from index.searcher import MODES
+from index.searcher import DEFAULT_MODE, MODES
 from index.uploads import UploadError
 from ingest.departments import canonical
 
@@ -46,7 +46,7 @@ class WebApi:
         self,
         question: str,
         k: int = 5,
-        mode: str = "hybrid",
+        mode: str = DEFAULT_MODE,
         doc_id: str = "",
         lead: str = "",
         year: str = "",

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from index import DEFAULT_MODE
 from index.library import Library, UploadError, safe_stem
 from tests.appserver import CHROMIUM, chromium_page, start_app, stop_app
 from tests.conftest import NOTICE_B, ROOT
@@ -148,17 +149,17 @@ def test_a_vote_after_clearing_the_chat_or_on_an_older_answer_lands_on_that_answ
         _vote(page, 1, third)
     votes = _votes(app_server)[before:]
     assert [(v["question"], v["vote"]) for v in votes] == [(second, "up"), (second, "down"), (third, "up")]
-    expected = [h["id"] for h in client.predict(second, 5, "hybrid", api_name="/search")["hits"]]
+    expected = [h["id"] for h in client.predict(second, 5, DEFAULT_MODE, api_name="/search")["hits"]]
     assert votes[0]["chunk_ids"] == votes[1]["chunk_ids"] == expected
     assert votes[0]["answer_id"] == votes[1]["answer_id"] != votes[2]["answer_id"]
-    assert all(v["mode"] == "hybrid" and v["filters"] == {} for v in votes)
+    assert all(v["mode"] == DEFAULT_MODE and v["filters"] == {} for v in votes)
     assert len({v["index_version"] for v in votes}) == 1 and votes[0]["index_version"]
 
 
 @pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed")
 def test_staff_can_name_the_right_clause_of_the_newest_answer(app_server: dict[str, object], client) -> None:
     question = "企业开办时限压缩到多久"
-    shown = [h["id"] for h in client.predict(question, 5, "hybrid", api_name="/search")["hits"]]
+    shown = [h["id"] for h in client.predict(question, 5, DEFAULT_MODE, api_name="/search")["hits"]]
     with chromium_page() as page:
         page.goto(str(app_server["url"]))
         _ask(page, question, 1)

@@ -8,7 +8,7 @@ import pytest
 
 from eval.relevance import load_questions
 from eval.runner import evaluate
-from index import Searcher
+from index import DEFAULT_MODE, Searcher
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.model
@@ -18,13 +18,14 @@ REGENERATE = "python -m eval --write-baseline eval/baseline.json"
 TOLERANCE = 0.02
 
 
-def test_hybrid_does_not_regress(real_searcher: Searcher) -> None:
+@pytest.mark.parametrize("mode", sorted({DEFAULT_MODE, "hybrid"}))
+def test_fused_modes_do_not_regress(real_searcher: Searcher, mode: str) -> None:
     baseline = json.loads(BASELINE.read_text(encoding="utf-8"))
-    report = evaluate(real_searcher, load_questions(ROOT / "eval" / "queries" / "dev.jsonl"), modes=["hybrid"])
-    now, then = report["modes"]["hybrid"]["summary"], baseline["modes"]["hybrid"]
+    report = evaluate(real_searcher, load_questions(ROOT / "eval" / "queries" / "dev.jsonl"), modes=[mode])
+    now, then = report["modes"][mode]["summary"], baseline["modes"][mode]
     for metric in ("recall@5", "mrr@10"):
         assert now[metric] >= then[metric] - TOLERANCE, (
-            f"hybrid {metric} fell from {then[metric]:.3f} to {now[metric]:.3f} (more than {TOLERANCE}). "
+            f"{mode} {metric} fell from {then[metric]:.3f} to {now[metric]:.3f} (more than {TOLERANCE}). "
             f"If the change is intended, regenerate the baseline with: {REGENERATE}"
         )
     assert now["abstain_right"] >= then["abstain_right"] and now["abstain_wrong"] <= then["abstain_wrong"], (
