@@ -74,7 +74,7 @@ class SentenceTransformerEmbedder:
             info = json.loads(source.read_text(encoding="utf-8"))
             self.name, self.fingerprint = MODEL_ID, info["source_sha256"]
         else:
-            self.name, self.fingerprint = folder.name, _weights_fingerprint(folder)
+            self.name, self.fingerprint = folder.name, weights_fingerprint(folder)
         prompts = self.model.prompts or {}
         self._query_prompt = "query" if "query" in prompts else None
         self._passage_prompt = "passage" if "passage" in prompts else None
@@ -95,7 +95,8 @@ class SentenceTransformerEmbedder:
         return np.ascontiguousarray(vectors, dtype=np.float32)
 
 
-def _weights_fingerprint(folder: Path) -> str:
+def weights_fingerprint(folder: Path) -> str:
+    """sha256 of the weights file in a model folder (safetensors, pytorch bin or ONNX)."""
     for name in ("model.safetensors", "pytorch_model.bin", "model.onnx"):
         candidates = sorted(folder.rglob(name))
         if candidates:

@@ -25,7 +25,11 @@ def add_store_options(parser: argparse.ArgumentParser, index_help: str) -> None:
     parser.add_argument(
         "--collection", default=DEFAULT_COLLECTION, help=f"Milvus collection (default {DEFAULT_COLLECTION})"
     )
-    parser.add_argument("--model", type=Path, help="a local sentence-transformers folder (default: bundled e5-small)")
+    parser.add_argument(
+        "--model",
+        type=Path,
+        help="a local sentence-transformers folder (default: the one a local index records, else bundled e5-small)",
+    )
 
 
 def target_of(args: argparse.Namespace) -> str | Path | None:

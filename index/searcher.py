@@ -28,6 +28,9 @@ from index.local import LocalStore
 from index.paths import DEFAULT_CORPUS, default_index_path
 from index.query import QueryAnalyzer, QueryInfo, squash_text
 from index.rank import AbstainRule, boost, diversify
+from index.recorded import model_info, recorded_embedder, recorded_reranker
+from index.rerank import DEPTH as RERANK_DEPTH
+from index.rerank import Scorer, rerank
 from index.sources import Source, as_chunks, checked_chunks
 from index.store import Facts, NoticeInfo, Ranked, Store
 from ingest import Chunk
@@ -93,10 +96,15 @@ class Searcher:
         ('13', ['市行政审批服务局', '市数据局'])
     """
 
-    def __init__(self, store: Store, embedder: Embedder, *, cache_dir: Path | None = None) -> None:
+    def __init__(
+        self, store: Store, embedder: Embedder, *, cache_dir: Path | None = None, reranker: Scorer | None = None
+    ) -> None:
         self.store = store
         self.embedder = embedder
         self.cache_dir = cache_dir
+        #: The rerank stage's cross-encoder (None: no rerank stage), and how many candidates it reorders.
+        self.reranker = reranker
+        self.rerank_depth = int(getattr(reranker, "depth", RERANK_DEPTH))
         self.abstain_rule = AbstainRule(**store.settings.get("abstain", {}))
         #: The fusion's parameters (``python -m eval.fusion`` measures other values by setting them).
         self.alpha = ALPHA
@@ -147,6 +155,7 @@ class Searcher:
         cache_dir: Path | None = None,
         show_progress: bool = False,
         dense_kind: str | None = None,
+        reranker: Scorer | None = None,
     ) -> Searcher:
         """Build an index from files/directories or from chunks.
 
@@ -154,6 +163,8 @@ class Searcher:
         or a Milvus URI, whose ``collection`` is created or replaced. Embeddings are cached by
         model and text as they are computed, so a rebuild only encodes new text and a killed
         build resumes. ``dense_kind`` ("flat" or "hnsw") overrides the local choice by size.
+        A ``reranker`` (:class:`index.rerank.Reranker`) is recorded in a local index's manifest
+        and used by every search of it.
 
         Raises:
             ValueError: if there is nothing to index or chunk ids repeat.
@@ -166,6 +177,8 @@ class Searcher:
             return embed_cached(embedder, texts, cache_dir, show_progress)
 
         settings = {"alpha": ALPHA, "rrf_k": RRF_K, "candidates": CANDIDATES, "abstain": asdict(AbstainRule())}
+        if reranker is not None and hasattr(reranker, "info"):
+            settings["reranker"] = reranker.info()
         if is_milvus(target):
             from index.milvus import MilvusStore
 
@@ -183,7 +196,7 @@ class Searcher:
             if target is not None:
                 local.save(target)
             store = local
-        return cls(store, embedder, cache_dir=cache_dir)
+        return cls(store, embedder, cache_dir=cache_dir, reranker=reranker)
 
     @classmethod
     def open(
@@ -197,11 +210,14 @@ class Searcher:
         corpus: Source | None = None,
         cache_dir: Path | None = None,
         show_progress: bool = False,
+        reranker: Scorer | None = None,
     ) -> Searcher:
         """Open an index directory or a Milvus collection; with no ``target``, the default directory.
 
         When the index does not exist and ``build_if_missing`` (default: only for the default
-        directory), it is built from ``corpus`` (default: data/notices).
+        directory), it is built from ``corpus`` (default: data/notices). Without an ``embedder``
+        a local index is opened with the model it records (:mod:`index.recorded`), and its
+        recorded reranker, if any, reorders the fused candidates (``reranker`` overrides it).
 
         Raises:
             IndexNotFoundError: if there is no index there (the message says how to build one).
@@ -211,7 +227,8 @@ class Searcher:
         if build_if_missing is None:
             build_if_missing = target is None
         target = target if target is not None else default_index_path()
-        embedder = embedder or SentenceTransformerEmbedder()
+        if embedder is None:
+            embedder = SentenceTransformerEmbedder() if is_milvus(target) else recorded_embedder(Path(target))
         try:
             if is_milvus(target):
                 from index.milvus import MilvusStore
@@ -226,9 +243,11 @@ class Searcher:
             logger.info("no index at %s yet: building it from %s", target, source)
             return cls.build(
                 source, target, collection=collection, token=token, embedder=embedder,
-                cache_dir=cache_dir, show_progress=show_progress,
+                cache_dir=cache_dir, show_progress=show_progress, reranker=reranker,
             )  # fmt: skip
-        return cls(store, embedder, cache_dir=cache_dir)
+        if reranker is None:
+            reranker = recorded_reranker(store.settings, target)
+        return cls(store, embedder, cache_dir=cache_dir, reranker=reranker)
 
     #: ``Searcher.load`` is the name earlier releases used.
     load = open
@@ -267,7 +286,9 @@ class Searcher:
         def encode(texts: list[str]) -> Any:
             return embed_cached(self.embedder, texts, folder, show_progress)
 
-        return Searcher(self.store.add(new, encode, replacing), self.embedder, cache_dir=self.cache_dir)
+        return Searcher(
+            self.store.add(new, encode, replacing), self.embedder, cache_dir=self.cache_dir, reranker=self.reranker
+        )
 
     def remove(self, doc_ids: Iterable[str]) -> Searcher:
         """The searcher without these notices.
@@ -282,7 +303,7 @@ class Searcher:
             raise KeyError(f"not in the index: {sorted(missing)}")
         if len(doc_ids) == len(self.store.notices()):
             raise ValueError("removing every notice would leave the index empty; build a new one instead")
-        return Searcher(self.store.remove(doc_ids), self.embedder, cache_dir=self.cache_dir)
+        return Searcher(self.store.remove(doc_ids), self.embedder, cache_dir=self.cache_dir, reranker=self.reranker)
 
     # --- searching ----------------------------------------------------------------------
 
@@ -354,9 +375,16 @@ class Searcher:
             if with_abstain and lx:
                 wanted.add(lx[0][0])
         facts = self.store.facts(wanted)
+        ranked = [[(key, score) for key, score in c if key in facts] for c in ranked]  # gone since (a shared store)
+        if mode in FUSED and self.reranker is not None:
+            texts_of = {key: facts[key].chunk.text for key in wanted if key in facts}
+            ranked = [
+                rerank(self.reranker, info.text, c, texts_of, self.rerank_depth)
+                for info, c in zip(infos, ranked, strict=True)
+            ]
+            clock.lap("rerank")
         out = []
         for info, words, candidates, d, lx in zip(infos, tokens, ranked, dense, lexical, strict=True):
-            candidates = [(key, score) for key, score in candidates if key in facts]  # gone since (a shared store)
             if mode in FUSED:
                 candidates = self._rules(candidates, facts, info)
             hits = [_hit(facts[key], score, rank, words) for rank, (key, score) in enumerate(candidates[:k], 1)]
@@ -422,17 +450,6 @@ def _hit(facts: Facts, score: float, rank: int, tokens: list[str]) -> Hit:
     chunk = facts.chunk
     matched = sorted({t for t in tokens if t in facts.normalized}, key=lambda t: (-len(t), t))
     return Hit(**chunk.to_dict(), score=round(float(score), 6), rank=rank, matched=matched)
-
-
-def model_info(embedder: Embedder) -> dict[str, Any]:
-    """What an index records of the model that embedded it."""
-    return {
-        "name": embedder.name,
-        "fingerprint": embedder.fingerprint,
-        "dim": embedder.dim,
-        "prompts": getattr(embedder, "prompts", {}),
-        "normalized": True,
-    }
 
 
 def analyze_queries(analyzer: QueryAnalyzer, queries: Sequence[str], k: int, mode: str) -> list[QueryInfo]:

@@ -1,0 +1,77 @@
+"""What an index records of the models that serve it, and how a searcher gets them back.
+
+A local index's manifest names its encoder (name, weights hash, dimension, prompts and, for a
+model other than the bundled one, its folder) and, when it has one, its reranker (folder,
+weights hash, depth). Opening the index without naming a model loads the recorded ones, so the
+chat, the CLI and ``python -m eval`` answer with the models the index was built with.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from index.embed import Embedder, SentenceTransformerEmbedder
+from index.layout import MANIFEST, IndexMismatchError, read_manifest_raw, rebuild_hint
+
+
+def model_info(embedder: Embedder) -> dict[str, Any]:
+    """What an index records of the model that embedded it."""
+    info: dict[str, Any] = {
+        "name": embedder.name,
+        "fingerprint": embedder.fingerprint,
+        "dim": embedder.dim,
+        "prompts": getattr(embedder, "prompts", {}),
+        "normalized": True,
+    }
+    path = getattr(embedder, "path", None)
+    if path is not None and not (Path(path) / "SOURCE.json").is_file():  # not the bundled conversion
+        info["path"] = str(Path(path).resolve())
+    return info
+
+
+def recorded_embedder(folder: Path) -> Embedder:
+    """The encoder a local index was built with: its recorded folder, or the bundled model.
+
+    Raises:
+        IndexMismatchError: if the index names a model folder that is no longer there.
+    """
+    if not (folder / MANIFEST).is_file():
+        return SentenceTransformerEmbedder()
+    try:
+        path = read_manifest_raw(folder).get("model", {}).get("path")
+    except (OSError, ValueError):
+        return SentenceTransformerEmbedder()  # a damaged manifest is reported when the index is loaded
+    if not path:
+        return SentenceTransformerEmbedder()
+    if not Path(path).is_dir():
+        raise IndexMismatchError(
+            f"{folder} was built with the model in {path}, which is not there any more; restore that folder, "
+            f"or rebuild with: {rebuild_hint(folder)} [--model PATH]"
+        )
+    return SentenceTransformerEmbedder(path)
+
+
+def recorded_reranker(settings: dict[str, Any], folder: str | Path) -> Any:
+    """The reranker an index records (None when it has none).
+
+    Raises:
+        IndexMismatchError: if its folder is gone or holds other weights.
+    """
+    info = settings.get("reranker")
+    if not info:
+        return None
+    from index.rerank import Reranker
+
+    if not Path(info["path"]).is_dir():
+        raise IndexMismatchError(
+            f"{folder} reranks with the model in {info['path']}, which is not there any more; restore it, "
+            "or rebuild the index without --reranker"
+        )
+    reranker = Reranker(info["path"], depth=int(info.get("depth", 20)))
+    if reranker.fingerprint != info["fingerprint"]:
+        raise IndexMismatchError(
+            f"{folder} was built with the reranker in {info['path']} (sha256 {info['fingerprint'][:12]}…), "
+            f"which now holds other weights (sha256 {reranker.fingerprint[:12]}…); rebuild the index"
+        )
+    return reranker
