@@ -73,6 +73,52 @@ def _read_questions(path: Path) -> list[tuple[str, str]]:
     return out
 
 
+def _reranker_of(args: argparse.Namespace) -> Any:
+    """The reranker a build asks for: ``--reranker``, else the ``reranker/`` of a ``--model`` folder."""
+    folder = args.reranker
+    if folder is None and args.model is not None and (args.model / "reranker").is_dir():
+        folder = args.model / "reranker"
+    if folder is None:
+        return None
+    if args.milvus:
+        raise ValueError("a reranker is recorded only by a local index (--index); a Milvus collection cannot")
+    from index.rerank import Reranker
+
+    return Reranker(folder, depth=args.rerank_depth)
+
+
+def _tune(args: argparse.Namespace) -> int:
+    from index.tune import TunePlan, WorseModelError, tune
+    from index.tune_data import TuneDataError
+    from index.tune_train import TrainSettings
+
+    logging.getLogger("index.tune").setLevel(logging.INFO)
+    settings = TrainSettings(
+        epochs=args.epochs, batch_size=args.batch_size, learning_rate=args.lr, max_seq_length=args.max_seq_length,
+        freeze_embeddings=not args.train_embeddings, mini_batch_size=args.mini_batch, save_steps=args.save_steps,
+        seed=args.seed,
+    )  # fmt: skip
+    plan = TunePlan(settings, args.negatives, args.skip, args.margin, args.validation, args.seed)
+    try:
+        record = tune(
+            args.queries, args.out, corpus=args.corpus, index=args.index, feedback=args.feedback, base=args.model,
+            plan=plan, reranker=args.reranker, force=args.force, restart=args.restart, skip_unknown=args.skip_unknown,
+        )  # fmt: skip
+    except (TuneDataError, WorseModelError, FileExistsError, FileNotFoundError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 3 if isinstance(exc, WorseModelError) else 2
+    before, after = record["metrics"]["before"], record["metrics"]["after"]
+    print(
+        f"validation ({before['questions']} questions): Hit@10 {before['hit@10']:.3f} → {after['hit@10']:.3f}, "
+        f"MRR@10 {before['mrr@10']:.3f} → {after['mrr@10']:.3f}; wrote {args.out}"
+    )
+    rerank = record.get("reranker")
+    if isinstance(rerank, dict):
+        kept = "kept" if rerank["accepted"] else "not kept"
+        print(f"reranker ({kept}): MRR@10 {rerank['without']['mrr@10']:.3f} → {rerank['with']['mrr@10']:.3f}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point; returns the process exit code."""
     parser = argparse.ArgumentParser(prog="python -m index", description="Build and query the clause index.")
@@ -82,6 +128,10 @@ def main(argv: list[str] | None = None) -> int:
     build.add_argument("paths", nargs="+", type=Path)
     add_store_options(build, "index directory to write (default: $POLICY_QA_INDEX or build/index)")
     build.add_argument("--out", dest="index", type=Path, help=argparse.SUPPRESS)  # the earlier name of --index
+    build.add_argument(
+        "--reranker", type=Path, help="a cross-encoder folder to rerank with (default: MODEL/reranker if there)"
+    )
+    build.add_argument("--rerank-depth", type=int, default=20, help="candidates the reranker reorders (default 20)")
 
     for name, help_text in (("search", "answer one question"), ("batch", "answer a file of questions")):
         cmd = sub.add_parser(name, help=help_text)
@@ -114,9 +164,38 @@ def main(argv: list[str] | None = None) -> int:
             cmd.add_argument("doc_ids", nargs="+")
         add_store_options(cmd, "index directory (default: $POLICY_QA_INDEX or build/index)")
 
+    tune = sub.add_parser("tune", help="fine-tune the encoder (and a reranker) on question → clause pairs")
+    tune.add_argument("--queries", type=Path, required=True, help="gold questions (the format python -m eval reads)")
+    tune.add_argument("--corpus", type=Path, help="the files/directory or .jsonl the questions point into")
+    tune.add_argument("--index", type=Path, help="an index built from that corpus (instead of --corpus)")
+    tune.add_argument("--feedback", type=Path, help="the chat's feedback log (votes become pairs)")
+    tune.add_argument("--out", type=Path, required=True, help="folder for the tuned model (must not exist)")
+    tune.add_argument("--model", type=Path, help="the base model folder (default: bundled e5-small)")
+    tune.add_argument("--reranker", action="store_true", help="also train a cross-encoder reranker")
+    tune.add_argument("--epochs", type=float, default=1.0)
+    tune.add_argument("--batch-size", type=int, default=32)
+    tune.add_argument("--lr", type=float, default=2e-5, help="peak learning rate (default 2e-5)")
+    tune.add_argument("--negatives", type=int, default=3, help="mined hard negatives per question (default 3)")
+    tune.add_argument("--skip", type=int, default=0, help="non-relevant top ranks not used as negatives")
+    tune.add_argument("--margin", type=float, default=0.95, help="drop candidates this close to the positive")
+    tune.add_argument("--max-seq-length", type=int, default=256)
+    tune.add_argument("--train-embeddings", action="store_true", help="also train the word-embedding matrix")
+    tune.add_argument("--save-steps", type=int, default=10, help="steps between checkpoints (default 10)")
+    tune.add_argument(
+        "--mini-batch", type=int, default=16, help="sequences encoded at once (gradient caching; 0: plain MNRL)"
+    )
+    tune.add_argument("--validation", type=float, default=0.2, help="share of the pairs held out (default 0.2)")
+    tune.add_argument("--seed", type=int, default=13)
+    tune.add_argument("--skip-unknown", action="store_true", help="skip gold entries naming doc ids not indexed")
+    tune.add_argument("--force", action="store_true", help="write the model even if validation got worse")
+    tune.add_argument("--restart", action="store_true", help="discard the checkpoints of an earlier run")
+
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
     import os
+
+    if args.command == "tune":
+        return _tune(args)
 
     from index import IndexMismatchError, IndexNotFoundError, Searcher
 
@@ -124,10 +203,13 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "build":
             started = time.time()
             target = target_of(args) or default_index_path()
+            reranker = _reranker_of(args)
             searcher = Searcher.build(
                 args.paths, target, collection=args.collection, token=os.environ.get("MILVUS_TOKEN", ""),
-                embedder=embedder_of(args), show_progress=True,
+                embedder=embedder_of(args), show_progress=True, reranker=reranker,
             )  # fmt: skip
+            if reranker is not None:
+                print(f"reranking the top {reranker.depth} candidates with {reranker.path}")
             print(
                 f"indexed {len(searcher)} chunks from {len(searcher.notices())} documents "
                 f"into {where_of(args)} in {time.time() - started:.1f} s"

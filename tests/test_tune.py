@@ -1,0 +1,175 @@
+"""``python -m index tune``: a whole run on a tiny model (fast) and on the bundled model (``model``).
+
+The fast tests train a tiny random BERT for real on the dev questions and a feedback log the
+test writes; the refusal of a worse model is checked with the bundled model as the base.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+
+import pytest
+
+import index.tune_card
+from index import Searcher, SentenceTransformerEmbedder
+from index.__main__ import main
+from index.embed import weights_fingerprint
+from index.feedback import FeedbackLog
+from tests.conftest import NOTICES, ROOT
+from tests.fakes import KeywordEmbedder
+from tests.tinymodels import tiny_encoder
+
+DEV = ROOT / "eval" / "queries" / "dev.jsonl"
+FAST = ["--epochs", "1", "--batch-size", "8", "--negatives", "1", "--max-seq-length", "64", "--save-steps", "2"]
+
+
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    texts = [p.read_text(encoding="utf-8") for p in NOTICES.iterdir()] + [DEV.read_text(encoding="utf-8")]
+    return tiny_encoder(tmp_path_factory.mktemp("tiny") / "enc", texts)
+
+
+def _feedback(path: Path) -> Path:
+    """Votes on answers of the bundled notices: a 👍, a pick, a 👎 and a vote on a clause no longer held."""
+    searcher = Searcher.build(NOTICES, None, embedder=KeywordEmbedder())
+    ids = [c.id for c in searcher.store.all_chunks()]
+    log = FeedbackLog(path)
+    log.record("热线由谁牵头", ids[:3], "up", answer_id="a1")
+    log.record("数据共享怎么做", ids[3:6], "pick", answer_id="a2", right=ids[5])
+    log.record("明天放假吗", ids[6:9], "down", answer_id="a3")
+    log.record("旧通知", ["gone#1/2"], "up", answer_id="a4")
+    return path
+
+
+def _run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    code = main(["tune", *args])
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_tune_trains_writes_a_model_with_its_card_and_an_index_uses_it(
+    tiny: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "tuned"
+    feedback = _feedback(tmp_path / "feedback.jsonl")
+    args = ["--queries", str(DEV), "--corpus", str(NOTICES), "--feedback", str(feedback), "--out", str(out)]
+    code, printed, err = _run([*args, "--model", str(tiny), *FAST, "--force"], capsys)
+    assert code == 0, err
+    assert "validation (" in printed and "MRR@10" in printed
+    record = json.loads((out / "tune.json").read_text(encoding="utf-8"))
+    data = record["data"]
+    assert data["feedback"]["stale_votes"] == 1 and data["feedback"]["sha256"]
+    assert data["pairs"] == data["split"]["train"] + data["split"]["validation"] == 50 + 2  # 50 gold + 👍 + pick
+    assert record["base"]["fingerprint"] == weights_fingerprint(tiny)
+    assert record["plan"]["settings"]["freeze_embeddings"] is True
+    for name in ("before", "after"):
+        assert 0 <= record["metrics"][name]["mrr@10"] <= 1 and record["metrics"][name]["questions"] > 0
+    card = (out / "README.md").read_text(encoding="utf-8")
+    assert weights_fingerprint(tiny) in card and "| tuned |" in card and data["queries"]["sha256"] in card
+    validation = [
+        json.loads(line)["id"] for line in (out / "validation.jsonl").read_text(encoding="utf-8").splitlines()
+    ]
+    assert set(validation) <= set(data["split"]["validation_ids"]) and validation
+    assert not Path(f"{out}.work").exists()  # checkpoints are removed once the model is written
+    tuned = SentenceTransformerEmbedder(out)
+    assert tuned.fingerprint != weights_fingerprint(tiny) and tuned.model.max_seq_length == 128  # served as the base
+
+    index = tmp_path / "index"
+    assert main(["build", str(NOTICES), "--index", str(index), "--model", str(out)]) == 0
+    capsys.readouterr()
+    assert main(["search", "哪些部门负责12345热线", "--index", str(index), "--json"]) == 0  # the recorded model
+    answer = json.loads(capsys.readouterr().out)
+    assert answer["hits"]
+    assert Searcher.open(index).embedder.fingerprint == tuned.fingerprint
+
+    code, _, err = _run([*args, "--model", str(tiny), *FAST], capsys)
+    assert code == 2 and "is not empty" in err  # a tuned model is never overwritten
+
+
+def test_an_interrupted_run_resumes_from_its_checkpoints(
+    tiny: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:  # fmt: skip
+    out = tmp_path / "tuned"
+    args = ["--queries", str(DEV), "--corpus", str(NOTICES), "--out", str(out), "--model", str(tiny), *FAST]
+
+    def crash(folder: Path, record: dict) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(index.tune_card, "write_card", crash)
+    with pytest.raises(OSError, match="No space left"):
+        main(["tune", *args, "--force"])
+    work = Path(f"{out}.work")
+    assert sorted(p.name for p in (work / "encoder").glob("checkpoint-*")) and not out.exists()
+    monkeypatch.undo()
+
+    code, _, err = _run([*args, "--seed", "14", "--force"], capsys)
+    assert code == 2 and "another tuning plan" in err and "--restart" in err
+    with caplog.at_level(logging.INFO, logger="index.tune"):
+        code, _, err = _run([*args, "--force"], capsys)
+    assert code == 0, err
+    assert any("resuming from" in r.getMessage() for r in caplog.records)
+    assert (out / "model.safetensors").is_file()
+
+
+@pytest.mark.parametrize(
+    ("lines", "message"),
+    [
+        ([], "no questions"),
+        ([{"id": "q1", "query": "热线", "relevant": [{"doc": "no-such-notice"}]}], "doc ids not in the index"),
+        (
+            [
+                {"id": "q1", "query": "热线", "relevant": [{"doc": "no-such-notice"}]},
+                {"id": "q1", "query": "数据", "relevant": [{"doc": "no-such-notice"}]},
+            ],
+            "used more than once: q1",
+        ),
+    ],
+    ids=["empty", "unknown-doc", "repeated-id"],
+)
+def test_bad_questions_are_refused_naming_the_problem(
+    lines: list[dict], message: str, tiny: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    queries = tmp_path / "q.jsonl"
+    queries.write_text("".join(json.dumps(x, ensure_ascii=False) + "\n" for x in lines), encoding="utf-8")
+    out = tmp_path / "tuned"
+    code, _, err = _run(
+        ["--queries", str(queries), "--corpus", str(NOTICES), "--out", str(out), "--model", str(tiny)], capsys
+    )
+    assert code == 2 and message in err and str(queries) in err
+    assert not out.exists() and not Path(f"{out}.work").exists()
+
+
+def test_a_feedback_line_without_chunk_ids_is_refused(
+    tiny: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    feedback = tmp_path / "feedback.jsonl"
+    feedback.write_text(json.dumps({"question": "热线", "vote": "up", "chunk_ids": []}) + "\n", encoding="utf-8")
+    args = ["--queries", str(DEV), "--corpus", str(NOTICES), "--feedback", str(feedback), "--out", str(tmp_path / "t")]
+    code, _, err = _run([*args, "--model", str(tiny)], capsys)
+    assert code == 2 and "feedback.jsonl" in err and "no chunk ids" in err
+
+
+@pytest.mark.model
+def test_a_model_worse_than_its_base_is_not_written_unless_forced(
+    model_dir: Path, tiny: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The bundled model as the base; "training" swapped for a random tiny model, which ranks far worse."""
+    from sentence_transformers import SentenceTransformer
+
+    import index.tune_train
+
+    monkeypatch.setattr(index.tune_train, "train_encoder", lambda *a, **k: SentenceTransformer(str(tiny), device="cpu"))
+    out = tmp_path / "tuned"
+    args = ["--queries", str(DEV), "--corpus", str(NOTICES), "--out", str(out), "--model", str(model_dir), *FAST]
+    code, _, err = _run(args, capsys)
+    assert code == 3 and "worse than its base" in err and "--force" in err
+    assert not out.exists()
+    refused = json.loads((Path(f"{out}.work") / "refused.json").read_text(encoding="utf-8"))
+    assert refused["metrics"]["after"]["mrr@10"] < refused["metrics"]["before"]["mrr@10"]
+
+    code, _, err = _run([*args, "--restart", "--force"], capsys)
+    assert code == 0, err
+    assert "written only because the run was forced" in (out / "README.md").read_text(encoding="utf-8")
