@@ -152,10 +152,58 @@ def test_a_feedback_line_without_chunk_ids_is_refused(
     assert code == 2 and "feedback.jsonl" in err and "no chunk ids" in err
 
 
+def test_mined_negatives_leave_out_positives_skip_the_top_and_near_duplicates(corpus: Path, tmp_path: Path) -> None:
+    from index.tune_data import Pair
+    from index.tune_mine import mine
+
+    searcher = Searcher.build(corpus, None, embedder=KeywordEmbedder(), cache_dir=tmp_path / "cache")
+    ranked = [h.id for h in searcher.search("政务服务中心企业开办审批", k=10)]
+    positive, given = ranked[1], ranked[-1]
+    pair = Pair("q", "政务服务中心企业开办审批", (positive,), (given,))
+    (loose,) = mine(searcher, [pair], count=10, margin=1.0)
+    assert loose.negatives[0] == given and positive not in loose.negatives  # a staff 👎 first, positives never
+    others = [c for c in ranked if c not in (positive, given)]
+    assert list(loose.negatives[1:]) == [c for c in others if c in loose.negatives[1:]]  # in the pipeline's order
+    (skipped,) = mine(searcher, [pair], count=10, skip=1, margin=1.0)
+    assert skipped.negatives == (given, *[c for c in loose.negatives[1:] if c != others[0]])
+    texts = {c.id: c.text for c in searcher.store.all_chunks()}
+    query = KeywordEmbedder().encode([pair.question], query=True)[0]
+    cosine = {c: float(KeywordEmbedder().encode([texts[c]])[0] @ query) for c in [positive, *others]}
+    closest = max(loose.negatives[1:], key=cosine.__getitem__)
+    margin = 0.999 * cosine[closest] / cosine[positive]  # the closest kept candidate now counts as a likely positive
+    (strict,) = mine(searcher, [pair], count=10, margin=margin)
+    assert closest not in strict.negatives
+    assert strict.negatives == (given, *[c for c in loose.negatives[1:] if cosine[c] < margin * cosine[positive]])
+    with pytest.raises(ValueError, match="bad mining settings"):
+        mine(searcher, [pair], margin=1.5)
+
+
+SMALL_GOLD = [
+    ("热线谁负责", "a", "规范12345热线运行"),
+    ("接诉即办归谁管", "a", "健全接诉即办机制"),
+    ("数据共享怎么推进", "a", "推进数据共享"),
+    ("守信激励和失信惩戒", "a", "加强信用体系建设"),
+    ("跨部门联合监管", "a", "深化综合监管"),
+    ("审批人员每年培训几次", "a", "加强审批人员培训"),
+    ("企业开办要几天", "b", "压缩企业开办时限"),
+    ("周末能去政务大厅办事吗", "b", "推行周末延时服务"),
+]
+
+
+def _small_gold(path: Path) -> Path:
+    lines = [
+        json.dumps({"id": f"q{i}", "query": q, "relevant": [{"doc": d, "quote": t}]}, ensure_ascii=False) + "\n"
+        for i, (q, d, t) in enumerate(SMALL_GOLD)
+    ]
+    path.write_text("".join(lines), encoding="utf-8")
+    return path
+
+
 @pytest.mark.model
 def test_a_model_worse_than_its_base_is_not_written_unless_forced(
-    model_dir: Path, tiny: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-) -> None:
+    model_dir: Path, tiny: Path, corpus: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
     """The bundled model as the base; "training" swapped for a random tiny model, which ranks far worse."""
     from sentence_transformers import SentenceTransformer
 
@@ -163,13 +211,35 @@ def test_a_model_worse_than_its_base_is_not_written_unless_forced(
 
     monkeypatch.setattr(index.tune_train, "train_encoder", lambda *a, **k: SentenceTransformer(str(tiny), device="cpu"))
     out = tmp_path / "tuned"
-    args = ["--queries", str(DEV), "--corpus", str(NOTICES), "--out", str(out), "--model", str(model_dir), *FAST]
-    code, _, err = _run(args, capsys)
+    gold = _small_gold(tmp_path / "gold.jsonl")
+    args = ["--queries", str(gold), "--corpus", str(corpus), "--out", str(out), "--model", str(model_dir), *FAST]
+    code, _, err = _run([*args, "--validation", "0.3"], capsys)
     assert code == 3 and "worse than its base" in err and "--force" in err
     assert not out.exists()
     refused = json.loads((Path(f"{out}.work") / "refused.json").read_text(encoding="utf-8"))
     assert refused["metrics"]["after"]["mrr@10"] < refused["metrics"]["before"]["mrr@10"]
 
-    code, _, err = _run([*args, "--restart", "--force"], capsys)
+    code, _, err = _run([*args, "--validation", "0.3", "--restart", "--force"], capsys)
     assert code == 0, err
     assert "written only because the run was forced" in (out / "README.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.model
+def test_a_reranker_trained_from_the_bundled_model_serves_an_index(
+    model_dir: Path, corpus: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The real cross-encoder path on two small notices: trained by tune --reranker, recorded by build, used."""
+    gold = _small_gold(tmp_path / "gold.jsonl")
+    out = tmp_path / "tuned"
+    args = ["--queries", str(gold), "--corpus", str(corpus), "--out", str(out), "--model", str(model_dir), *FAST]
+    code, printed, err = _run([*args, "--validation", "0.3", "--reranker", "--force"], capsys)
+    assert code == 0, err
+    assert "reranker (kept)" in printed and (out / "reranker" / "config.json").is_file()
+    rerank = json.loads((out / "tune.json").read_text(encoding="utf-8"))["reranker"]
+    assert rerank["depth"] == 20 and rerank["ms_per_question"]["p50"] > 0 and 0 <= rerank["with"]["mrr@10"] <= 1
+    index = tmp_path / "index"
+    assert main(["build", str(corpus), "--index", str(index), "--model", str(out)]) == 0
+    assert "reranking the top 20" in capsys.readouterr().out
+    searcher = Searcher.open(index)
+    (result,) = searcher.run(["哪些部门负责12345热线"], k=5)
+    assert searcher.reranker is not None and "rerank" in result.timings and len(result.hits) == 5
