@@ -8,7 +8,7 @@ import sys
 import time
 from pathlib import Path
 
-from index.options import add_store_options, embedder_of, open_store, where_of
+from index.options import add_reranker_options, add_store_options, embedder_of, open_store, reranker_of, where_of
 from index.paths import DEFAULT_CORPUS, ROOT
 
 
@@ -28,6 +28,7 @@ def main(argv: list[str] | None = None) -> int:
         "does not exist yet (default: data/notices)",
     )
     add_store_options(parser, "an index directory built by python -m index build (instead of --corpus)")
+    add_reranker_options(parser)
     parser.add_argument(
         "--modes", default="convex,hybrid,dense,bm25", help="comma-separated modes (the default mode, convex, first)"
     )
@@ -67,8 +68,15 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.index or args.milvus:  # a --milvus collection that does not exist is built from the corpus
             searcher = open_store(args, build_if_missing=bool(args.milvus), corpus=corpus_path)
+            if args.no_reranker:
+                searcher.reranker = None
+            elif args.reranker:
+                searcher.reranker = reranker_of(args)
+                searcher.rerank_depth = searcher.reranker.depth
         else:
-            searcher = Searcher.build(corpus_path, embedder=embedder_of(args), show_progress=True)
+            searcher = Searcher.build(
+                corpus_path, embedder=embedder_of(args), show_progress=True, reranker=reranker_of(args)
+            )
     except (IndexNotFoundError, IndexMismatchError, ValueError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

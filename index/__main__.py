@@ -12,7 +12,15 @@ from pathlib import Path
 from typing import Any
 
 from index.answer import Answer, Hit
-from index.options import add_store_options, embedder_of, open_store, target_of, where_of
+from index.options import (
+    add_reranker_options,
+    add_store_options,
+    embedder_of,
+    open_store,
+    reranker_of,
+    target_of,
+    where_of,
+)
 from index.paths import default_index_path
 from index.searcher import DEFAULT_MODE, MODES
 
@@ -73,20 +81,6 @@ def _read_questions(path: Path) -> list[tuple[str, str]]:
     return out
 
 
-def _reranker_of(args: argparse.Namespace) -> Any:
-    """The reranker a build asks for: ``--reranker``, else the ``reranker/`` of a ``--model`` folder."""
-    folder = args.reranker
-    if folder is None and args.model is not None and (args.model / "reranker").is_dir():
-        folder = args.model / "reranker"
-    if folder is None:
-        return None
-    if args.milvus:
-        raise ValueError("a reranker is recorded only by a local index (--index); a Milvus collection cannot")
-    from index.rerank import Reranker
-
-    return Reranker(folder, depth=args.rerank_depth)
-
-
 def _tune(args: argparse.Namespace) -> int:
     from index.tune import TunePlan, WorseModelError, tune
     from index.tune_data import TuneDataError
@@ -128,10 +122,7 @@ def main(argv: list[str] | None = None) -> int:
     build.add_argument("paths", nargs="+", type=Path)
     add_store_options(build, "index directory to write (default: $POLICY_QA_INDEX or build/index)")
     build.add_argument("--out", dest="index", type=Path, help=argparse.SUPPRESS)  # the earlier name of --index
-    build.add_argument(
-        "--reranker", type=Path, help="a cross-encoder folder to rerank with (default: MODEL/reranker if there)"
-    )
-    build.add_argument("--rerank-depth", type=int, default=20, help="candidates the reranker reorders (default 20)")
+    add_reranker_options(build)
 
     for name, help_text in (("search", "answer one question"), ("batch", "answer a file of questions")):
         cmd = sub.add_parser(name, help=help_text)
@@ -203,7 +194,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "build":
             started = time.time()
             target = target_of(args) or default_index_path()
-            reranker = _reranker_of(args)
+            reranker = reranker_of(args)
             searcher = Searcher.build(
                 args.paths, target, collection=args.collection, token=os.environ.get("MILVUS_TOKEN", ""),
                 embedder=embedder_of(args), show_progress=True, reranker=reranker,

@@ -32,6 +32,34 @@ def add_store_options(parser: argparse.ArgumentParser, index_help: str) -> None:
     )
 
 
+def add_reranker_options(parser: argparse.ArgumentParser) -> None:
+    """Add ``--reranker DIR``, ``--rerank-depth N`` and ``--no-reranker`` to a parser that builds an index."""
+    parser.add_argument(
+        "--reranker", type=Path, help="a cross-encoder folder to rerank with (default: MODEL/reranker if there)"
+    )
+    parser.add_argument("--rerank-depth", type=int, default=20, help="candidates the reranker reorders (default 20)")
+    parser.add_argument("--no-reranker", action="store_true", help="no rerank stage, even if the model folder has one")
+
+
+def reranker_of(args: argparse.Namespace) -> Any:
+    """The reranker the options ask for: ``--reranker``, else the ``reranker/`` of a ``--model`` folder, else None.
+
+    Raises:
+        ValueError: for a reranker with ``--milvus`` (only a local index records one).
+    """
+    folder = None if args.no_reranker else args.reranker
+    model = getattr(args, "model", None)
+    if folder is None and not args.no_reranker and model is not None and (model / "reranker").is_dir():
+        folder = model / "reranker"
+    if folder is None:
+        return None
+    if getattr(args, "milvus", None):
+        raise ValueError("a reranker is recorded only by a local index (--index); a Milvus collection cannot")
+    from index.rerank import Reranker
+
+    return Reranker(folder, depth=args.rerank_depth)
+
+
 def target_of(args: argparse.Namespace) -> str | Path | None:
     """The store the options name: a Milvus URI, an index directory, or None for the default directory."""
     return args.milvus or args.index
