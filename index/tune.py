@@ -275,17 +275,17 @@ def tune(
     }
     worse = after["mrr@10"] < before["mrr@10"]
     record["accepted"] = not worse or force
-    if worse and not force:
-        (work / "refused.json").write_text(json.dumps(record, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-        raise WorseModelError(
-            f"the tuned model is worse than its base on the {len(held_out)} validation questions "
-            f"(MRR@10 {before['mrr@10']:.3f} → {after['mrr@10']:.3f}, Hit@10 {before['hit@10']:.3f} → "
-            f"{after['hit@10']:.3f}); nothing was written to {out}. Its run is in {work}; --force writes it anyway"
-        )
+    refusal = (
+        f"the tuned model is worse than its base on the {len(held_out)} validation questions "
+        f"(MRR@10 {before['mrr@10']:.3f} → {after['mrr@10']:.3f}, Hit@10 {before['hit@10']:.3f} → "
+        f"{after['hit@10']:.3f})"
+    )
+    if worse and not force and not reranker:
+        _refuse(work, record, f"{refusal}; nothing was written to {out}")
 
-    if reranker:
-        chosen = new_chunks if not worse else base_chunks
-        chosen_queries = new_queries if not worse else base_queries
+    if reranker:  # reranks what will serve: the tuned encoder if kept, else the base
+        kept = record["accepted"]
+        chosen, chosen_queries = (new_chunks, new_queries) if kept else (base_chunks, base_queries)
         trained = time.time()
         cross = train_reranker(base, examples, work / "reranker", plan.settings, show_progress)
         text_list = [texts[i] for i in ids]
@@ -299,11 +299,16 @@ def tune(
             "ms_per_question": {"p50": float(np.percentile(times, 50)), "p95": float(np.percentile(times, 95))},
             "accepted": reranked["mrr@10"] >= no_rerank["mrr@10"] or force,
         }
+        if not kept and not record["reranker"]["accepted"]:
+            _refuse(work, record, f"{refusal}, and so is reranking with the trained cross-encoder; nothing was written")
     record["costs"]["total_seconds"] = round(time.time() - started, 1)
     record["costs"]["peak_rss_mib"] = round(_peak_rss_mib(), 1)
     final = work / "final"  # written whole, then renamed: OUT is a complete model or absent
     shutil.rmtree(final, ignore_errors=True)
-    model.save(str(final), create_model_card=False)
+    if record["accepted"]:
+        model.save(str(final), create_model_card=False)
+    else:  # only the reranker pays: OUT serves the base encoder's weights (the same hash) with it
+        shutil.copytree(base, final, ignore=shutil.ignore_patterns("README.md"))
     if reranker and record["reranker"]["accepted"]:
         cross.save(str(final / "reranker"))
     _write_validation(queries, held_out, final / "validation.jsonl")
@@ -314,6 +319,11 @@ def tune(
     final.rename(out)
     shutil.rmtree(work, ignore_errors=True)
     return record
+
+
+def _refuse(work: Path, record: dict[str, Any], why: str) -> None:
+    (work / "refused.json").write_text(json.dumps(record, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    raise WorseModelError(f"{why}. The run is in {work}; --force writes the model anyway")
 
 
 def _write_validation(queries: Path, held_out: Sequence[Pair], path: Path) -> None:

@@ -45,7 +45,13 @@ def card_text(record: dict[str, Any]) -> str:
         _row("base", metrics["before"]),
         _row("tuned", metrics["after"]),
     ]
-    if metrics["after"]["mrr@10"] < metrics["before"]["mrr@10"]:
+    if not record.get("accepted", True):
+        lines += [
+            "",
+            "**The tuned encoder was worse than its base on validation, so this folder holds the base encoder's",
+            "weights unchanged (same hash: an index's embedding cache still applies) with the reranker that pays.**",
+        ]
+    elif metrics["after"]["mrr@10"] < metrics["before"]["mrr@10"]:
         lines += ["", "**Worse than its base on validation: written only because the run was forced (--force).**"]
     rerank = record.get("reranker")
     if isinstance(rerank, dict):

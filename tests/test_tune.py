@@ -17,9 +17,9 @@ from index import Searcher, SentenceTransformerEmbedder
 from index.__main__ import main
 from index.embed import weights_fingerprint
 from index.feedback import FeedbackLog
-from tests.conftest import NOTICES, ROOT
+from tests.conftest import NOTICE_A, NOTICE_B, NOTICES, ROOT
 from tests.fakes import KeywordEmbedder
-from tests.tinymodels import tiny_encoder
+from tests.tinymodels import tiny_cross_encoder, tiny_encoder
 
 DEV = ROOT / "eval" / "queries" / "dev.jsonl"
 FAST = ["--epochs", "1", "--batch-size", "8", "--negatives", "1", "--max-seq-length", "64", "--save-steps", "2"]
@@ -222,6 +222,36 @@ def test_a_model_worse_than_its_base_is_not_written_unless_forced(
     code, _, err = _run([*args, "--validation", "0.3", "--restart", "--force"], capsys)
     assert code == 0, err
     assert "written only because the run was forced" in (out / "README.md").read_text(encoding="utf-8")
+
+    # With --reranker: a reranker that does not pay either → still nothing; one that pays → the base encoder + it.
+    monkeypatch.setattr(index.tune_train, "train_reranker", lambda *a, **k: _GoldReranker(tmp_path, right=False))
+    again = tmp_path / "again"
+    args = ["--queries", str(gold), "--corpus", str(corpus), "--out", str(again), "--model", str(model_dir), *FAST]
+    args += ["--validation", "0.3"]
+    code, _, err = _run([*args, "--reranker"], capsys)
+    assert code == 3 and "and so is reranking" in err and not again.exists()
+    monkeypatch.setattr(index.tune_train, "train_reranker", lambda *a, **k: _GoldReranker(tmp_path, right=True))
+    code, printed, err = _run([*args, "--reranker", "--restart"], capsys)
+    assert code == 0, err
+    assert "reranker (kept)" in printed and (again / "reranker" / "config.json").is_file()
+    record = json.loads((again / "tune.json").read_text(encoding="utf-8"))
+    assert record["accepted"] is False and record["reranker"]["accepted"] is True
+    assert SentenceTransformerEmbedder(again).fingerprint == SentenceTransformerEmbedder(model_dir).fingerprint
+    assert "base encoder's" in (again / "README.md").read_text(encoding="utf-8")
+
+
+class _GoldReranker:
+    """A stand-in cross-encoder that knows the gold answers: ranks them first (right) or last (not right)."""
+
+    def __init__(self, folder: Path, right: bool) -> None:
+        self.folder, self.right = folder, right
+
+    def predict(self, pairs: list[tuple[str, str]], **_: object) -> list[float]:
+        quotes = {q: t for q, _, t in SMALL_GOLD}
+        return [float((quotes.get(q, "\0") in p) == self.right) for q, p in pairs]
+
+    def save(self, path: str) -> None:
+        tiny_cross_encoder(Path(path), [NOTICE_A, NOTICE_B])
 
 
 @pytest.mark.model
