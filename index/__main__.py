@@ -92,24 +92,29 @@ def _tune(args: argparse.Namespace) -> int:
         freeze_embeddings=not args.train_embeddings, mini_batch_size=args.mini_batch, save_steps=args.save_steps,
         seed=args.seed,
     )  # fmt: skip
-    plan = TunePlan(settings, args.negatives, args.skip, args.margin, args.validation, args.seed)
+    plan = TunePlan(
+        settings, args.negatives, args.skip, args.margin, args.validation, args.seed, encoder=not args.reranker_only
+    )
     try:
         record = tune(
             args.queries, args.out, corpus=args.corpus, index=args.index, feedback=args.feedback, base=args.model,
-            plan=plan, reranker=args.reranker, force=args.force, restart=args.restart, skip_unknown=args.skip_unknown,
+            plan=plan, reranker=args.reranker or args.reranker_only, force=args.force, restart=args.restart,
+            skip_unknown=args.skip_unknown,
         )  # fmt: skip
     except (TuneDataError, WorseModelError, FileExistsError, FileNotFoundError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 3 if isinstance(exc, WorseModelError) else 2
     before, after = record["metrics"]["before"], record["metrics"]["after"]
+    state = "kept" if record["accepted"] else "not trained" if args.reranker_only else "not kept: the base weights"
     print(
-        f"validation ({before['questions']} questions): Hit@10 {before['hit@10']:.3f} → {after['hit@10']:.3f}, "
-        f"MRR@10 {before['mrr@10']:.3f} → {after['mrr@10']:.3f}; wrote {args.out}"
+        f"encoder ({state}): validation ({before['questions']} questions) Hit@10 {before['hit@10']:.3f} → "
+        f"{after['hit@10']:.3f}, MRR@10 {before['mrr@10']:.3f} → {after['mrr@10']:.3f}"
     )
     rerank = record.get("reranker")
     if isinstance(rerank, dict):
         kept = "kept" if rerank["accepted"] else "not kept"
         print(f"reranker ({kept}): MRR@10 {rerank['without']['mrr@10']:.3f} → {rerank['with']['mrr@10']:.3f}")
+    print(f"wrote {args.out} (model card: {args.out / 'README.md'})")
     return 0
 
 
@@ -163,6 +168,7 @@ def main(argv: list[str] | None = None) -> int:
     tune.add_argument("--out", type=Path, required=True, help="folder for the tuned model (must not exist)")
     tune.add_argument("--model", type=Path, help="the base model folder (default: bundled e5-small)")
     tune.add_argument("--reranker", action="store_true", help="also train a cross-encoder reranker")
+    tune.add_argument("--reranker-only", action="store_true", help="train only the reranker (keep the base encoder)")
     tune.add_argument("--epochs", type=float, default=1.0)
     tune.add_argument("--batch-size", type=int, default=32)
     tune.add_argument("--lr", type=float, default=2e-5, help="peak learning rate (default 2e-5)")

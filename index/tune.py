@@ -58,6 +58,7 @@ class TunePlan:
         margin: relative similarity above which a candidate is taken for an unlabelled positive.
         validation: share of the pairs held out.
         seed: seed of the split and the padding negatives.
+        encoder: train the encoder (False: only a reranker, which must then be asked for).
     """
 
     settings: TrainSettings = field(default_factory=TrainSettings)
@@ -66,6 +67,7 @@ class TunePlan:
     margin: float = 0.95
     validation: float = 0.2
     seed: int = 13
+    encoder: bool = True
 
 
 def _sha256_text(parts: Sequence[str]) -> str:
@@ -249,24 +251,29 @@ def tune(
     before = rank_metrics(base_queries, base_chunks, ids, held_out)
     logger.info("validation before: %s", before)
 
-    trained = time.time()
-    model = train_encoder(base, examples, work / "encoder", plan.settings, embedder.prompts, show_progress)
-    train_seconds = time.time() - trained
-    prompts = embedder.prompts
-    new_chunks = model.encode(
-        [prompts.get("passage", "") + texts[i] for i in ids],
-        batch_size=32,
-        normalize_embeddings=True,
-        show_progress_bar=show_progress,
-        convert_to_numpy=True,
-    )
-    new_queries = model.encode(
-        [prompts.get("query", "") + p.question for p in held_out],
-        batch_size=16,
-        normalize_embeddings=True,
-        convert_to_numpy=True,
-    )
-    after = rank_metrics(new_queries, new_chunks, ids, held_out)
+    if not plan.encoder and not reranker:
+        raise ValueError("nothing to train: without the encoder, ask for --reranker")
+    model: Any = None
+    new_chunks, new_queries, after, train_seconds = base_chunks, base_queries, dict(before), 0.0
+    if plan.encoder:
+        trained = time.time()
+        model = train_encoder(base, examples, work / "encoder", plan.settings, embedder.prompts, show_progress)
+        train_seconds = time.time() - trained
+        prompts = embedder.prompts
+        new_chunks = model.encode(
+            [prompts.get("passage", "") + texts[i] for i in ids],
+            batch_size=32,
+            normalize_embeddings=True,
+            show_progress_bar=show_progress,
+            convert_to_numpy=True,
+        )
+        new_queries = model.encode(
+            [prompts.get("query", "") + p.question for p in held_out],
+            batch_size=16,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+        )
+        after = rank_metrics(new_queries, new_chunks, ids, held_out)
     logger.info("validation after: %s", after)
     record: dict[str, Any] = {
         **plan_record,
@@ -274,11 +281,15 @@ def tune(
         "costs": {"train_seconds": round(train_seconds, 1), "examples": len(examples)},
     }
     worse = after["mrr@10"] < before["mrr@10"]
-    record["accepted"] = not worse or force
+    record["accepted"] = plan.encoder and (not worse or force)
     refusal = (
-        f"the tuned model is worse than its base on the {len(held_out)} validation questions "
-        f"(MRR@10 {before['mrr@10']:.3f} → {after['mrr@10']:.3f}, Hit@10 {before['hit@10']:.3f} → "
-        f"{after['hit@10']:.3f})"
+        "only a reranker was asked for (--reranker-only)"
+        if not plan.encoder
+        else (
+            f"the tuned model is worse than its base on the {len(held_out)} validation questions "
+            f"(MRR@10 {before['mrr@10']:.3f} → {after['mrr@10']:.3f}, Hit@10 {before['hit@10']:.3f} → "
+            f"{after['hit@10']:.3f})"
+        )
     )
     if worse and not force and not reranker:
         _refuse(work, record, f"{refusal}; nothing was written to {out}")
@@ -300,7 +311,8 @@ def tune(
             "accepted": reranked["mrr@10"] >= no_rerank["mrr@10"] or force,
         }
         if not kept and not record["reranker"]["accepted"]:
-            _refuse(work, record, f"{refusal}, and so is reranking with the trained cross-encoder; nothing was written")
+            worse_too = "reranking with the trained cross-encoder is worse than not reranking"
+            _refuse(work, record, f"{refusal}, and {worse_too}; nothing was written to {out}")
     record["costs"]["total_seconds"] = round(time.time() - started, 1)
     record["costs"]["peak_rss_mib"] = round(_peak_rss_mib(), 1)
     final = work / "final"  # written whole, then renamed: OUT is a complete model or absent
@@ -322,6 +334,7 @@ def tune(
 
 
 def _refuse(work: Path, record: dict[str, Any], why: str) -> None:
+    record["costs"]["peak_rss_mib"] = round(_peak_rss_mib(), 1)
     (work / "refused.json").write_text(json.dumps(record, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     raise WorseModelError(f"{why}. The run is in {work}; --force writes the model anyway")
 

@@ -45,7 +45,9 @@ def card_text(record: dict[str, Any]) -> str:
         _row("base", metrics["before"]),
         _row("tuned", metrics["after"]),
     ]
-    if not record.get("accepted", True):
+    if not record["plan"].get("encoder", True):
+        lines += ["", "**Only a reranker was trained (--reranker-only): the encoder is the base's, unchanged.**"]
+    elif not record.get("accepted", True):
         lines += [
             "",
             "**The tuned encoder was worse than its base on validation, so this folder holds the base encoder's",
