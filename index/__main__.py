@@ -171,10 +171,12 @@ def main(argv: list[str] | None = None) -> int:
     tune.add_argument("--reranker-only", action="store_true", help="train only the reranker (keep the base encoder)")
     tune.add_argument("--epochs", type=float, default=1.0)
     tune.add_argument("--batch-size", type=int, default=32)
-    tune.add_argument("--lr", type=float, default=2e-5, help="peak learning rate (default 2e-5)")
-    tune.add_argument("--negatives", type=int, default=3, help="mined hard negatives per question (default 3)")
-    tune.add_argument("--skip", type=int, default=0, help="non-relevant top ranks not used as negatives")
-    tune.add_argument("--margin", type=float, default=0.95, help="drop candidates this close to the positive")
+    tune.add_argument("--lr", type=float, default=1e-5, help="peak learning rate (default 1e-5)")
+    tune.add_argument("--negatives", type=int, default=1, help="mined hard negatives per question (default 1)")
+    tune.add_argument("--skip", type=int, default=5, help="non-relevant top ranks not used as negatives (default 5)")
+    tune.add_argument(
+        "--margin", type=float, default=0.9, help="drop candidates this close to the positive (default 0.9)"
+    )
     tune.add_argument("--max-seq-length", type=int, default=256)
     tune.add_argument("--train-embeddings", action="store_true", help="also train the word-embedding matrix")
     tune.add_argument("--save-steps", type=int, default=10, help="steps between checkpoints (default 10)")

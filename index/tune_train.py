@@ -39,7 +39,7 @@ class TrainSettings:
 
     epochs: float = 1.0
     batch_size: int = 32
-    learning_rate: float = 2e-5
+    learning_rate: float = 1e-5
     warmup_ratio: float = 0.1
     max_seq_length: int = 256
     freeze_embeddings: bool = True

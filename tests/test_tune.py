@@ -239,6 +239,13 @@ def test_a_model_worse_than_its_base_is_not_written_unless_forced(
     assert SentenceTransformerEmbedder(again).fingerprint == SentenceTransformerEmbedder(model_dir).fingerprint
     assert "base encoder's" in (again / "README.md").read_text(encoding="utf-8")
 
+    only = tmp_path / "only"
+    args[args.index(str(again))] = str(only)
+    code, printed, err = _run([*args, "--reranker-only"], capsys)
+    assert code == 0, err
+    assert "encoder (not trained)" in printed and (only / "reranker" / "config.json").is_file()
+    assert "Only a reranker was trained" in (only / "README.md").read_text(encoding="utf-8")
+
 
 class _GoldReranker:
     """A stand-in cross-encoder that knows the gold answers: ranks them first (right) or last (not right)."""
@@ -273,3 +280,17 @@ def test_a_reranker_trained_from_the_bundled_model_serves_an_index(
     searcher = Searcher.open(index)
     (result,) = searcher.run(["哪些部门负责12345热线"], k=5)
     assert searcher.reranker is not None and "rerank" in result.timings and len(result.hits) == 5
+
+
+def test_rank_metrics_rank_every_chunk_by_cosine() -> None:
+    import numpy as np
+
+    from index.tune_data import Pair
+    from index.tune_eval import rank_metrics
+
+    chunks = np.eye(12, dtype=np.float32)
+    ids = [f"c{i}" for i in range(12)]
+    queries = np.stack([chunks[0] * 0.9 + chunks[1] * 0.1, np.arange(12, dtype=np.float32)[::-1] / 11])
+    pairs = [Pair("q1", "?", ("c0",)), Pair("q2", "?", ("c11", "c10"))]  # q2: c10 ranks 11th, c11 12th
+    metrics = rank_metrics(queries, chunks, ids, pairs)
+    assert metrics == {"hit@1": 0.5, "hit@10": 0.5, "mrr@10": 0.5, "questions": 2}
