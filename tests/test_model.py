@@ -115,11 +115,18 @@ def test_cli_add_and_remove_in_place_answer_as_fresh_builds(
     def answers(searcher: Searcher) -> list[list[tuple[str, float]]]:
         return [[(h.id, h.score) for h in hits] for hits in searcher.search_batch(queries, k=10)]
 
+    def same(got: list[list[tuple[str, float]]], expected: list[list[tuple[str, float]]]) -> bool:
+        """Same ids in the same order; scores equal up to the last bits of vectors encoded in other batches
+        (padding to another length changes them by ~1e-7; convex scores carry that, RRF's ranks do not)."""
+        return [[i for i, _ in hits] for hits in got] == [[i for i, _ in hits] for hits in expected] and all(
+            abs(a - b) <= 1e-5 for g, e in zip(got, expected, strict=True) for (_, a), (_, b) in zip(g, e, strict=True)
+        )
+
     grown = Searcher.load(Path(out), embedder=embedder)
-    assert answers(grown) == answers(real_searcher)  # the five notices, built at once
+    assert same(answers(grown), answers(real_searcher))  # the five notices, built at once
     assert index_main(["remove", files[-1].stem, "--index", out, "--model", model]) == 0
     fresh = Searcher.build(four, None, embedder=embedder, cache_dir=tmp_path / "cache")
-    assert answers(Searcher.load(Path(out), embedder=embedder)) == answers(fresh)
+    assert same(answers(Searcher.load(Path(out), embedder=embedder)), answers(fresh))
     assert index_main(["remove", "nope", "--index", out, "--model", model]) == 2
     assert "not in the index: ['nope']" in capsys.readouterr().err
 

@@ -229,7 +229,7 @@ def test_a_model_worse_than_its_base_is_not_written_unless_forced(
     args = ["--queries", str(gold), "--corpus", str(corpus), "--out", str(again), "--model", str(model_dir), *FAST]
     args += ["--validation", "0.3"]
     code, _, err = _run([*args, "--reranker"], capsys)
-    assert code == 3 and "and so is reranking" in err and not again.exists()
+    assert code == 3 and "is worse than not reranking" in err and not again.exists()
     monkeypatch.setattr(index.tune_train, "train_reranker", lambda *a, **k: _GoldReranker(tmp_path, right=True))
     code, printed, err = _run([*args, "--reranker", "--restart"], capsys)
     assert code == 0, err
