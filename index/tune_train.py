@@ -66,6 +66,25 @@ def _latest_checkpoint(folder: Path) -> str | None:
     return str(found[-1]) if found else None
 
 
+def _trainer_arguments(work: Path, settings: TrainSettings, show_progress: bool) -> dict[str, Any]:
+    """The training arguments both trainers share: schedule, checkpoints every ``save_steps``, CPU."""
+    return {
+        "output_dir": str(work),
+        "num_train_epochs": settings.epochs,
+        "per_device_train_batch_size": settings.batch_size,
+        "learning_rate": settings.learning_rate,
+        "warmup_steps": settings.warmup_ratio,  # a float below 1 is a share of the steps (transformers 5)
+        "save_strategy": "steps",
+        "save_steps": settings.save_steps,
+        "save_total_limit": 2,
+        "logging_steps": max(1, settings.save_steps),
+        "seed": settings.seed,
+        "use_cpu": True,
+        "report_to": [],
+        "disable_tqdm": not show_progress,
+    }
+
+
 def _freeze_word_embeddings(model: Any) -> int:
     """Stop gradients of the input word embeddings; returns how many weights were frozen."""
     embeddings = model.get_input_embeddings()
@@ -110,21 +129,8 @@ def train_encoder(
     for i in range(len(examples[0].negatives) if examples else 0):
         columns[f"negative_{i + 1}"] = [p + e.negatives[i] for e in examples]
     args = Arguments(
-        output_dir=str(work),
-        num_train_epochs=settings.epochs,
-        per_device_train_batch_size=settings.batch_size,
-        learning_rate=settings.learning_rate,
-        warmup_steps=settings.warmup_ratio,  # a float below 1 is a share of the steps (transformers 5)
+        **_trainer_arguments(work, settings, show_progress),
         batch_sampler=BatchSamplers.NO_DUPLICATES,  # the same passage twice in a batch is a false negative
-        save_strategy="steps",
-        save_steps=settings.save_steps,
-        save_total_limit=2,
-        logging_steps=max(1, settings.save_steps),
-        seed=settings.seed,
-        use_cpu=True,
-        report_to=[],
-        disable_tqdm=not show_progress,
-        dataloader_drop_last=False,
     )
     if settings.mini_batch_size > 0:
         loss: Any = CachedMultipleNegativesRankingLoss(model, mini_batch_size=settings.mini_batch_size)
@@ -168,21 +174,7 @@ def train_reranker(
             rows["passage"].append(text)
             rows["label"].append(label)
     per = max(1.0, sum(len(e.negatives) for e in examples) / max(1, len(examples)))
-    args = Arguments(
-        output_dir=str(work),
-        num_train_epochs=settings.epochs,
-        per_device_train_batch_size=settings.batch_size,
-        learning_rate=settings.learning_rate,
-        warmup_steps=settings.warmup_ratio,  # a float below 1 is a share of the steps (transformers 5)
-        save_strategy="steps",
-        save_steps=settings.save_steps,
-        save_total_limit=2,
-        logging_steps=max(1, settings.save_steps),
-        seed=settings.seed,
-        use_cpu=True,
-        report_to=[],
-        disable_tqdm=not show_progress,
-    )
+    args = Arguments(**_trainer_arguments(work, settings, show_progress))
     loss = BinaryCrossEntropyLoss(model, pos_weight=torch.tensor(per))
     trainer = CrossEncoderTrainer(model=model, args=args, train_dataset=Dataset.from_dict(rows), loss=loss)
     trainer.train(resume_from_checkpoint=_latest_checkpoint(work))
