@@ -72,7 +72,6 @@ def main(argv: list[str] | None = None) -> int:
                 searcher.reranker = None
             elif args.reranker:
                 searcher.reranker = reranker_of(args)
-                searcher.rerank_depth = searcher.reranker.depth
         else:
             searcher = Searcher.build(
                 corpus_path, embedder=embedder_of(args), show_progress=True, reranker=reranker_of(args)

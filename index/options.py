@@ -37,7 +37,11 @@ def add_reranker_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--reranker", type=Path, help="a cross-encoder folder to rerank with (default: MODEL/reranker if there)"
     )
-    parser.add_argument("--rerank-depth", type=int, default=20, help="candidates the reranker reorders (default 20)")
+    from index.rerank import DEPTH
+
+    parser.add_argument(
+        "--rerank-depth", type=int, default=DEPTH, help=f"candidates the reranker reorders (default {DEPTH})"
+    )
     parser.add_argument("--no-reranker", action="store_true", help="no rerank stage, even if the model folder has one")
 
 

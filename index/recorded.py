@@ -61,14 +61,14 @@ def recorded_reranker(settings: dict[str, Any], folder: str | Path) -> Any:
     info = settings.get("reranker")
     if not info:
         return None
-    from index.rerank import Reranker
+    from index.rerank import DEPTH, Reranker
 
     if not Path(info["path"]).is_dir():
         raise IndexMismatchError(
             f"{folder} reranks with the model in {info['path']}, which is not there any more; restore it, "
             "or rebuild the index without --reranker"
         )
-    reranker = Reranker(info["path"], depth=int(info.get("depth", 20)))
+    reranker = Reranker(info["path"], depth=int(info.get("depth", DEPTH)))
     if reranker.fingerprint != info["fingerprint"]:
         raise IndexMismatchError(
             f"{folder} was built with the reranker in {info['path']} (sha256 {info['fingerprint'][:12]}…), "

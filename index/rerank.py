@@ -26,7 +26,21 @@ class Scorer(Protocol):
         ...
 
 
-class Reranker:
+class CrossEncoderScorer:
+    """A loaded sentence-transformers ``CrossEncoder`` (one relevance logit) as a :class:`Scorer`."""
+
+    def __init__(self, model: Any) -> None:
+        self.model = model
+
+    def score(self, question: str, passages: Sequence[str]) -> np.ndarray:
+        """Relevance of the passages for the question: the logistic of the model's logit (0–1)."""
+        if not passages:
+            return np.zeros(0, dtype=np.float32)
+        pairs = [(question, p) for p in passages]
+        return np.asarray(self.model.predict(pairs, batch_size=len(pairs), show_progress_bar=False), dtype=np.float32)
+
+
+class Reranker(CrossEncoderScorer):
     """A local sentence-transformers ``CrossEncoder`` folder with one relevance logit.
 
     Attributes:
@@ -45,16 +59,9 @@ class Reranker:
             raise FileNotFoundError(f"{self.path}: not a cross-encoder folder (no config.json)")
         if depth < 1:
             raise ValueError(f"rerank depth must be at least 1, not {depth}")
-        self.model = CrossEncoder(str(self.path), device="cpu", local_files_only=True)
+        super().__init__(CrossEncoder(str(self.path), device="cpu", local_files_only=True))
         self.fingerprint = weights_fingerprint(self.path)
         self.depth = depth
-
-    def score(self, question: str, passages: Sequence[str]) -> np.ndarray:
-        """Relevance of the passages for the question: the logistic of the model's logit (0–1)."""
-        if not passages:
-            return np.zeros(0, dtype=np.float32)
-        pairs = [(question, p) for p in passages]
-        return np.asarray(self.model.predict(pairs, batch_size=len(pairs), show_progress_bar=False), dtype=np.float32)
 
     def info(self) -> dict[str, Any]:
         """What an index records of it."""

@@ -102,9 +102,8 @@ class Searcher:
         self.store = store
         self.embedder = embedder
         self.cache_dir = cache_dir
-        #: The rerank stage's cross-encoder (None: no rerank stage), and how many candidates it reorders.
+        #: The rerank stage's cross-encoder (None: no rerank stage).
         self.reranker = reranker
-        self.rerank_depth = int(getattr(reranker, "depth", RERANK_DEPTH))
         self.abstain_rule = AbstainRule(**store.settings.get("abstain", {}))
         #: The fusion's parameters (``python -m eval.fusion`` measures other values by setting them).
         self.alpha = ALPHA
@@ -112,6 +111,11 @@ class Searcher:
 
     def __len__(self) -> int:
         return len(self.store)
+
+    @property
+    def rerank_depth(self) -> int:
+        """How many fused candidates the reranker reorders (its own ``depth``)."""
+        return int(getattr(self.reranker, "depth", RERANK_DEPTH))
 
     @property
     def analyzer(self) -> QueryAnalyzer:

@@ -33,6 +33,7 @@ from typing import Any
 
 import numpy as np
 
+from index.layout import file_sha256
 from index.rerank import DEPTH as RERANK_DEPTH
 from index.tune_data import Pair, TuneDataError, feedback_pairs, gold_pairs, split
 from index.tune_eval import rank_metrics, rerank_metrics
@@ -78,7 +79,7 @@ def _sha256_text(parts: Sequence[str]) -> str:
 
 
 def _file_hash(path: Path | None) -> str | None:
-    return hashlib.sha256(path.read_bytes()).hexdigest() if path is not None else None
+    return file_sha256(path) if path is not None else None
 
 
 def examples_of(mined: Sequence[Mined], texts: dict[str, str], count: int, seed: int) -> list[Example]:

@@ -67,15 +67,20 @@ def mine(
         part = pairs[start : start + batch]
         ranked = searcher.search_batch([p.question for p in part], k=depth, mode=mode or DEFAULT_MODE)  # type: ignore[attr-defined]
         queries = embedder.encode([p.question for p in part], query=True)
-        for pair, hits, q in zip(part, ranked, queries, strict=True):
-            relevant = set(pair.positives)
-            candidates = [h.id for h in hits if h.id not in relevant and h.id not in pair.negatives][skip:]
+        candidates_of = [
+            [h.id for h in hits if h.id not in pair.positives and h.id not in pair.negatives][skip:]
+            for pair, hits in zip(part, ranked, strict=True)
+        ]
+        needed = list(
+            dict.fromkeys(i for pair, c in zip(part, candidates_of, strict=True) for i in (*pair.positives, *c))
+        )
+        vectors = embed_cached(embedder, [texts[i] for i in needed], getattr(searcher, "cache_dir", None))
+        vector_of = dict(zip(needed, vectors, strict=True))  # one cache read per batch of questions
+        for pair, candidates, q in zip(part, candidates_of, queries, strict=True):
             chosen = [n for n in pair.negatives if n in texts]
             if candidates:
-                ids = [*pair.positives, *candidates]
-                vectors = embed_cached(embedder, [texts[i] for i in ids], getattr(searcher, "cache_dir", None))
-                scores = vectors @ np.asarray(q, dtype=np.float32)
-                ceiling = margin * float(scores[: len(pair.positives)].max())
-                chosen += [c for c, s in zip(candidates, scores[len(pair.positives) :], strict=True) if s < ceiling]
+                q = np.asarray(q, dtype=np.float32)
+                ceiling = margin * max(float(vector_of[i] @ q) for i in pair.positives)
+                chosen += [c for c in candidates if float(vector_of[c] @ q) < ceiling]
             out.append(Mined(pair, tuple(dict.fromkeys(chosen))[:count]))
     return out

@@ -51,11 +51,12 @@ def test_the_fused_modes_rerank_and_the_single_retrievers_stay_pure(backend: Sea
     place = before["convex"].index(weekend)
     assert place > 0
     scorer = WordScorer("周末")
-    backend.reranker, backend.rerank_depth = scorer, place + 1
+    scorer.depth = place + 1
+    backend.reranker = scorer
     (result,) = backend.run([question], k=4, mode="convex")
     assert result.hits[0].id == weekend and "rerank" in result.timings
     assert scorer.seen == [place + 1]
-    backend.rerank_depth = place  # just outside the depth: the order stays
+    scorer.depth = place  # just outside the depth: the order stays
     assert [h.id for h in backend.search(question, k=4, mode="convex")] == before["convex"]
     for mode in ("dense", "bm25"):
         assert [h.id for h in backend.search(question, k=4, mode=mode)] == before[mode]
