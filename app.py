@@ -4,7 +4,7 @@ Only wiring lives here: retrieval is ``index.Searcher``, rendering ``index.rende
 and feedback ``index.library``, limits ``index.limits``.
 
     python app.py [--host 127.0.0.1] [--port 7860] [--index DIR | --milvus URI [--collection NAME]]
-                  [--model PATH] [--data-dir DIR]
+                  [--model PATH] [--backend torch|onnx|onnx-int8] [--data-dir DIR]
 """
 
 import argparse
@@ -434,11 +434,12 @@ def main(argv: list[str] | None = None) -> int:
 
     from index import IndexMismatchError, IndexNotFoundError
     from index.library import Library
+    from index.onnx_export import ExportError
 
     started = time.time()
     try:
         searcher = open_store(args, build_if_missing=target_of(args) is None)
-    except (IndexNotFoundError, IndexMismatchError, FileNotFoundError) as exc:
+    except (IndexNotFoundError, IndexMismatchError, ExportError, FileNotFoundError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     library = Library(searcher, args.data_dir, args.feedback_log)

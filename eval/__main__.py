@@ -8,7 +8,15 @@ import sys
 import time
 from pathlib import Path
 
-from index.options import add_reranker_options, add_store_options, embedder_of, open_store, reranker_of, where_of
+from index.options import (
+    add_reranker_options,
+    add_store_options,
+    backend_of,
+    embedder_of,
+    open_store,
+    reranker_of,
+    where_of,
+)
 from index.paths import DEFAULT_CORPUS, ROOT
 
 
@@ -47,6 +55,7 @@ def main(argv: list[str] | None = None) -> int:
     from eval.report import kind_table, table, write_all, write_baseline
     from eval.runner import evaluate
     from index import MODES, IndexMismatchError, IndexNotFoundError, Searcher
+    from index.onnx_export import ExportError
 
     try:
         modes = [m.strip() for m in args.modes.split(",") if m.strip()]
@@ -74,9 +83,13 @@ def main(argv: list[str] | None = None) -> int:
                 searcher.reranker = reranker_of(args)
         else:
             searcher = Searcher.build(
-                corpus_path, embedder=embedder_of(args), show_progress=True, reranker=reranker_of(args)
+                corpus_path,
+                embedder=embedder_of(args),
+                show_progress=True,
+                reranker=reranker_of(args),
+                backend=backend_of(args),
             )
-    except (IndexNotFoundError, IndexMismatchError, ValueError, OSError) as exc:
+    except (IndexNotFoundError, IndexMismatchError, ExportError, ValueError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     corpus = where_of(args) if args.index or args.milvus else str(corpus_path)

@@ -54,7 +54,8 @@ def markdown(report: dict[str, Any]) -> str:
     """report.md: the tables, then each mode's failures with the top 3 returned."""
     out = [
         f"# Retrieval report\n\nQuestions: `{report.get('queries', '')}` ({report['questions']}); "
-        f"corpus: `{report.get('corpus', '')}` ({report['chunks']} chunks); model: {report['model']}.\n",
+        f"corpus: `{report.get('corpus', '')}` ({report['chunks']} chunks); "
+        f"model: {report['model']} on {report.get('backend', 'torch')}.\n",
         "```text",
         table(report),
         "```\n",
@@ -144,6 +145,7 @@ def write_baseline(report: dict[str, Any], path: Path, command: str) -> None:
         "command": command,
         "queries": report.get("queries"),
         "model": report["model"],
+        "backend": report.get("backend", "torch"),
         "chunks": report["chunks"],
         "modes": {mode: result["summary"] for mode, result in report["modes"].items()},
     }

@@ -64,6 +64,7 @@ def evaluate(
         "modes": {},
         "machine": _machine(),
         "model": searcher.embedder.name,
+        "backend": str(getattr(searcher.embedder, "backend", "torch")),
         "reranker": searcher.reranker.info() if hasattr(searcher.reranker, "info") else None,
         "store": searcher.store.describe(),
         "chunks": len(searcher),

@@ -15,6 +15,7 @@ from index.answer import Answer, Hit
 from index.options import (
     add_reranker_options,
     add_store_options,
+    backend_of,
     embedder_of,
     open_store,
     reranker_of,
@@ -197,6 +198,7 @@ def main(argv: list[str] | None = None) -> int:
         return _tune(args)
 
     from index import IndexMismatchError, IndexNotFoundError, Searcher
+    from index.onnx_export import ExportError
 
     try:
         if args.command == "build":
@@ -205,7 +207,7 @@ def main(argv: list[str] | None = None) -> int:
             reranker = reranker_of(args)
             searcher = Searcher.build(
                 args.paths, target, collection=args.collection, token=os.environ.get("MILVUS_TOKEN", ""),
-                embedder=embedder_of(args), show_progress=True, reranker=reranker,
+                embedder=embedder_of(args), show_progress=True, reranker=reranker, backend=backend_of(args),
             )  # fmt: skip
             if reranker is not None:
                 print(f"reranking the top {reranker.depth} candidates with {reranker.path}")
@@ -248,7 +250,7 @@ def main(argv: list[str] | None = None) -> int:
                     handle.write(json.dumps(record, ensure_ascii=False) + "\n")
         print(f"wrote {len(questions)} results to {args.out}")
         return 0
-    except (IndexNotFoundError, IndexMismatchError, FileNotFoundError, ValueError, KeyError) as exc:
+    except (IndexNotFoundError, IndexMismatchError, ExportError, FileNotFoundError, ValueError, KeyError) as exc:
         print(f"error: {exc.args[0] if isinstance(exc, KeyError) else exc}", file=sys.stderr)
         return 2
     except (OSError, sqlite3.Error) as exc:  # disk full, permissions: the previous index is untouched

@@ -99,6 +99,17 @@ class EmbeddingCache:
 EMBED_BATCH = 256
 
 
+def cache_file_name(embedder: Any) -> str:
+    """The cache file of an embedder's vectors: keyed by weights hash, dimension and backend.
+
+    PyTorch's vectors keep the name they always had; an ONNX backend's vectors differ from them
+    (int8 weights, other kernels) and get files of their own.
+    """
+    backend = getattr(embedder, "backend", "torch")
+    suffix = "" if backend == "torch" else f"-{backend}"
+    return f"{embedder.fingerprint[:24]}-{embedder.dim}{suffix}.sqlite"
+
+
 def embed_cached(
     embedder: Any, texts: list[str], cache_dir: Path | None = None, show_progress: bool = False
 ) -> np.ndarray:
@@ -106,7 +117,7 @@ def embed_cached(
     from index.convert import cache_root
 
     folder = Path(cache_dir) if cache_dir is not None else cache_root() / "embeddings"
-    cache = EmbeddingCache(folder / f"{embedder.fingerprint[:24]}-{embedder.dim}.sqlite", embedder.dim)
+    cache = EmbeddingCache(folder / cache_file_name(embedder), embedder.dim)
     bar = None
     if show_progress:
         from tqdm import tqdm

@@ -7,7 +7,7 @@ import logging
 import os
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
@@ -28,6 +28,9 @@ class Embedder(Protocol):
         name: A human-readable model id, recorded in the index manifest.
         fingerprint: sha256 of the weights, recorded so a changed model is noticed.
         dim: Vector dimension.
+
+    An embedder may also have ``backend`` (what runs it: "torch", "onnx", "onnx-int8"; an
+    object without one counts as "torch"), recorded beside the fingerprint.
     """
 
     name: str
@@ -65,6 +68,7 @@ class SentenceTransformerEmbedder:
         kwargs = {"add_pooling_layer": False} if source.is_file() else {}
         self.model = SentenceTransformer(str(folder), device=device, local_files_only=True, model_kwargs=kwargs)
         self.path = folder
+        self.backend = "torch"
         self.batch_size = batch_size
         # Short queries in batches above ~16 pay for padding to the longest one: measured on
         # MSGABench questions, 7 ms/query at 16, 15 at 64, 57 at 256 (2 cores).
@@ -102,3 +106,49 @@ def weights_fingerprint(folder: Path) -> str:
         if candidates:
             return sha256_file(candidates[0])
     raise FileNotFoundError(f"{folder}: no weights file (model.safetensors or pytorch_model.bin)")
+
+
+#: The encoder backend an index is built with when none is named (README, Performance: chosen by measurement).
+DEFAULT_BACKEND = "onnx-int8"
+
+
+def backend_of(embedder: object) -> str:
+    """The backend an embedder runs on ("torch" for one that does not say)."""
+    return str(getattr(embedder, "backend", "torch"))
+
+
+def make_embedder(path: str | Path | None = None, backend: str | None = None) -> Embedder:
+    """The encoder of a local model folder (None: the bundled model) on a backend (None: the default).
+
+    Raises:
+        ValueError: for an unknown backend.
+    """
+    from index.onnx_export import BACKENDS
+
+    backend = backend or DEFAULT_BACKEND
+    if backend not in BACKENDS:
+        raise ValueError(f"unknown encoder backend {backend!r}; choose one of {', '.join(BACKENDS)}")
+    if backend == "torch":
+        return SentenceTransformerEmbedder(path)
+    from index.onnx_embed import OnnxEmbedder
+
+    return OnnxEmbedder(path, backend)
+
+
+def check_backend(built: dict[str, Any], model: dict[str, Any], where: str, rebuild: str) -> None:
+    """Refuse to search vectors made by one backend with questions encoded by another.
+
+    ``built`` and ``model`` are model records (:func:`index.recorded.model_info`); a record
+    without a backend was made by PyTorch.
+
+    Raises:
+        IndexMismatchError: naming both backends, the option that matches and the rebuild command.
+    """
+    from index.layout import IndexMismatchError
+
+    was, now = built.get("backend", "torch"), model.get("backend", "torch")
+    if was != now:
+        raise IndexMismatchError(
+            f"{where} was built with the {was} encoder backend; this run uses {now} (int8 and fp32 vectors "
+            f"differ). Open it with --backend {was}, or rebuild with: {rebuild} --backend {now}"
+        )

@@ -35,7 +35,7 @@ class IndexMismatchError(RuntimeError):
 
 def rebuild_hint(path: Path) -> str:
     """The command that (re)builds an index at ``path``."""
-    return f"python -m index build data/notices --out {path}"
+    return f"python -m index build data/notices --index {path}"
 
 
 def package_versions() -> dict[str, str]:

@@ -32,6 +32,7 @@ from typing import Any
 import numpy as np
 
 from index.corpus import CorpusStats, by_doc
+from index.embed import check_backend
 from index.filters import FilterSpec, check_filters
 from index.layout import IndexMismatchError, IndexNotFoundError
 from index.lexical import JiebaTokenizer
@@ -117,9 +118,13 @@ class MilvusStore:
             )
         store = cls(client, uri, collection, model)
         built = {info.get("model") for info in store._docs.values()}
-        if built and built != {model["fingerprint"]}:
+        if built and built != {vector_key(model)}:
+            fingerprint, _, backend = sorted(built)[0].partition("+")
+            if fingerprint == model["fingerprint"]:
+                check_backend({"backend": backend or "torch"}, model, f"collection {collection!r} at {uri}",
+                              build_hint(uri, collection))  # fmt: skip
             raise IndexMismatchError(
-                f"collection {collection!r} at {uri} was built with another model (sha256 {sorted(built)[0][:12]}…); "
+                f"collection {collection!r} at {uri} was built with another model (sha256 {fingerprint[:12]}…); "
                 f"this run uses {model['name']} (sha256 {model['fingerprint'][:12]}…). "
                 f"Rebuild with: {build_hint(uri, collection)} [--model PATH]"
             )
@@ -304,7 +309,7 @@ class MilvusStore:
         kept = {d: info for d, info in self._docs.items() if d not in replaced}
         order = max((info["order"] for info in self._docs.values()), default=-1) + 1
         new_info = {
-            d: doc_info(d, members, self.model["fingerprint"], order + n) for n, (d, members) in enumerate(docs.items())
+            d: doc_info(d, members, vector_key(self.model), order + n) for n, (d, members) in enumerate(docs.items())
         }
         views, owners = chunk_views(chunks)
         vectors = encode(views)  # before anything is deleted: a failed encoding changes nothing
@@ -454,3 +459,9 @@ def _stats(infos: Iterable[Mapping[str, Any]]) -> CorpusStats:
         stats.departments.update(info["departments"])
         stats.places[info["doc_id"]] = set(info["places"])
     return stats
+
+
+def vector_key(model: Mapping[str, Any]) -> str:
+    """What a notice's row records of the encoder: the weights hash, plus "+backend" unless PyTorch."""
+    backend = model.get("backend", "torch")
+    return model["fingerprint"] if backend == "torch" else f"{model['fingerprint']}+{backend}"

@@ -1,7 +1,8 @@
 """The command-line options that choose a store, shared by ``python -m index``, ``python -m eval`` and ``app.py``.
 
 ``--index DIR`` (a local index directory) or ``--milvus URI [--collection NAME]`` (a Milvus
-collection; the token, if the server wants one, comes from ``$MILVUS_TOKEN``), and ``--model``.
+collection; the token, if the server wants one, comes from ``$MILVUS_TOKEN``), ``--model`` and
+``--backend`` (what runs the encoder).
 """
 
 from __future__ import annotations
@@ -29,6 +30,15 @@ def add_store_options(parser: argparse.ArgumentParser, index_help: str) -> None:
         "--model",
         type=Path,
         help="a local sentence-transformers folder (default: the one a local index records, else bundled e5-small)",
+    )
+    from index.embed import DEFAULT_BACKEND
+    from index.onnx_export import BACKENDS
+
+    parser.add_argument(
+        "--backend",
+        choices=BACKENDS,
+        help=f"what runs the encoder (default: the one a local index records, else {DEFAULT_BACKEND}); "
+        "an index answers only with the backend it was built with",
     )
 
 
@@ -70,10 +80,24 @@ def target_of(args: argparse.Namespace) -> str | Path | None:
 
 
 def embedder_of(args: argparse.Namespace) -> Any:
-    """The embedder the options ask for (None: the bundled model)."""
-    from index.embed import SentenceTransformerEmbedder
+    """The embedder ``--model`` names, on ``--backend`` (else the one ``--index`` records); None without a model.
 
-    return SentenceTransformerEmbedder(args.model) if args.model else None
+    Without ``--model`` the searcher picks the model itself (the recorded one, else the bundled
+    one) and takes the backend from :func:`backend_of`.
+    """
+    if not args.model:
+        return None
+    from index.embed import make_embedder
+    from index.recorded import recorded_backend
+
+    index = getattr(args, "index", None)
+    backend = args.backend or (recorded_backend(index) if index is not None else None)
+    return make_embedder(args.model, backend)
+
+
+def backend_of(args: argparse.Namespace) -> str | None:
+    """The ``--backend`` asked for (None: the recorded or default one)."""
+    return getattr(args, "backend", None)
 
 
 def open_store(
@@ -89,6 +113,7 @@ def open_store(
         collection=args.collection,
         token=os.environ.get("MILVUS_TOKEN", ""),
         embedder=embedder or embedder_of(args),
+        backend=backend_of(args),
         build_if_missing=build_if_missing,
         corpus=corpus,
         show_progress=True,

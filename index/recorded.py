@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from index.embed import Embedder, SentenceTransformerEmbedder
+from index.embed import Embedder, backend_of, check_backend, make_embedder
 from index.layout import MANIFEST, IndexMismatchError, read_manifest_raw, rebuild_hint
 
 
@@ -23,6 +23,7 @@ def model_info(embedder: Embedder) -> dict[str, Any]:
         "dim": embedder.dim,
         "prompts": getattr(embedder, "prompts", {}),
         "normalized": True,
+        "backend": backend_of(embedder),
     }
     path = getattr(embedder, "path", None)
     if path is not None and not (Path(path) / "SOURCE.json").is_file():  # not the bundled conversion
@@ -30,26 +31,43 @@ def model_info(embedder: Embedder) -> dict[str, Any]:
     return info
 
 
-def recorded_embedder(folder: Path) -> Embedder:
-    """The encoder a local index was built with: its recorded folder, or the bundled model.
+def recorded_backend(folder: Path) -> str | None:
+    """The encoder backend a local index records ("torch" for indexes older than the choice; None: no index)."""
+    if not (Path(folder) / MANIFEST).is_file():
+        return None
+    try:
+        return str(read_manifest_raw(folder).get("model", {}).get("backend", "torch"))
+    except (OSError, ValueError):
+        return None
+
+
+def recorded_embedder(folder: Path, backend: str | None = None) -> Embedder:
+    """The encoder a local index was built with: its recorded folder (or the bundled model) and backend.
+
+    ``backend`` overrides the recorded one (a different one is then refused when the index loads,
+    with the command that rebuilds it); with no index at ``folder``, the default backend.
 
     Raises:
         IndexMismatchError: if the index names a model folder that is no longer there.
     """
+    recorded = recorded_backend(folder)
+    if backend and recorded and backend != recorded:  # refused before any model is loaded
+        check_backend({"backend": recorded}, {"backend": backend}, str(folder), rebuild_hint(folder))
+    backend = backend or recorded
     if not (folder / MANIFEST).is_file():
-        return SentenceTransformerEmbedder()
+        return make_embedder(None, backend)
     try:
         path = read_manifest_raw(folder).get("model", {}).get("path")
     except (OSError, ValueError):
-        return SentenceTransformerEmbedder()  # a damaged manifest is reported when the index is loaded
+        return make_embedder(None, backend)  # a damaged manifest is reported when the index is loaded
     if not path:
-        return SentenceTransformerEmbedder()
+        return make_embedder(None, backend)
     if not Path(path).is_dir():
         raise IndexMismatchError(
             f"{folder} was built with the model in {path}, which is not there any more; restore that folder, "
             f"or rebuild with: {rebuild_hint(folder)} [--model PATH]"
         )
-    return SentenceTransformerEmbedder(path)
+    return make_embedder(path, backend)
 
 
 def recorded_reranker(settings: dict[str, Any], folder: str | Path) -> Any:

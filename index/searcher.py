@@ -19,7 +19,7 @@ from typing import Any, Literal
 
 from index.answer import Answer, Hit, make_answer
 from index.cache import embed_cached
-from index.embed import Embedder, SentenceTransformerEmbedder
+from index.embed import Embedder, make_embedder
 from index.filters import Filters
 from index.fuse import convex, rrf
 from index.layout import IndexNotFoundError, package_versions
@@ -160,6 +160,7 @@ class Searcher:
         show_progress: bool = False,
         dense_kind: str | None = None,
         reranker: Scorer | None = None,
+        backend: str | None = None,
     ) -> Searcher:
         """Build an index from files/directories or from chunks.
 
@@ -168,13 +169,14 @@ class Searcher:
         model and text as they are computed, so a rebuild only encodes new text and a killed
         build resumes. ``dense_kind`` ("flat" or "hnsw") overrides the local choice by size.
         A ``reranker`` (:class:`index.rerank.Reranker`) is recorded in a local index's manifest
-        and used by every search of it.
+        and used by every search of it. Without an ``embedder``, the bundled model runs on
+        ``backend`` (default :data:`index.embed.DEFAULT_BACKEND`).
 
         Raises:
-            ValueError: if there is nothing to index or chunk ids repeat.
+            ValueError: if there is nothing to index, chunk ids repeat, or the backend is unknown.
         """
         chunks = checked_chunks(as_chunks(source))
-        embedder = embedder or SentenceTransformerEmbedder()
+        embedder = embedder or make_embedder(None, backend)
         started = time.time()
 
         def encode(texts: list[str]) -> Any:
@@ -215,13 +217,15 @@ class Searcher:
         cache_dir: Path | None = None,
         show_progress: bool = False,
         reranker: Scorer | None = None,
+        backend: str | None = None,
     ) -> Searcher:
         """Open an index directory or a Milvus collection; with no ``target``, the default directory.
 
         When the index does not exist and ``build_if_missing`` (default: only for the default
         directory), it is built from ``corpus`` (default: data/notices). Without an ``embedder``
         a local index is opened with the model it records (:mod:`index.recorded`), and its
-        recorded reranker, if any, reorders the fused candidates (``reranker`` overrides it).
+        recorded reranker, if any, reorders the fused candidates (``reranker`` overrides it), on the
+        encoder backend it records (``backend`` names one; another than the recorded one is refused).
 
         Raises:
             IndexNotFoundError: if there is no index there (the message says how to build one).
@@ -232,7 +236,7 @@ class Searcher:
             build_if_missing = target is None
         target = target if target is not None else default_index_path()
         if embedder is None:
-            embedder = SentenceTransformerEmbedder() if is_milvus(target) else recorded_embedder(Path(target))
+            embedder = make_embedder(None, backend) if is_milvus(target) else recorded_embedder(Path(target), backend)
         try:
             if is_milvus(target):
                 from index.milvus import MilvusStore

@@ -88,8 +88,16 @@ def embedder(model_dir: Path) -> SentenceTransformerEmbedder:
 
 @pytest.fixture(scope="session")
 def real_searcher(embedder: SentenceTransformerEmbedder, tmp_path_factory: pytest.TempPathFactory) -> Searcher:
+    """The bundled notices indexed by the bundled model on PyTorch fp32 (vectors independent of batching)."""
     folder = tmp_path_factory.mktemp("real-index")
     return Searcher.build(NOTICES, folder / "index", embedder=embedder, cache_dir=folder / "cache")
+
+
+@pytest.fixture(scope="session")
+def default_searcher(tmp_path_factory: pytest.TempPathFactory) -> Searcher:
+    """The bundled notices indexed as a fresh install indexes them: the default encoder backend."""
+    folder = tmp_path_factory.mktemp("default-index")
+    return Searcher.build(NOTICES, folder / "index", cache_dir=folder / "cache")
 
 
 @pytest.fixture(scope="session")

@@ -19,9 +19,11 @@ TOLERANCE = 0.02
 
 
 @pytest.mark.parametrize("mode", sorted({DEFAULT_MODE, "hybrid"}))
-def test_fused_modes_do_not_regress(real_searcher: Searcher, mode: str) -> None:
+def test_fused_modes_do_not_regress(default_searcher: Searcher, mode: str) -> None:
+    """The pipeline a fresh install runs (default backend) against the baseline ``python -m eval`` wrote."""
     baseline = json.loads(BASELINE.read_text(encoding="utf-8"))
-    report = evaluate(real_searcher, load_questions(ROOT / "eval" / "queries" / "dev.jsonl"), modes=[mode])
+    assert baseline.get("backend", "torch") == default_searcher.embedder.backend, f"regenerate with: {REGENERATE}"
+    report = evaluate(default_searcher, load_questions(ROOT / "eval" / "queries" / "dev.jsonl"), modes=[mode])
     now, then = report["modes"][mode]["summary"], baseline["modes"][mode]
     for metric in ("recall@5", "mrr@10"):
         assert now[metric] >= then[metric] - TOLERANCE, (

@@ -83,6 +83,7 @@ def test_save_load_round_trip(built: Searcher, tmp_path: Path) -> None:
         "dim": KeywordEmbedder.dim,
         "prompts": {},
         "normalized": True,
+        "backend": "torch",  # an embedder that names no backend counts as PyTorch
     }
     assert manifest["chunk_count"] == len(built) and manifest["documents"] == ["a", "b"]
     assert "市数据局" in (tmp_path / "index" / CHUNKS).read_text(encoding="utf-8")  # not ASCII-escaped
