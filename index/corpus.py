@@ -6,9 +6,11 @@ updates them notice by notice when notices are added or removed.
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from index.lexical import dictionary_word
 from index.query import QueryAnalyzer, place_names
@@ -66,6 +68,27 @@ class CorpusStats:
         appeared = {w for w in touched if w in new.words and w not in self.words}
         gone = {w for w in touched if w in self.words and w not in new.words}
         return new, appeared, gone
+
+    def save(self, path: Path) -> None:
+        """Write the counts as JSON (what :meth:`load` reads instead of recounting the corpus)."""
+        data = {
+            "words": dict(self.words),
+            "departments": dict(self.departments),
+            "places": {doc: sorted(places) for doc, places in self.places.items()},
+        }
+        path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+
+    @classmethod
+    def load(cls, path: Path) -> CorpusStats:
+        """Read counts written by :meth:`save`.
+
+        Raises:
+            ValueError: if the file is not such a record.
+        """
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(data, dict) or not {"words", "departments", "places"} <= data.keys():
+            raise ValueError(f"{path}: not a corpus statistics record")
+        return cls(Counter(data["words"]), Counter(data["departments"]), {d: set(p) for d, p in data["places"].items()})
 
     def analyzer(self) -> QueryAnalyzer:
         """A query analyser over these departments and places."""

@@ -132,11 +132,15 @@ class DenseIndex:
 
     @classmethod
     def load(cls, path: Path, dim: int, ef_search: int = HNSW_EF_SEARCH) -> DenseIndex:
-        """Read a FAISS index file (Flat or HNSW) and check its dimension."""
+        """Read a FAISS index file (Flat or HNSW), memory-mapped and read-only, and check its dimension.
+
+        Mapping makes opening cost what the pages touched cost, not the file's size; the base is
+        never changed in place (changes go to other rows), and a save writes a new file.
+        """
         import faiss
 
         index = cls(dim, ef_search=ef_search)
-        index._index = faiss.read_index(str(path))
+        index._index = faiss.read_index(str(path), faiss.IO_FLAG_MMAP | faiss.IO_FLAG_READ_ONLY)
         index.kind = "hnsw" if isinstance(index._index, faiss.IndexHNSW) else "flat"
         if index._index.d != dim:
             raise ValueError(f"{path}: FAISS index has dimension {index._index.d}, manifest says {dim}")

@@ -19,8 +19,10 @@ from typing import Any
 
 import numpy as np
 
+from index.chunk_file import ChunkLines, LazyChunks
 from index.corpus import CorpusStats
 from index.dense import HNSW_EF_SEARCH, DenseIndex
+from index.embed import check_backend
 from index.filters import check_filters, chunk_mask
 from index.layout import (
     BASE,
@@ -45,6 +47,9 @@ from ingest import Chunk
 #: Above this many vectors the FAISS index is HNSW instead of exact Flat: measured on 70k law-article
 #: vectors, HNSW answered in 0.63 ms against 9.9 ms with recall@10 0.999 (README, Performance).
 ANN_ROWS = EXACT_ROWS
+#: The corpus statistics and the notice list as of the last save (read at load, not recomputed).
+STATS = "stats.json"
+NOTICES = "notices.json"
 #: Changes are folded into a new base when extra and deleted rows pass this share of all rows
 #: (and the index has more than COMPACT_MIN_ROWS): the save that follows writes the index whole.
 COMPACT_SHARE = 0.1
@@ -59,7 +64,7 @@ class _Base:
     """
 
     id: str
-    chunks: list[Chunk]
+    chunks: Sequence[Chunk]
     sha256: str | None = None
 
 
@@ -71,7 +76,7 @@ class LocalStore:
 
     def __init__(
         self,
-        chunks: list[Chunk],
+        chunks: Sequence[Chunk],
         rows: DenseRows,
         lexical: LexicalIndex,
         tokenizer: JiebaTokenizer,
@@ -81,7 +86,8 @@ class LocalStore:
         origin: np.ndarray | None = None,
         base: _Base | None = None,
         stats: CorpusStats | None = None,
-        facts: list[Facts] | None = None,
+        facts: dict[int, Facts] | None = None,
+        notices: list[NoticeInfo] | None = None,
     ) -> None:
         self.chunks = chunks
         self.rows = rows
@@ -94,8 +100,8 @@ class LocalStore:
         self._base = base or _Base(uuid.uuid4().hex, chunks)
         self.stats = stats or CorpusStats.of(chunks)
         self.analyzer = self.stats.analyzer()
-        self._facts = facts if facts is not None else [Facts.of(c) for c in chunks]
-        self._notices: list[NoticeInfo] | None = None
+        self._facts: dict[int, Facts] = facts if facts is not None else {}  # derived when first asked for
+        self._notices: list[NoticeInfo] | None = notices
         self._documents: dict[str, list[int]] | None = None
         if rows.chunks != len(chunks) or lexical.size != len(chunks):
             raise IndexMismatchError("vector or BM25 counts disagree with the chunks; rebuild the index")
@@ -150,7 +156,13 @@ class LocalStore:
 
     def facts(self, keys: Iterable[Hashable]) -> dict[Hashable, Facts]:
         """The chunks (and derived strings) of these chunk numbers."""
-        return {key: self._facts[key] for key in keys}  # type: ignore[index]
+        return {key: self._fact(key) for key in keys}  # type: ignore[arg-type]
+
+    def _fact(self, number: int) -> Facts:
+        found = self._facts.get(number)
+        if found is None:
+            found = self._facts[number] = Facts.of(self.chunks[number])
+        return found
 
     def notices(self) -> list[NoticeInfo]:
         """The notices in the store, in order of first appearance."""
@@ -193,9 +205,11 @@ class LocalStore:
         tokenizer = self.tokenizer.with_words(appeared, gone) if appeared or gone else self.tokenizer
 
         # BM25: kept chunks whose text holds a word that entered or left the dictionary are re-tokenised
-        kept_facts = [f for f, k in zip(self._facts, keep, strict=True) if k]
-        contexts = [f.context for f in kept_facts]
-        replaced = {j: tokenizer(context_text(kept[j])) for j in containing(contexts, appeared | gone)}
+        kept_numbers = np.flatnonzero(keep).tolist()
+        changed = appeared | gone
+        contexts = [self._fact(i).context for i in kept_numbers] if changed else []
+        replaced = {j: tokenizer(context_text(kept[j])) for j in containing(contexts, changed)}
+        kept_facts = {j: self._facts[i] for j, i in enumerate(kept_numbers) if i in self._facts}
         lexical = self.lexical.updated(removed, replaced, [tokenizer(context_text(c)) for c in new])
 
         views, view_owners = chunk_views(new, len(kept))
@@ -204,7 +218,7 @@ class LocalStore:
         origin = np.concatenate([self._origin[keep], np.full(len(new), -1, dtype=np.int64)])
         store = LocalStore(
             chunks, rows, lexical, tokenizer, dict(self.manifest), self.path,
-            origin=origin, base=self._base, stats=stats, facts=kept_facts + [Facts.of(c) for c in new],
+            origin=origin, base=self._base, stats=stats, facts=kept_facts,
         )  # fmt: skip
         if store._wants_compaction():
             store = store.compacted()
@@ -258,10 +272,12 @@ class LocalStore:
             alive[self._origin[self._origin >= 0]] = True
             np.save(work / "chunks.alive.npy", alive)
             with (work / EXTRA_CHUNKS).open("w", encoding="utf-8") as handle:
-                for chunk, origin in zip(self.chunks, self._origin, strict=True):
-                    if origin < 0:
-                        handle.write(chunk.to_json() + "\n")
+                for number in np.flatnonzero(self._origin < 0).tolist():  # only these: the rest is in the base
+                    handle.write(self.chunks[number].to_json() + "\n")
             np.save(work / "owners.npy", self.rows.owners)
+            self.stats.save(work / STATS)
+            notices = [n.to_dict() for n in self.notices()]
+            (work / NOTICES).write_text(json.dumps(notices, ensure_ascii=False), encoding="utf-8")
             np.save(work / "dense.extra.npy", self.rows.extra)
             self.lexical.save_changes(work / "lexical")
             (work / "lexicon.txt").write_text("\n".join(self.tokenizer.userwords) + "\n", encoding="utf-8")
@@ -310,8 +326,9 @@ class LocalStore:
                 f"dimension {built['dim']}); this run uses {model['name']} (sha256 {model['fingerprint'][:12]}…, "
                 f"dimension {model['dim']}). Rebuild with: {rebuild_hint(folder)} [--model PATH]"
             )
+        check_backend(built, model, str(folder), rebuild_hint(folder))
         try:
-            base_chunks = _read_chunks(folder / CHUNKS)
+            base_chunks = LazyChunks(ChunkLines(folder / CHUNKS))
             alive = np.load(folder / "chunks.alive.npy", allow_pickle=False)
             added = _read_chunks(folder / EXTRA_CHUNKS)
             owners = np.load(folder / "owners.npy", allow_pickle=False)
@@ -320,11 +337,13 @@ class LocalStore:
             dense = DenseIndex.load(folder / BASE / "dense.faiss", built["dim"], ef_search=ef_search)
             lexical = LexicalIndex.load(folder / BASE / "lexical", folder / "lexical")
             words = (folder / "lexicon.txt").read_text(encoding="utf-8").split("\n")
-        except (OSError, ValueError, KeyError) as exc:
+            stats = CorpusStats.load(folder / STATS) if (folder / STATS).is_file() else None
+            notices = _read_notices(folder / NOTICES)
+        except (OSError, ValueError, KeyError, TypeError) as exc:
             raise IndexMismatchError(f"{folder} is damaged ({exc}); rebuild with: {rebuild_hint(folder)}") from exc
         if len(alive) != len(base_chunks) or extra.shape[1:] != (built["dim"],):
             raise IndexMismatchError(f"{folder}: its files disagree; rebuild with: {rebuild_hint(folder)}")
-        chunks = [c for c, keep in zip(base_chunks, alive, strict=True) if keep] + added
+        chunks = LazyChunks(base_chunks.lines, np.flatnonzero(alive), added)
         if len(chunks) != manifest["chunk_count"] or len(owners) != dense.size + len(extra):
             raise IndexMismatchError(
                 f"{folder}: vector and chunk counts disagree with the manifest; rebuild with: {rebuild_hint(folder)}"
@@ -336,7 +355,9 @@ class LocalStore:
         origin = np.concatenate([np.flatnonzero(alive), np.full(len(added), -1)]).astype(np.int64)
         base = _Base(manifest["base"]["id"], base_chunks, manifest["base"]["sha256"])
         tokenizer = JiebaTokenizer(w for w in words if w)
-        return cls(chunks, rows, lexical, tokenizer, manifest, folder, origin=origin, base=base)
+        return cls(
+            chunks, rows, lexical, tokenizer, manifest, folder, origin=origin, base=base, stats=stats, notices=notices
+        )  # type: ignore[arg-type]
 
 
 def containing(texts: Sequence[str], words: set[str]) -> list[int]:
@@ -348,6 +369,13 @@ def containing(texts: Sequence[str], words: set[str]) -> list[int]:
     wanted = sorted({normalize_text(w) for w in words}, key=len, reverse=True)
     pattern = re.compile("|".join(re.escape(w) for w in wanted))
     return [i for i, text in enumerate(texts) if pattern.search(text)]
+
+
+def _read_notices(path: Path) -> list[NoticeInfo] | None:
+    """The notices a save recorded (None for an index saved before they were)."""
+    if not path.is_file():
+        return None
+    return [NoticeInfo(**{**n, "leads": tuple(n["leads"])}) for n in json.loads(path.read_text(encoding="utf-8"))]
 
 
 def _read_chunks(path: Path) -> list[Chunk]:
