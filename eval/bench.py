@@ -29,6 +29,8 @@ from typing import Any
 import numpy as np
 
 from eval.metrics import percentile
+from index.embed import DEFAULT_BACKEND
+from index.onnx_export import BACKENDS
 from index.paths import DEFAULT_CORPUS
 from index.searcher import DEFAULT_MODE
 
@@ -55,10 +57,11 @@ def _questions(path: Path | None, chunks: list[Any], n: int, rng: random.Random)
 def run(args: argparse.Namespace) -> dict[str, Any]:
     """Do the measurements; returns the report (also written to ``OUT/bench.json``)."""
     import ingest
-    from index import Searcher, SentenceTransformerEmbedder
-    from index.cache import EmbeddingCache
+    from index import Searcher
+    from index.cache import EmbeddingCache, cache_file_name
     from index.convert import cache_root
     from index.dense import DenseIndex
+    from index.embed import backend_of, make_embedder
     from index.views import sentence_views
 
     rng = random.Random(args.seed)
@@ -79,9 +82,10 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     total = report["ingest"]["chunks"]
     print(f"ingest: {len(notices)} documents, {total} chunks in {ingest_seconds:.1f} s", flush=True)
 
-    embedder = SentenceTransformerEmbedder(args.model) if args.model else SentenceTransformerEmbedder()
+    embedder = make_embedder(args.model, args.backend)
+    report["backend"] = backend_of(embedder)
     texts = [t for c in chunks for t in (c.text, *sentence_views(c))]
-    cache_path = cache_root() / "embeddings" / f"{embedder.fingerprint[:24]}-{embedder.dim}.sqlite"
+    cache_path = cache_root() / "embeddings" / cache_file_name(embedder)
     cache = EmbeddingCache(cache_path, embedder.dim)
     from index.cache import text_key
 
@@ -128,6 +132,13 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     searcher.search_batch(questions, k=10, mode=args.mode)
     batch_ms = (time.perf_counter() - started) * 1000 / len(questions)
     single_ms = sum(latencies) / len(latencies)
+    started = time.perf_counter()
+    for query in questions:
+        embedder.encode([query], query=True)
+    encode_single = time.perf_counter() - started
+    started = time.perf_counter()
+    embedder.encode(questions, query=True)
+    encoder_speedup = encode_single / (time.perf_counter() - started)
     report["query"] = {
         "questions": source,
         "mode": args.mode,
@@ -137,6 +148,9 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "batched_ms_per_query": round(batch_ms, 2),
         "batched_per_s": round(1000 / batch_ms, 1),
         "batch_speedup": round(single_ms / batch_ms, 2),
+        # what batching gains in the encoder alone, and how much of it the whole search keeps
+        "encoder_batch_speedup": round(encoder_speedup, 2),
+        "batch_share_of_encoder": round(single_ms / batch_ms / encoder_speedup, 2),
     }
     print(f"query: {report['query']}", flush=True)
 
@@ -236,6 +250,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dense-kind", choices=("flat", "hnsw"), help="force the FAISS index kind")
     parser.add_argument("--mode", default=DEFAULT_MODE, help=f"search mode timed (default {DEFAULT_MODE})")
     parser.add_argument("--model", type=Path, help="a local sentence-transformers folder")
+    parser.add_argument("--backend", choices=BACKENDS, help=f"encoder backend (default {DEFAULT_BACKEND})")
     parser.add_argument("--out", type=Path, default=Path("build/bench"))
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args(argv)
