@@ -75,7 +75,12 @@ class JiebaTokenizer:
         ['加快', '政通', '秦政通', '协同', '办公', '普及', '应用']
     """
 
-    def __init__(self, userwords: Iterable[str] = (), stopwords: Iterable[str] = STOPWORDS) -> None:
+    def __init__(
+        self,
+        userwords: Iterable[str] = (),
+        stopwords: Iterable[str] = STOPWORDS,
+        frequencies: Mapping[str, int] | None = None,
+    ) -> None:
         import jieba
 
         base = _base_dictionary()
@@ -85,7 +90,11 @@ class JiebaTokenizer:
         self._jieba.initialized = True
         self.userwords: list[str] = []
         self.stopwords = frozenset(stopwords)
-        self._set_words({w for w in map(dictionary_word, userwords) if w}, set())
+        self._set_words({w for w in map(dictionary_word, userwords) if w}, set(), frequencies or {})
+
+    def frequencies(self) -> dict[str, int]:
+        """Each user word's frequency in the dictionary (saved with an index, so a load need not recompute them)."""
+        return {word: int(self._jieba.FREQ.get(word, 0)) for word in self.userwords}
 
     def with_words(self, added: Iterable[str] = (), removed: Iterable[str] = ()) -> JiebaTokenizer:
         """A copy of this tokenizer with dictionary words added and removed (this one is unchanged)."""
@@ -99,13 +108,14 @@ class JiebaTokenizer:
         copy._set_words({w for w in map(dictionary_word, added) if w}, {w for w in map(dictionary_word, removed) if w})
         return copy
 
-    def _set_words(self, added: set[str], removed: set[str]) -> None:
+    def _set_words(self, added: set[str], removed: set[str], known: Mapping[str, int] | None = None) -> None:
         base = _base_dictionary()
         freq = self._jieba.FREQ
+        known = known or {}
         for word in removed - added:
             freq[word] = base.FREQ.get(word, 0)  # 0 is what jieba reads as "not a word"
         for word in added:
-            freq[word] = base.suggest_freq(word, False)
+            freq[word] = known[word] if word in known else base.suggest_freq(word, False)
             for end in range(1, len(word)):
                 freq.setdefault(word[:end], 0)  # jieba's prefix entries
         self.userwords = sorted((set(self.userwords) - removed) | added)

@@ -280,7 +280,8 @@ class LocalStore:
             (work / NOTICES).write_text(json.dumps(notices, ensure_ascii=False), encoding="utf-8")
             np.save(work / "dense.extra.npy", self.rows.extra)
             self.lexical.save_changes(work / "lexical")
-            (work / "lexicon.txt").write_text("\n".join(self.tokenizer.userwords) + "\n", encoding="utf-8")
+            lexicon = "".join(f"{w}\t{f}\n" for w, f in self.tokenizer.frequencies().items())  # word, jieba frequency
+            (work / "lexicon.txt").write_text(lexicon, encoding="utf-8")
             manifest["base"]["sha256"] = base_hash
             manifest["extra_hash"] = file_sha256(work / EXTRA_CHUNKS)
             write_manifest(work, manifest)
@@ -336,7 +337,9 @@ class LocalStore:
             ef_search = manifest["settings"]["dense_index"].get("ef_search", HNSW_EF_SEARCH)
             dense = DenseIndex.load(folder / BASE / "dense.faiss", built["dim"], ef_search=ef_search)
             lexical = LexicalIndex.load(folder / BASE / "lexical", folder / "lexical")
-            words = (folder / "lexicon.txt").read_text(encoding="utf-8").split("\n")
+            lines = (folder / "lexicon.txt").read_text(encoding="utf-8").split("\n")
+            lexicon = [line.partition("\t") for line in lines]
+            frequencies = {word: int(f) for word, _, f in lexicon if f}  # indexes saved before hold words only
             stats = CorpusStats.load(folder / STATS) if (folder / STATS).is_file() else None
             notices = _read_notices(folder / NOTICES)
         except (OSError, ValueError, KeyError, TypeError) as exc:
@@ -354,7 +357,7 @@ class LocalStore:
             raise IndexMismatchError(f"{folder}: {exc}; rebuild with: {rebuild_hint(folder)}") from exc
         origin = np.concatenate([np.flatnonzero(alive), np.full(len(added), -1)]).astype(np.int64)
         base = _Base(manifest["base"]["id"], base_chunks, manifest["base"]["sha256"])
-        tokenizer = JiebaTokenizer(w for w in words if w)
+        tokenizer = JiebaTokenizer((word for word, _, _ in lexicon if word), frequencies=frequencies)
         return cls(
             chunks, rows, lexical, tokenizer, manifest, folder, origin=origin, base=base, stats=stats, notices=notices
         )  # type: ignore[arg-type]

@@ -11,6 +11,7 @@ import pytest
 from index import Searcher
 from index.chunk_file import ChunkLines, LazyChunks
 from index.corpus import CorpusStats
+from index.lexical import _base_dictionary
 from index.searcher import CANDIDATES
 from index.store import Facts
 from ingest import Chunk
@@ -48,6 +49,7 @@ def test_open_recomputes_neither_statistics_nor_every_chunk(saved: tuple[Searche
         raise AssertionError("corpus statistics recomputed on open")
 
     monkeypatch.setattr(CorpusStats, "of", classmethod(rebuilt))
+    monkeypatch.setattr(type(_base_dictionary()), "suggest_freq", rebuilt)  # user-word frequencies are read
     decoded = Counted(Chunk.from_dict.__func__)  # type: ignore[attr-defined]
     derived = Counted(Facts.of.__func__)  # type: ignore[attr-defined]
     monkeypatch.setattr(Chunk, "from_dict", classmethod(decoded))
@@ -55,6 +57,9 @@ def test_open_recomputes_neither_statistics_nor_every_chunk(saved: tuple[Searche
     opened = Searcher.open(folder, embedder=KeywordEmbedder())
     assert decoded.calls == 0 and derived.calls == 0  # no chunk decoded, no derived strings computed
     assert opened.store.stats == built.store.stats
+    text = "规范12345热线运行，推进“秦政通”协同办公，市数据局牵头"
+    assert opened.store.tokenizer(text) == built.store.tokenizer(text)
+    assert opened.store.tokenizer.userwords == built.store.tokenizer.userwords
     assert [n.to_dict() for n in opened.notices()] == [n.to_dict() for n in built.notices()]
     assert decoded.calls == 0  # the notice list was read, not rebuilt from the chunks
     hits = opened.search("12345热线", k=3)
@@ -80,8 +85,11 @@ def test_an_index_saved_before_statistics_were_saved_still_opens(saved: tuple[Se
     built, folder = saved
     (folder / "stats.json").unlink()
     (folder / "notices.json").unlink()
+    lexicon = folder / "lexicon.txt"  # words only, as saves wrote it before
+    lexicon.write_text("".join(line.split("\t")[0] + "\n" for line in lexicon.read_text().splitlines()), "utf-8")
     opened = Searcher.open(folder, embedder=KeywordEmbedder())
     assert opened.store.stats == built.store.stats and len(opened.notices()) == len(built.notices())
+    assert opened.store.tokenizer.frequencies() == built.store.tokenizer.frequencies()
 
 
 def test_damaged_statistics_are_reported_with_the_rebuild_command(saved: tuple[Searcher, Path]) -> None:
