@@ -13,7 +13,7 @@ import pytest
 
 from index import IndexMismatchError, Searcher
 from index.cache import cache_file_name
-from index.embed import SentenceTransformerEmbedder, check_backend, make_embedder
+from index.embed import SentenceTransformerEmbedder, check_backend, make_embedder, weights_fingerprint
 from index.layout import MANIFEST
 from index.onnx_embed import OnnxEmbedder, default_threads
 from index.onnx_export import EXPORT_FILE, PROBES, ExportError, ensure_export, export_dir
@@ -63,7 +63,12 @@ def test_export_reproduces_the_model_and_is_made_once(tiny: Path, tmp_path: Path
     assert np.allclose(again.encode(TEXTS), vectors, atol=1e-6)
 
 
-def test_int8_export_is_its_own_and_a_stale_export_is_redone(tiny: Path, tmp_path: Path) -> None:
+def test_int8_export_is_its_own_and_a_stale_export_is_redone(tiny: Path, tmp_path: Path, monkeypatch: Any) -> None:
+    monkeypatch.setattr("index.onnx_export.INT8_MIN_COSINE", 1.0)  # no int8 model is that close
+    with pytest.raises(ExportError, match="strays from its fp32 vectors.*use --backend onnx"):
+        OnnxEmbedder(tiny, "onnx-int8", export_root=tmp_path)
+    assert not export_dir(weights_fingerprint(tiny), "onnx-int8", tmp_path).exists()  # nothing half-written kept
+    monkeypatch.undo()
     fp32 = OnnxEmbedder(tiny, "onnx", export_root=tmp_path)
     int8 = OnnxEmbedder(tiny, "onnx-int8", export_root=tmp_path)
     assert (
