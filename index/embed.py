@@ -59,11 +59,7 @@ class SentenceTransformerEmbedder:
     ) -> None:
         from sentence_transformers import SentenceTransformer
 
-        folder = Path(path) if path is not None else default_model_dir()
-        if not (folder / "modules.json").is_file() and not (folder / "config.json").is_file():
-            raise FileNotFoundError(
-                f"{folder}: not a sentence-transformers model folder (no modules.json or config.json)"
-            )
+        folder, self.name, self.fingerprint = model_identity(path)
         source = folder / "SOURCE.json"
         kwargs = {"add_pooling_layer": False} if source.is_file() else {}
         self.model = SentenceTransformer(str(folder), device=device, local_files_only=True, model_kwargs=kwargs)
@@ -74,11 +70,6 @@ class SentenceTransformerEmbedder:
         # MSGABench questions, 7 ms/query at 16, 15 at 64, 57 at 256 (2 cores).
         self.query_batch_size = query_batch_size
         self.dim = int(self.model.get_embedding_dimension() or 0)
-        if source.is_file():
-            info = json.loads(source.read_text(encoding="utf-8"))
-            self.name, self.fingerprint = MODEL_ID, info["source_sha256"]
-        else:
-            self.name, self.fingerprint = folder.name, weights_fingerprint(folder)
         prompts = self.model.prompts or {}
         self._query_prompt = "query" if "query" in prompts else None
         self._passage_prompt = "passage" if "passage" in prompts else None
@@ -97,6 +88,21 @@ class SentenceTransformerEmbedder:
             convert_to_numpy=True,
         )
         return np.ascontiguousarray(vectors, dtype=np.float32)
+
+
+def model_identity(path: str | Path | None) -> tuple[Path, str, str]:
+    """A model folder (None: the bundled model, converted on first use), its name and weights hash.
+
+    Raises:
+        FileNotFoundError: if the folder is not a sentence-transformers model folder.
+    """
+    folder = Path(path) if path is not None else default_model_dir()
+    if not (folder / "modules.json").is_file() and not (folder / "config.json").is_file():
+        raise FileNotFoundError(f"{folder}: not a sentence-transformers model folder (no modules.json or config.json)")
+    source = folder / "SOURCE.json"
+    if source.is_file():  # the bundled model: named and hashed by the file it was converted from
+        return folder, MODEL_ID, str(json.loads(source.read_text(encoding="utf-8"))["source_sha256"])
+    return folder, folder.name, weights_fingerprint(folder)
 
 
 def weights_fingerprint(folder: Path) -> str:

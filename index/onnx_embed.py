@@ -15,7 +15,6 @@ from typing import Any
 
 import numpy as np
 
-from index.convert import MODEL_ID, default_model_dir
 from index.onnx_export import EXPORT_FILE, ensure_export
 
 
@@ -125,18 +124,9 @@ class OnnxEmbedder:
         spin: bool = False,
         export_root: Path | None = None,
     ) -> None:
-        from index.embed import weights_fingerprint
+        from index.embed import model_identity
 
-        folder = Path(path) if path is not None else default_model_dir()
-        if not (folder / "modules.json").is_file() and not (folder / "config.json").is_file():
-            raise FileNotFoundError(
-                f"{folder}: not a sentence-transformers model folder (no modules.json or config.json)"
-            )
-        source = folder / "SOURCE.json"
-        if source.is_file():
-            self.name, self.fingerprint = MODEL_ID, json.loads(source.read_text(encoding="utf-8"))["source_sha256"]
-        else:
-            self.name, self.fingerprint = folder.name, weights_fingerprint(folder)
+        folder, self.name, self.fingerprint = model_identity(path)
         self.path, self.backend = folder, backend
         self.export = ensure_export(folder, self.fingerprint, backend, export_root)
         settings = json.loads((self.export / EXPORT_FILE).read_text(encoding="utf-8"))
