@@ -189,8 +189,15 @@ def test_the_default_backend_answers_alone_and_in_batches_alike(default_searcher
 
     assert default_searcher.embedder.backend == "onnx-int8"
     queries = [q.query for q in load_questions(ROOT / "eval" / "queries" / "dev.jsonl")][:20]
-    batch = [[(h.id, h.score) for h in hits] for hits in default_searcher.search_batch(queries, k=5)]
-    assert batch == [[(h.id, h.score) for h in default_searcher.search(q, k=5)] for q in queries]
+    batch = default_searcher.search_batch(queries, k=5)
+    single = [default_searcher.search(q, k=5) for q in queries]
+    assert [[h.id for h in hits] for hits in batch] == [[h.id for h in hits] for hits in single]
+    vectors = default_searcher.embedder.encode(queries, query=True)
+    assert np.array_equal(vectors, np.concatenate([default_searcher.embedder.encode([q], query=True) for q in queries]))
+    # scores: equal up to the summation order of a batched matrix product
+    assert all(
+        abs(a.score - b.score) < 1e-5 for x, y in zip(batch, single, strict=True) for a, b in zip(x, y, strict=True)
+    )
     answer = default_searcher.answer("哪些部门负责12345热线", k=5)
     assert "000_4339a6bb93f327d8#四/13" in [h.id for h in answer.hits] and not answer.abstained
     assert "市行政审批服务局、市数据局牵头（第13项）" in answer.lead_line()
