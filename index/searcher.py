@@ -22,7 +22,7 @@ from index.cache import embed_cached
 from index.embed import Embedder, make_embedder
 from index.filters import Filters
 from index.fuse import convex, rrf
-from index.layout import IndexNotFoundError, package_versions
+from index.layout import MANIFEST, IndexNotFoundError, package_versions, rebuild_hint, recover
 from index.limits import MAX_QUERY_CHARS
 from index.local import LocalStore
 from index.paths import DEFAULT_CORPUS, default_index_path
@@ -235,6 +235,10 @@ class Searcher:
         if build_if_missing is None:
             build_if_missing = target is None
         target = target if target is not None else default_index_path()
+        if not build_if_missing and not is_milvus(target):
+            recover(Path(target))  # a swap killed half-way is put back first
+            if not (Path(target) / MANIFEST).is_file():  # said before any model is loaded
+                raise IndexNotFoundError(f"no index at {target}; build one with: {rebuild_hint(Path(target))}")
         if embedder is None:
             embedder = make_embedder(None, backend) if is_milvus(target) else recorded_embedder(Path(target), backend)
         try:
