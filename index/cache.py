@@ -105,7 +105,9 @@ def cache_file_name(embedder: Any) -> str:
     PyTorch's vectors keep the name they always had; an ONNX backend's vectors differ from them
     (int8 weights, other kernels) and get files of their own.
     """
-    backend = getattr(embedder, "backend", "torch")
+    from index.embed import backend_of
+
+    backend = backend_of(embedder)
     suffix = "" if backend == "torch" else f"-{backend}"
     return f"{embedder.fingerprint[:24]}-{embedder.dim}{suffix}.sqlite"
 

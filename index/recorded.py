@@ -31,14 +31,20 @@ def model_info(embedder: Embedder) -> dict[str, Any]:
     return info
 
 
-def recorded_backend(folder: Path) -> str | None:
-    """The encoder backend a local index records ("torch" for indexes older than the choice; None: no index)."""
+def _recorded_model(folder: Path) -> dict[str, Any] | None:
+    """The model record of the local index at ``folder`` (None: no index or an unreadable manifest)."""
     if not (Path(folder) / MANIFEST).is_file():
         return None
     try:
-        return str(read_manifest_raw(folder).get("model", {}).get("backend", "torch"))
+        return dict(read_manifest_raw(folder).get("model", {}))
     except (OSError, ValueError):
         return None
+
+
+def recorded_backend(folder: Path) -> str | None:
+    """The encoder backend a local index records ("torch" for indexes older than the choice; None: no index)."""
+    model = _recorded_model(folder)
+    return None if model is None else str(model.get("backend", "torch"))
 
 
 def recorded_embedder(folder: Path, backend: str | None = None) -> Embedder:
@@ -50,16 +56,12 @@ def recorded_embedder(folder: Path, backend: str | None = None) -> Embedder:
     Raises:
         IndexMismatchError: if the index names a model folder that is no longer there.
     """
-    recorded = recorded_backend(folder)
+    model = _recorded_model(folder)  # the manifest is read once
+    recorded = None if model is None else str(model.get("backend", "torch"))
     if backend and recorded and backend != recorded:  # refused before any model is loaded
         check_backend({"backend": recorded}, {"backend": backend}, str(folder), rebuild_hint(folder))
     backend = backend or recorded
-    if not (folder / MANIFEST).is_file():
-        return make_embedder(None, backend)
-    try:
-        path = read_manifest_raw(folder).get("model", {}).get("path")
-    except (OSError, ValueError):
-        return make_embedder(None, backend)  # a damaged manifest is reported when the index is loaded
+    path = model.get("path") if model else None
     if not path:
         return make_embedder(None, backend)
     if not Path(path).is_dir():
