@@ -3,7 +3,7 @@
 Example:
     >>> from eval import evaluate, load_questions
     >>> from index import Searcher
-    >>> report = evaluate(Searcher.load(), load_questions("eval/queries/dev.jsonl"), modes=["bm25"])
+    >>> report = evaluate(Searcher.open(), load_questions("eval/queries/dev.jsonl"), modes=["bm25"])
     >>> sorted(report["modes"]["bm25"]["summary"])[:3]
     ['abstain_right', 'abstain_wrong', 'answerable']
 """

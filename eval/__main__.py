@@ -54,8 +54,7 @@ def main(argv: list[str] | None = None) -> int:
     from eval.relevance import load_questions, qrels_for
     from eval.report import kind_table, table, write_all, write_baseline
     from eval.runner import evaluate
-    from index import MODES, IndexMismatchError, IndexNotFoundError, Searcher
-    from index.onnx_export import ExportError
+    from index import MODES, ExportError, IndexMismatchError, IndexNotFoundError, Searcher
 
     try:
         modes = [m.strip() for m in args.modes.split(",") if m.strip()]
@@ -103,7 +102,7 @@ def main(argv: list[str] | None = None) -> int:
             "total_seconds": round(time.time() - started, 1),
         }
     )
-    qrels = qrels_for(questions, [(c.id, c.doc_id, c.text) for c in searcher.store.all_chunks()])
+    qrels = qrels_for(questions, [(c.id, c.doc_id, c.text) for c in searcher.all_chunks()])
     written = write_all(report, qrels, args.out)
     if args.write_baseline:
         write_baseline(report, args.write_baseline, " ".join(["python -m eval", *(argv or sys.argv[1:])]))

@@ -2,7 +2,7 @@ r"""``python -m eval.abstain``: calibrate the abstain rule on honest unanswerabl
 
 The rule (:class:`index.rank.AbstainRule`) refuses when the best dense score is below a bar and
 the best BM25 hit holds less than a share of the question's words. Its evidence is computed
-once per question (:func:`index.searcher.abstain_evidence`), for three kinds of question:
+once per question (:func:`index.rank.abstain_evidence`), for three kinds of question:
 
 - **answerable**: every answerable question of each ``--bench``, against its whole corpus;
 - **removed**: the same questions with the notices or passages that answer them taken out of
@@ -45,7 +45,8 @@ COVERAGES = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.01)  # 1.01: coverage never vo
 def evidence(searcher: Any, questions: list[Any]) -> list[dict[str, Any]]:
     """Per question: its evidence with the whole corpus and, for answerable ones, with its answers removed."""
     from eval.relevance import norm
-    from index.searcher import abstain_evidence, analyze_queries
+    from index.query import analyze_queries
+    from index.rank import abstain_evidence
 
     store = searcher.store
     infos = analyze_queries(store.analyzer, [q.query for q in questions], 10, "hybrid")

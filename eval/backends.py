@@ -10,7 +10,7 @@ weighs on all of them alike:
 - questions per second in batches of 16,
 
 and reports every backend's cosine to PyTorch fp32 (mean and minimum) on the questions and
-the passages. Example (README "Performance" came from it)::
+the passages. Example (docs/performance.md came from it)::
 
     python -m eval.backends --corpus ../shared/corpus/laws \
         --queries ../shared/bench/msgabench/queries.dev.jsonl --out build/perf/backends.json
@@ -30,12 +30,12 @@ from typing import Any
 import numpy as np
 
 from eval.metrics import percentile
-from index.onnx_export import BACKENDS
+from index.encoders.base import BACKENDS
 
 #: A competing CPU-bound process: the bundled model on PyTorch, encoding passages in a loop on 2 threads.
 COMPETITOR = (
     "import torch; torch.set_num_threads(2)\n"
-    "from index.embed import SentenceTransformerEmbedder\n"
+    "from index.encoders.base import SentenceTransformerEmbedder\n"
     "e = SentenceTransformerEmbedder()\n"
     "texts = ['第十二条 县级以上人民政府应当加强对安全生产工作的领导。' * 8] * 16\n"
     "while True: e.encode(texts)\n"
@@ -44,8 +44,8 @@ COMPETITOR = (
 
 def variants(names: list[str]) -> dict[str, Any]:
     """Embedders by name: a backend, or variants of an ONNX one ("onnx-int8:threads=1", ":spin")."""
-    from index.embed import make_embedder
-    from index.onnx_embed import OnnxEmbedder
+    from index.encoders.factory import make_embedder
+    from index.encoders.onnx_embed import OnnxEmbedder
 
     out: dict[str, Any] = {}
     for name in names:

@@ -7,7 +7,7 @@ batched (questions per second each way and the batch speed-up), the cost of an u
 and the recall of an HNSW index against the exact one on the same vectors.
 
 Embeddings go to the normal cache as they are computed, so a killed run resumes where it
-stopped: run the same command again. Examples (README "Performance" came from these)::
+stopped: run the same command again. Examples (docs/performance.md came from these)::
 
     python -m eval.bench --corpus ../shared/corpus/laws --limit 20000 --out build/bench-laws-20k
     python -m eval.bench --corpus ../shared/bench/msgabench/passages.jsonl \
@@ -29,10 +29,9 @@ from typing import Any
 import numpy as np
 
 from eval.metrics import percentile
-from index.embed import DEFAULT_BACKEND
-from index.onnx_export import BACKENDS
+from index.encoders.base import BACKENDS, DEFAULT_BACKEND
+from index.fuse import DEFAULT_MODE
 from index.paths import DEFAULT_CORPUS
-from index.searcher import DEFAULT_MODE
 
 
 def _dir_bytes(folder: Path) -> int:
@@ -58,10 +57,11 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     """Do the measurements; returns the report (also written to ``OUT/bench.json``)."""
     import ingest
     from index import Searcher
-    from index.cache import EmbeddingCache, cache_file_name
-    from index.convert import cache_root
     from index.dense import DenseIndex
-    from index.embed import backend_of, make_embedder
+    from index.encoders.base import backend_of
+    from index.encoders.cache import EmbeddingCache, cache_file_name
+    from index.encoders.factory import make_embedder
+    from index.paths import cache_root
     from index.views import sentence_views
 
     rng = random.Random(args.seed)
@@ -87,7 +87,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     texts = [t for c in chunks for t in (c.text, *sentence_views(c))]
     cache_path = cache_root() / "embeddings" / cache_file_name(embedder)
     cache = EmbeddingCache(cache_path, embedder.dim)
-    from index.cache import text_key
+    from index.encoders.cache import text_key
 
     distinct = {text_key(t) for t in texts}
     cached_before = len(cache.get(sorted(distinct)))

@@ -4,7 +4,7 @@ Not a test: it measures this machine. Each run is a fresh Python process that im
 package, opens the index with the model and backend it records (``Searcher.open``), answers one
 question, then a second; the times are from the process's start, so imports count. The page
 cache is as the previous run left it (warm after the first run): the figure is a restart's.
-Example (README "Performance")::
+Example (docs/performance.md)::
 
     python -m eval.coldload --index build/bench-laws-int8/index --runs 5
 """

@@ -42,7 +42,7 @@ def candidates(alphas: tuple[float, ...]) -> list[tuple[str, str, float | None]]
 def measure(searcher: Any, questions: list[Any], configs: list[tuple[str, str, float | None]]) -> dict[str, Any]:
     """Per configuration and half, the summary metrics of :func:`eval.runner.evaluate`."""
     from eval.runner import evaluate
-    from index.searcher import ALPHA
+    from index.fuse import ALPHA
 
     halves = {h: [q for q in questions if half_of(q.id) == h] for h in ("select", "report")}
     out: dict[str, Any] = {}

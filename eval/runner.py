@@ -11,7 +11,7 @@ from typing import Any
 from eval.metrics import hit_at, ndcg_at, percentile, recall_at, rr_at
 from eval.relevance import Question, answered_ranks
 from index import Searcher
-from index.embed import backend_of
+from index.encoders.base import backend_of
 
 #: Depth of the retrieved list that metrics look at (MRR@10, nDCG@10 need 10).
 DEPTH = 10

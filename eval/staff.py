@@ -1,8 +1,8 @@
 r"""``python -m eval.staff``: how long staff wait for a department's task list and a notice view.
 
 Not a test: it measures this machine, on the index the options name (the bundled notices by
-default), through the same calls the web app makes (:class:`index.library.Library` and
-:func:`index.notice_view.notice_html`):
+default), through the same calls the web app makes (:class:`web.library.Library` and
+:func:`web.notice_view.notice_html`):
 
 - the department list (the 部门任务 dropdown): the first call after the index opens (it reads
   every chunk once) and a warm one;
@@ -60,8 +60,8 @@ def sample_files(corpus: Path, notices: int, seed: int) -> list[Path]:
 def run(args: argparse.Namespace) -> dict[str, Any]:
     """Open (or build) the index and time the staff views; returns the report."""
     from index import Searcher
-    from index.library import Library
-    from index.notice_view import notice_html
+    from web.library import Library
+    from web.notice_view import notice_html
 
     started = time.perf_counter()
     if args.corpus:

@@ -1,6 +1,8 @@
 """Hybrid search over clause chunks: one pipeline (dense + lexical, fused, structure rules) over a store.
 
-Stores: a local FAISS + BM25 directory, or a Milvus collection.
+The pipeline's modules sit here (searcher, query, filters, fuse, rank, rerank, answer, views,
+tokenize, lexical, dense …); where chunks live is :mod:`index.stores`, what encodes them
+:mod:`index.encoders`.
 
 Example:
     >>> from index import Searcher
@@ -10,28 +12,35 @@ Example:
 """
 
 from index.answer import Answer, Hit
-from index.embed import Embedder, SentenceTransformerEmbedder
-from index.filters import Filters
-from index.fuse import rrf
-from index.layout import IndexMismatchError, IndexNotFoundError
+from index.encoders import BACKENDS, DEFAULT_BACKEND, Embedder, SentenceTransformerEmbedder, make_embedder
+from index.errors import ExportError, IndexMismatchError, IndexNotFoundError, ModelFileError
+from index.filters import Filters, filters_from
+from index.fuse import DEFAULT_MODE, MODES, Mode, rrf
 from index.paths import default_index_path
-from index.searcher import DEFAULT_MODE, MODES, Result, Searcher
-from index.store import NoticeInfo, Store
+from index.searcher import Result, Searcher
+from index.stores import NoticeInfo, Store
 
 __all__ = [
+    "BACKENDS",
+    "DEFAULT_BACKEND",
     "DEFAULT_MODE",
     "MODES",
     "Answer",
     "Embedder",
+    "ExportError",
     "Filters",
     "Hit",
     "IndexMismatchError",
     "IndexNotFoundError",
+    "Mode",
+    "ModelFileError",
     "NoticeInfo",
     "Result",
     "Searcher",
     "SentenceTransformerEmbedder",
     "Store",
     "default_index_path",
+    "filters_from",
+    "make_embedder",
     "rrf",
 ]

@@ -1,17 +1,19 @@
-"""Command line: ``python -m index build | search | batch``."""
+"""Command line: ``python -m index build | search | batch | add | remove``."""
 
 from __future__ import annotations
 
 import argparse
 import json
 import logging
+import os
 import sqlite3
 import sys
 import time
 from pathlib import Path
-from typing import Any
 
 from index.answer import Answer, Hit
+from index.filters import Filters, filters_from
+from index.fuse import DEFAULT_MODE, MODES
 from index.options import (
     add_reranker_options,
     add_store_options,
@@ -23,28 +25,20 @@ from index.options import (
     where_of,
 )
 from index.paths import default_index_path
-from index.searcher import DEFAULT_MODE, MODES
+from index.views import clause_label
 
 
-def _filters(args: argparse.Namespace) -> dict[str, Any] | None:
-    filters = {
-        "doc_id": args.doc,
-        "issuer": args.issuer,
-        "lead": args.lead,
-        "year": args.year,
-        "date_from": args.date_from,
-        "date_to": args.date_to,
-        "due_before": args.due_before,
-    }
-    filters = {k: v for k, v in filters.items() if v}
-    return filters or None
+def _filters(args: argparse.Namespace) -> Filters | None:
+    return filters_from(
+        doc_id=args.doc, issuer=args.issuer, lead=args.lead, year=args.year, date_from=args.date_from,
+        date_to=args.date_to, due_before=args.due_before,
+    )  # fmt: skip
 
 
 def format_hit(hit: Hit) -> str:
     """A hit as a few readable lines: rank, notice, section, label, leads, then the clause."""
     where = " › ".join([hit.title or hit.notice_title, *hit.section])
-    label = f"第{hit.label}项" if hit.label and hit.label.isdigit() else hit.label or hit.kind
-    lines = [f"[{hit.rank}] {where}  {label}  (score {hit.score:.4f}, {hit.id})"]
+    lines = [f"[{hit.rank}] {where}  {clause_label(hit.label, hit.kind)}  (score {hit.score:.4f}, {hit.id})"]
     meta = [x for x in (hit.issuer, hit.date) if x]
     if meta:
         lines.append("    " + " · ".join(meta))
@@ -80,43 +74,6 @@ def _read_questions(path: Path) -> list[tuple[str, str]]:
         except (json.JSONDecodeError, KeyError, TypeError) as exc:
             raise ValueError(f"{path}:{number}: expected a JSON object with a 'query' field ({exc})") from exc
     return out
-
-
-def _tune(args: argparse.Namespace) -> int:
-    from index.tune import TunePlan, WorseModelError, tune
-    from index.tune_data import TuneDataError
-    from index.tune_train import TrainSettings
-
-    logging.getLogger("index.tune").setLevel(logging.INFO)
-    settings = TrainSettings(
-        epochs=args.epochs, batch_size=args.batch_size, learning_rate=args.lr, max_seq_length=args.max_seq_length,
-        freeze_embeddings=not args.train_embeddings, mini_batch_size=args.mini_batch, save_steps=args.save_steps,
-        seed=args.seed,
-    )  # fmt: skip
-    plan = TunePlan(
-        settings, args.negatives, args.skip, args.margin, args.validation, args.seed, encoder=not args.reranker_only
-    )
-    try:
-        record = tune(
-            args.queries, args.out, corpus=args.corpus, index=args.index, feedback=args.feedback, base=args.model,
-            plan=plan, reranker=args.reranker or args.reranker_only, force=args.force, restart=args.restart,
-            skip_unknown=args.skip_unknown,
-        )  # fmt: skip
-    except (TuneDataError, WorseModelError, FileExistsError, FileNotFoundError, ValueError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 3 if isinstance(exc, WorseModelError) else 2
-    before, after = record["metrics"]["before"], record["metrics"]["after"]
-    state = "kept" if record["accepted"] else "not trained" if args.reranker_only else "not kept: the base weights"
-    print(
-        f"encoder ({state}): validation ({before['questions']} questions) Hit@10 {before['hit@10']:.3f} → "
-        f"{after['hit@10']:.3f}, MRR@10 {before['mrr@10']:.3f} → {after['mrr@10']:.3f}"
-    )
-    rerank = record.get("reranker")
-    if isinstance(rerank, dict):
-        kept = "kept" if rerank["accepted"] else "not kept"
-        print(f"reranker ({kept}): MRR@10 {rerank['without']['mrr@10']:.3f} → {rerank['with']['mrr@10']:.3f}")
-    print(f"wrote {args.out} (model card: {args.out / 'README.md'})")
-    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -161,44 +118,9 @@ def main(argv: list[str] | None = None) -> int:
             cmd.add_argument("doc_ids", nargs="+")
         add_store_options(cmd, "index directory (default: $POLICY_QA_INDEX or build/index)")
 
-    tune = sub.add_parser("tune", help="fine-tune the encoder (and a reranker) on question → clause pairs")
-    tune.add_argument("--queries", type=Path, required=True, help="gold questions (the format python -m eval reads)")
-    tune.add_argument("--corpus", type=Path, help="the files/directory or .jsonl the questions point into")
-    tune.add_argument("--index", type=Path, help="an index built from that corpus (instead of --corpus)")
-    tune.add_argument("--feedback", type=Path, help="the chat's feedback log (votes become pairs)")
-    tune.add_argument("--out", type=Path, required=True, help="folder for the tuned model (must not exist)")
-    tune.add_argument("--model", type=Path, help="the base model folder (default: bundled e5-small)")
-    tune.add_argument("--reranker", action="store_true", help="also train a cross-encoder reranker")
-    tune.add_argument("--reranker-only", action="store_true", help="train only the reranker (keep the base encoder)")
-    tune.add_argument("--epochs", type=float, default=1.0)
-    tune.add_argument("--batch-size", type=int, default=32)
-    tune.add_argument("--lr", type=float, default=1e-5, help="peak learning rate (default 1e-5)")
-    tune.add_argument("--negatives", type=int, default=1, help="mined hard negatives per question (default 1)")
-    tune.add_argument("--skip", type=int, default=5, help="non-relevant top ranks not used as negatives (default 5)")
-    tune.add_argument(
-        "--margin", type=float, default=0.9, help="drop candidates this close to the positive (default 0.9)"
-    )
-    tune.add_argument("--max-seq-length", type=int, default=256)
-    tune.add_argument("--train-embeddings", action="store_true", help="also train the word-embedding matrix")
-    tune.add_argument("--save-steps", type=int, default=10, help="steps between checkpoints (default 10)")
-    tune.add_argument(
-        "--mini-batch", type=int, default=16, help="sequences encoded at once (gradient caching; 0: plain MNRL)"
-    )
-    tune.add_argument("--validation", type=float, default=0.2, help="share of the pairs held out (default 0.2)")
-    tune.add_argument("--seed", type=int, default=13)
-    tune.add_argument("--skip-unknown", action="store_true", help="skip gold entries naming doc ids not indexed")
-    tune.add_argument("--force", action="store_true", help="write the model even if validation got worse")
-    tune.add_argument("--restart", action="store_true", help="discard the checkpoints of an earlier run")
-
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
-    import os
-
-    if args.command == "tune":
-        return _tune(args)
-
-    from index import IndexMismatchError, IndexNotFoundError, Searcher
-    from index.onnx_export import ExportError
+    from index import ExportError, IndexMismatchError, IndexNotFoundError, Searcher
 
     try:
         if args.command == "build":

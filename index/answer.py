@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from index.stores.base import Facts
 from index.views import cite_label
 from ingest import Chunk
 from ingest.departments import lead_names
@@ -23,6 +24,12 @@ class Hit(Chunk):
     score: float = 0.0
     rank: int = 0
     matched: list[str] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, facts: Facts, score: float, rank: int, tokens: list[str]) -> Hit:
+        """The hit for a stored chunk: its score (rounded to 6 places), rank, and the query tokens its text holds."""
+        matched = sorted({t for t in tokens if t in facts.normalized}, key=lambda t: (-len(t), t))
+        return cls(**facts.chunk.to_dict(), score=round(float(score), 6), rank=rank, matched=matched)
 
 
 @dataclass

@@ -12,8 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from index.lexical import dictionary_word
 from index.query import QueryAnalyzer, place_names
+from index.tokenize import dictionary_word
 from index.views import vocabulary
 from ingest import Chunk
 

@@ -21,6 +21,17 @@ KEYS = ("doc_id", "issuer", "date_from", "date_to", "year", "lead", "due_before"
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
+def filters_from(**chosen: Any) -> Filters | None:
+    """Filters from named choices (a form's fields, a command's options), the empty ones left out.
+
+    None when nothing is chosen. The names are those of :data:`KEYS`; values are checked by the search.
+
+    >>> filters_from(doc_id=[], lead="市数据局", year="", due_before=None)
+    {'lead': '市数据局'}
+    """
+    return {key: value for key, value in chosen.items() if value} or None
+
+
 def _as_list(value: Any) -> list[str]:
     if isinstance(value, str):
         return [value]
@@ -114,7 +125,7 @@ class FilterSpec:
 
 
 def check_filters(filters: Filters | None, notices: Sequence[Any]) -> FilterSpec | None:
-    """Check filters against the notices of a store (:class:`index.store.NoticeInfo`); None when empty.
+    """Check filters against the notices of a store (:class:`index.stores.base.NoticeInfo`); None when empty.
 
     Every store calls this first, so the same filter fails with the same message on each.
 

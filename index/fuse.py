@@ -1,8 +1,28 @@
-"""Rank fusion as small pure functions."""
+"""The search modes and rank fusion: which retrievers a mode runs, and how their rankings combine.
+
+The fusions are small pure functions.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
+from typing import Literal, get_args
+
+Mode = Literal["hybrid", "convex", "dense", "bm25"]
+#: hybrid: RRF of dense and lexical, then the structure rules; convex: the same with a convex
+#: combination of normalised scores instead of RRF; dense, bm25: one retriever, no rules.
+MODES: tuple[str, ...] = get_args(Mode)
+#: The modes that fuse both retrievers and apply the structure rules.
+FUSED = ("hybrid", "convex")
+#: The mode used when none is named: chosen by ``python -m eval.fusion`` on half of the dev and
+#: MSGABench questions and confirmed on the other half (docs/search.md, "Choosing the default fusion").
+DEFAULT_MODE: Mode = "convex"
+#: Candidates taken from each retriever before fusion.
+CANDIDATES = 100
+#: Weight of the dense scores in the convex mode (the lexical ones get 1 − ALPHA).
+ALPHA = 0.7
+#: RRF constant (Cormack et al. 2009).
+RRF_K = 60
 
 
 def rrf(

@@ -12,8 +12,14 @@ import os
 from pathlib import Path
 from typing import Any
 
-from index.searcher import DEFAULT_COLLECTION, Searcher
+from index.encoders.base import BACKENDS, DEFAULT_BACKEND
+from index.encoders.factory import make_embedder
+from index.paths import default_index_path
+from index.recorded import recorded_backend
+from index.rerank import DEPTH, Reranker
+from index.searcher import Searcher
 from index.sources import Source
+from index.stores.target import DEFAULT_COLLECTION
 
 
 def add_store_options(parser: argparse.ArgumentParser, index_help: str) -> None:
@@ -31,9 +37,6 @@ def add_store_options(parser: argparse.ArgumentParser, index_help: str) -> None:
         type=Path,
         help="a local sentence-transformers folder (default: the one a local index records, else bundled e5-small)",
     )
-    from index.embed import DEFAULT_BACKEND
-    from index.onnx_export import BACKENDS
-
     parser.add_argument(
         "--backend",
         choices=BACKENDS,
@@ -47,8 +50,6 @@ def add_reranker_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--reranker", type=Path, help="a cross-encoder folder to rerank with (default: MODEL/reranker if there)"
     )
-    from index.rerank import DEPTH
-
     parser.add_argument(
         "--rerank-depth", type=int, default=DEPTH, help=f"candidates the reranker reorders (default {DEPTH})"
     )
@@ -69,8 +70,6 @@ def reranker_of(args: argparse.Namespace) -> Any:
         return None
     if getattr(args, "milvus", None):
         raise ValueError("a reranker is recorded only by a local index (--index); a Milvus collection cannot")
-    from index.rerank import Reranker
-
     return Reranker(folder, depth=args.rerank_depth)
 
 
@@ -87,9 +86,6 @@ def embedder_of(args: argparse.Namespace) -> Any:
     """
     if not args.model:
         return None
-    from index.embed import make_embedder
-    from index.recorded import recorded_backend
-
     index = getattr(args, "index", None)
     backend = args.backend or (recorded_backend(index) if index is not None else None)
     return make_embedder(args.model, backend)
@@ -124,6 +120,4 @@ def where_of(args: argparse.Namespace) -> str:
     """The store named for people: "milvus URI (collection NAME)" or the directory."""
     if args.milvus:
         return f"Milvus {args.milvus} (collection {args.collection})"
-    from index.paths import default_index_path
-
     return str(args.index or default_index_path())

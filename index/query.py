@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from index.fuse import MODES
+from index.limits import MAX_QUERY_CHARS
 from ingest.departments import canonical, is_generic, variants
 
 _SPACES = re.compile(r"\s+")
@@ -180,3 +182,29 @@ class QueryAnalyzer:
         info.asks_led_work = bool(info.departments and _LED_WORK.search(text))
         info.cross_doc = bool(_CROSS.search(text))
         return info
+
+
+def analyze_queries(analyzer: QueryAnalyzer, queries: Sequence[str], k: int, mode: str) -> list[QueryInfo]:
+    """Check a search's arguments and analyse its queries.
+
+    Raises:
+        TypeError: for a single string instead of a list, or a query that is not a string.
+        ValueError: for k < 1, an unknown mode, a query over :data:`MAX_QUERY_CHARS`, or one
+            with no letters or digits once invisible characters are gone; naming the query.
+    """
+    if isinstance(queries, str):
+        raise TypeError("search_batch takes a list of queries; use search() for one")
+    if not isinstance(k, int) or k < 1:
+        raise ValueError(f"k={k!r}: ask for at least one result (k ≥ 1)")
+    if mode not in MODES:
+        raise ValueError(f"unknown mode {mode!r}; choose one of {', '.join(MODES)}")
+    for number, query in enumerate(queries, 1):
+        if not isinstance(query, str):
+            raise TypeError(f"query {number} is a {type(query).__name__}, not a string")
+        if len(query) > MAX_QUERY_CHARS:
+            raise ValueError(f"query {number} is {len(query):,} characters long; ask in at most {MAX_QUERY_CHARS:,}")
+    infos = [analyzer(q) for q in queries]
+    for number, info in enumerate(infos, 1):
+        if not squash_text(info.text):
+            raise ValueError(f"query {number} is empty (no letters or digits): ask a question")
+    return infos

@@ -6,11 +6,12 @@ candidate. The hybrid mode applies them after rank fusion; "dense" and "bm25" st
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 
-from index.lexical import normalize_text
 from index.query import QueryInfo, squash_text
+from index.stores.base import Facts, Ranked
+from index.tokenize import normalize_text
 from index.views import item_title
 from ingest import Chunk
 from ingest.departments import lead_names
@@ -96,7 +97,7 @@ class AbstainRule:
 
     e5's cosines are compressed and lower across languages, so the dense bar is set per
     script: calibrated on the dev set's unanswerable questions and on English probes
-    (see README, "Abstention").
+    (see docs/search.md, "Abstention").
 
     Attributes:
         min_dense: The best dense cosine must reach this for a Chinese query …
@@ -123,3 +124,18 @@ def is_latin(text: str) -> bool:
     latin = sum(1 for ch in text if ch.isascii() and ch.isalpha())
     cjk = sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff")
     return latin > 3 * cjk
+
+
+def abstain_evidence(
+    dense: Ranked, lexical: Ranked, tokens: list[str], facts: Mapping[Hashable, Facts]
+) -> tuple[float, float]:
+    """What the abstain rule weighs: the best dense score, and the share of the query's tokens in the best BM25 hit.
+
+    ``facts`` must hold the best BM25 hit's key (else its coverage counts as 0).
+    """
+    best_dense = dense[0][1] if dense else 0.0
+    coverage = 0.0
+    top = facts.get(lexical[0][0]) if lexical else None
+    if top is not None and tokens:
+        coverage = sum(1 for t in set(tokens) if t in top.context) / len(set(tokens))
+    return best_dense, coverage

@@ -11,8 +11,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from index.embed import Embedder, backend_of, check_backend, make_embedder
-from index.layout import MANIFEST, IndexMismatchError, read_manifest_raw, rebuild_hint
+from index.encoders.base import Embedder, backend_of, check_backend
+from index.encoders.factory import make_embedder
+from index.errors import IndexMismatchError
+from index.rerank import DEPTH, Reranker
+from index.stores.layout import MANIFEST, read_manifest_raw, rebuild_hint
 
 
 def model_info(embedder: Embedder) -> dict[str, Any]:
@@ -81,8 +84,6 @@ def recorded_reranker(settings: dict[str, Any], folder: str | Path) -> Any:
     info = settings.get("reranker")
     if not info:
         return None
-    from index.rerank import DEPTH, Reranker
-
     if not Path(info["path"]).is_dir():
         raise IndexMismatchError(
             f"{folder} reranks with the model in {info['path']}, which is not there any more; restore it, "

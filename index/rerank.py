@@ -14,6 +14,8 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from index.encoders.base import weights_fingerprint
+
 #: Candidates reordered when the manifest does not say.
 DEPTH = 20
 
@@ -51,8 +53,6 @@ class Reranker(CrossEncoderScorer):
 
     def __init__(self, path: str | Path, depth: int = DEPTH) -> None:
         from sentence_transformers import CrossEncoder
-
-        from index.embed import weights_fingerprint
 
         self.path = Path(path)
         if not (self.path / "config.json").is_file():

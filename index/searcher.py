@@ -2,8 +2,8 @@
 
 validate the question → analyse it (departments, places, phrase) → retrieve (dense, lexical)
 from the store → fuse (RRF or convex) → structure rules → abstain → hits. The store
-(:mod:`index.store`) only keeps and retrieves: a local FAISS + BM25 directory
-(:class:`index.local.LocalStore`) or a Milvus collection (:class:`index.milvus.MilvusStore`).
+(:mod:`index.stores.base`) only keeps and retrieves: a local FAISS + BM25 directory
+(:class:`index.stores.local.LocalStore`) or a Milvus collection (:class:`index.stores.milvus.MilvusStore`).
 """
 
 from __future__ import annotations
@@ -15,52 +15,27 @@ import time
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from index.answer import Answer, Hit, make_answer
-from index.cache import embed_cached
-from index.embed import Embedder, make_embedder
+from index.encoders.base import Embedder
+from index.encoders.cache import embed_cached
+from index.encoders.factory import make_embedder
+from index.errors import IndexNotFoundError
 from index.filters import Filters
-from index.fuse import convex, rrf
-from index.layout import MANIFEST, IndexNotFoundError, package_versions, rebuild_hint, recover
-from index.limits import MAX_QUERY_CHARS
-from index.local import LocalStore
+from index.fuse import ALPHA, CANDIDATES, DEFAULT_MODE, FUSED, RRF_K, Mode, convex, rrf
 from index.paths import DEFAULT_CORPUS, default_index_path
-from index.query import QueryAnalyzer, QueryInfo, squash_text
-from index.rank import AbstainRule, boost, diversify
+from index.query import QueryAnalyzer, QueryInfo, analyze_queries
+from index.rank import AbstainRule, abstain_evidence, boost, diversify
 from index.recorded import model_info, recorded_embedder, recorded_reranker
 from index.rerank import DEPTH as RERANK_DEPTH
 from index.rerank import Scorer, rerank
 from index.sources import Source, as_chunks, checked_chunks
-from index.store import Facts, NoticeInfo, Ranked, Store
+from index.stores.base import Facts, NoticeInfo, Ranked, Store
+from index.stores.target import DEFAULT_COLLECTION, build_store, connect_store, is_milvus, require_local
 from ingest import Chunk
 
 logger = logging.getLogger(__name__)
-
-Mode = Literal["hybrid", "convex", "dense", "bm25"]
-#: hybrid: RRF of dense and lexical, then the structure rules; convex: the same with a convex
-#: combination of normalised scores instead of RRF; dense, bm25: one retriever, no rules.
-MODES: tuple[str, ...] = ("hybrid", "convex", "dense", "bm25")
-#: The modes that fuse both retrievers and apply the structure rules.
-FUSED = ("hybrid", "convex")
-#: The mode used when none is named: chosen by ``python -m eval.fusion`` on half of the dev and
-#: MSGABench questions and confirmed on the other half (README, "Choosing the default fusion").
-DEFAULT_MODE: Mode = "convex"
-#: Candidates taken from each retriever before fusion.
-CANDIDATES = 100
-#: Weight of the dense scores in the convex mode (the lexical ones get 1 − ALPHA).
-ALPHA = 0.7
-#: RRF constant (Cormack et al. 2009).
-RRF_K = 60
-#: A URI (or a milvus-lite ``.db`` file) opens a Milvus collection; anything else is an index directory.
-MILVUS_SCHEMES = ("http://", "https://", "tcp://", "grpc://", "unix:")
-DEFAULT_COLLECTION = "policy_qa"
-
-
-def is_milvus(target: str | Path | None) -> bool:
-    """True when ``target`` names a Milvus server (a URI) or a milvus-lite file (``*.db``)."""
-    text = str(target or "")
-    return text.startswith(MILVUS_SCHEMES) or text.endswith(".db")
 
 
 @dataclass
@@ -137,6 +112,10 @@ class Searcher:
             raise KeyError(f"not in the index: {doc_id!r}")
         return info, self.store.document(doc_id)
 
+    def all_chunks(self) -> list[Chunk]:
+        """Every chunk in the index, notice by notice in reading order."""
+        return self.store.all_chunks()
+
     def version(self) -> str:
         """A short fingerprint of what the index holds: its notices, their chunk counts and file hashes.
 
@@ -170,14 +149,13 @@ class Searcher:
         build resumes. ``dense_kind`` ("flat" or "hnsw") overrides the local choice by size.
         A ``reranker`` (:class:`index.rerank.Reranker`) is recorded in a local index's manifest
         and used by every search of it. Without an ``embedder``, the bundled model runs on
-        ``backend`` (default :data:`index.embed.DEFAULT_BACKEND`).
+        ``backend`` (default :data:`index.encoders.base.DEFAULT_BACKEND`).
 
         Raises:
             ValueError: if there is nothing to index, chunk ids repeat, or the backend is unknown.
         """
         chunks = checked_chunks(as_chunks(source))
         embedder = embedder or make_embedder(None, backend)
-        started = time.time()
 
         def encode(texts: list[str]) -> Any:
             return embed_cached(embedder, texts, cache_dir, show_progress)
@@ -185,23 +163,10 @@ class Searcher:
         settings = {"alpha": ALPHA, "rrf_k": RRF_K, "candidates": CANDIDATES, "abstain": asdict(AbstainRule())}
         if reranker is not None and hasattr(reranker, "info"):
             settings["reranker"] = reranker.info()
-        if is_milvus(target):
-            from index.milvus import MilvusStore
-
-            store: Store = MilvusStore.create(str(target), collection, model_info(embedder), token=token)
-            store = store.add(chunks, encode)
-        else:
-            manifest = {
-                "model": model_info(embedder),
-                "packages": package_versions(),
-                "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-                "settings": settings,
-            }
-            local = LocalStore.build(chunks, encode, manifest, dense_kind)
-            local.manifest["build_seconds"] = round(time.time() - started, 2)
-            if target is not None:
-                local.save(target)
-            store = local
+        store = build_store(
+            target, chunks, encode, model_info(embedder), settings, collection=collection, token=token,
+            dense_kind=dense_kind,
+        )  # fmt: skip
         return cls(store, embedder, cache_dir=cache_dir, reranker=reranker)
 
     @classmethod
@@ -236,18 +201,11 @@ class Searcher:
             build_if_missing = target is None
         target = target if target is not None else default_index_path()
         if not build_if_missing and not is_milvus(target):
-            recover(Path(target))  # a swap killed half-way is put back first
-            if not (Path(target) / MANIFEST).is_file():  # said before any model is loaded
-                raise IndexNotFoundError(f"no index at {target}; build one with: {rebuild_hint(Path(target))}")
+            require_local(target)  # said before any model is loaded
         if embedder is None:
             embedder = make_embedder(None, backend) if is_milvus(target) else recorded_embedder(Path(target), backend)
         try:
-            if is_milvus(target):
-                from index.milvus import MilvusStore
-
-                store: Store = MilvusStore.connect(str(target), collection, model_info(embedder), token=token)
-            else:
-                store = LocalStore.load(Path(target), model_info(embedder))
+            store = connect_store(target, model_info(embedder), collection=collection, token=token)
         except IndexNotFoundError:
             if not build_if_missing:
                 raise
@@ -260,9 +218,6 @@ class Searcher:
         if reranker is None:
             reranker = recorded_reranker(store.settings, target)
         return cls(store, embedder, cache_dir=cache_dir, reranker=reranker)
-
-    #: ``Searcher.load`` is the name earlier releases used.
-    load = open
 
     # --- updates ------------------------------------------------------------------------
 
@@ -399,7 +354,7 @@ class Searcher:
         for info, words, candidates, d, lx in zip(infos, tokens, ranked, dense, lexical, strict=True):
             if mode in FUSED:
                 candidates = self._rules(candidates, facts, info)
-            hits = [_hit(facts[key], score, rank, words) for rank, (key, score) in enumerate(candidates[:k], 1)]
+            hits = [Hit.of(facts[key], score, rank, words) for rank, (key, score) in enumerate(candidates[:k], 1)]
             abstained = with_abstain and self._abstains(info.text, d, lx, words, facts)
             out.append(Result(hits, abstained, info))
         clock.lap("rank")
@@ -430,21 +385,6 @@ class Searcher:
         return self.abstain_rule.abstains(query, *abstain_evidence(dense, lexical, tokens, facts))
 
 
-def abstain_evidence(
-    dense: Ranked, lexical: Ranked, tokens: list[str], facts: Mapping[Hashable, Facts]
-) -> tuple[float, float]:
-    """What the abstain rule weighs: the best dense score, and the share of the query's tokens in the best BM25 hit.
-
-    ``facts`` must hold the best BM25 hit's key (else its coverage counts as 0).
-    """
-    best_dense = dense[0][1] if dense else 0.0
-    coverage = 0.0
-    top = facts.get(lexical[0][0]) if lexical else None
-    if top is not None and tokens:
-        coverage = sum(1 for t in set(tokens) if t in top.context) / len(set(tokens))
-    return best_dense, coverage
-
-
 class _Clock:
     """Milliseconds per named stage, accumulated."""
 
@@ -456,35 +396,3 @@ class _Clock:
         now = time.perf_counter()
         self.laps[name] = self.laps.get(name, 0.0) + (now - self._last) * 1000
         self._last = now
-
-
-def _hit(facts: Facts, score: float, rank: int, tokens: list[str]) -> Hit:
-    chunk = facts.chunk
-    matched = sorted({t for t in tokens if t in facts.normalized}, key=lambda t: (-len(t), t))
-    return Hit(**chunk.to_dict(), score=round(float(score), 6), rank=rank, matched=matched)
-
-
-def analyze_queries(analyzer: QueryAnalyzer, queries: Sequence[str], k: int, mode: str) -> list[QueryInfo]:
-    """Check a search's arguments and analyse its queries.
-
-    Raises:
-        TypeError: for a single string instead of a list, or a query that is not a string.
-        ValueError: for k < 1, an unknown mode, a query over :data:`MAX_QUERY_CHARS`, or one
-            with no letters or digits once invisible characters are gone; naming the query.
-    """
-    if isinstance(queries, str):
-        raise TypeError("search_batch takes a list of queries; use search() for one")
-    if not isinstance(k, int) or k < 1:
-        raise ValueError(f"k={k!r}: ask for at least one result (k ≥ 1)")
-    if mode not in MODES:
-        raise ValueError(f"unknown mode {mode!r}; choose one of {', '.join(MODES)}")
-    for number, query in enumerate(queries, 1):
-        if not isinstance(query, str):
-            raise TypeError(f"query {number} is a {type(query).__name__}, not a string")
-        if len(query) > MAX_QUERY_CHARS:
-            raise ValueError(f"query {number} is {len(query):,} characters long; ask in at most {MAX_QUERY_CHARS:,}")
-    infos = [analyzer(q) for q in queries]
-    for number, info in enumerate(infos, 1):
-        if not squash_text(info.text):
-            raise ValueError(f"query {number} is empty (no letters or digits): ask a question")
-    return infos

@@ -47,6 +47,17 @@ def cite_label(label: str) -> str:
     return label.replace("(", "（").replace(")", "）")
 
 
+def clause_label(label: str, kind: str) -> str:
+    """How a clause is cited: its :func:`cite_label`, or "前言" / "段落" for unnumbered prose.
+
+    >>> clause_label("13", "item"), clause_label("", "preamble"), clause_label("", "paragraph")
+    ('第13项', '前言', '段落')
+    """
+    if not label:
+        return "前言" if kind == "preamble" else "段落"
+    return cite_label(label)
+
+
 def item_title(chunk: Chunk) -> str:
     r"""The short title an item opens with: "13.强化政务服务效能监管。…" → "强化政务服务效能监管".
 

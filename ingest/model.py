@@ -15,7 +15,7 @@ class Chunk:
     r"""One retrievable unit: a numbered item, or one paragraph of unnumbered prose.
 
     Attributes:
-        id: Stable id, ``doc_id + "#" + path`` (see README, "Chunk ids").
+        id: Stable id, ``doc_id + "#" + path`` (see docs/ingestion.md, "Chunk ids").
         doc_id: The source file's stem (or a JSONL record's ``id``).
         notice_title: Title of the notice as a whole (the 通知 line), or the first title line.
         title: Title of the document inside the notice this chunk belongs to.

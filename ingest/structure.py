@@ -31,10 +31,11 @@ from ingest.header import (
     issuer_from_title,
     parse_date,
 )
+from ingest.lines import Line
 from ingest.model import Notice
 from ingest.numbering import parse_marker
 from ingest.readers import RawDocument
-from ingest.tree import Emitter, Line
+from ingest.tree import Emitter
 
 _INFO_END = re.compile(r"<!--\s*INFO END\s*-->")
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.*)$")

@@ -25,13 +25,10 @@ import dataclasses
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from ingest.departments import split_departments
 from ingest.duties import Duties, add_unique, assign_responsible, parse_note
-
-if TYPE_CHECKING:
-    from ingest.tree import Line
+from ingest.lines import Line, TaskRow
 
 CELL_SEP = " | "
 _ROLES: list[tuple[str, tuple[str, ...]]] = [
@@ -44,33 +41,6 @@ _ROLES: list[tuple[str, tuple[str, ...]]] = [
     ("task", ("重点任务", "工作任务", "具体措施", "主要任务", "工作内容", "具体任务", "工作措施", "重点工作")),
     ("task", ("任务内容", "改革事项", "工作事项", "任务", "措施", "事项", "内容")),
 ]
-
-
-@dataclass
-class TaskRow:
-    """One task of a task table, read by column role.
-
-    Attributes:
-        cells: The row's cells as read.
-        number: The 序号 cell ("" when the table has none).
-        task: The task cell(s), joined by a space.
-        lead: The lead cell as written.
-        support: The support cell as written.
-        responsible: The responsible (责任单位) cell as written.
-        deadline: The deadline cell as written.
-        category: The category cell as written.
-        has_lead_column: The table has a 牵头 column (so 责任单位 means support).
-    """
-
-    cells: list[str]
-    number: str = ""
-    task: str = ""
-    lead: str = ""
-    support: str = ""
-    responsible: str = ""
-    deadline: str = ""
-    category: str = ""
-    has_lead_column: bool = False
 
 
 @dataclass

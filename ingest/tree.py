@@ -15,9 +15,10 @@ from dataclasses import dataclass, field
 from ingest.deadlines import due_date, title_year
 from ingest.duties import Duties, extract_duties
 from ingest.header import is_bare_heading, is_title_like
+from ingest.lines import Line, TaskRow
 from ingest.model import Chunk, ChunkKind, Notice
 from ingest.numbering import RANKED, Marker, id_label, parse_marker
-from ingest.tables import TaskRow, mark_tables, row_duties
+from ingest.tables import mark_tables, row_duties
 
 #: Paragraphs shorter than this are merged into their neighbour.
 MIN_PARAGRAPH = 40
@@ -25,17 +26,6 @@ MIN_PARAGRAPH = 40
 MAX_PARAGRAPH = 600
 
 _SENTENCE_END = re.compile(r"(?<=[。！？!?；;])")
-
-
-@dataclass
-class Line:
-    """A cleaned input line; ``md_level`` marks Markdown headings ("# title" is 1, "## …" 2)."""
-
-    text: str
-    md_level: int = 0  # 1 for "# title", 2 for "## heading" …
-    row: TaskRow | None = None  # a task table's row (see ingest.tables)
-    table: int = 0  # which task table of the document, from 1
-    category: str = ""  # the merged category row above it in its table
 
 
 @dataclass

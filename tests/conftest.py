@@ -11,9 +11,11 @@ from pathlib import Path
 import pytest
 
 from index import Searcher, SentenceTransformerEmbedder
-from index.convert import default_model_dir
+from index.encoders.bundled import default_model_dir
 from index.paths import ROOT
 from ingest import Notice, load_notices
+from tests.fakes import KeywordEmbedder
+from web import Library
 
 NOTICES = ROOT / "data" / "notices"
 
@@ -54,6 +56,18 @@ def corpus(tmp_path: Path) -> Path:
     (folder / "a.txt").write_text(NOTICE_A, encoding="utf-8")
     (folder / "b.txt").write_text(NOTICE_B, encoding="utf-8")
     return folder
+
+
+@pytest.fixture
+def built(corpus: Path, tmp_path: Path) -> Searcher:
+    """A local index of :func:`corpus` on disk, with the fake keyword embedder."""
+    return Searcher.build(corpus, tmp_path / "index", embedder=KeywordEmbedder(), cache_dir=tmp_path / "cache")
+
+
+@pytest.fixture
+def library(built: Searcher, tmp_path: Path) -> Library:
+    """A library over :func:`built`, its data directory in ``tmp_path``."""
+    return Library(built, tmp_path / "data")
 
 
 def collection_name(request: pytest.FixtureRequest) -> str:

@@ -9,11 +9,11 @@ from typing import Any
 import pytest
 
 from index import Searcher
-from index.chunk_file import ChunkLines, LazyChunks
 from index.corpus import CorpusStats
-from index.lexical import _base_dictionary
-from index.searcher import CANDIDATES
-from index.store import Facts
+from index.fuse import CANDIDATES
+from index.tokenize import _base_dictionary
+from index.stores.base import Facts
+from index.stores.chunk_file import ChunkLines, LazyChunks
 from ingest import Chunk
 from tests.conftest import NOTICES
 from tests.fakes import KeywordEmbedder
@@ -50,8 +50,8 @@ def test_open_recomputes_neither_statistics_nor_every_chunk(saved: tuple[Searche
 
     monkeypatch.setattr(CorpusStats, "of", classmethod(rebuilt))
     monkeypatch.setattr(type(_base_dictionary()), "suggest_freq", rebuilt)  # user-word frequencies are read
-    decoded = Counted(Chunk.from_dict.__func__)  # type: ignore[attr-defined]
-    derived = Counted(Facts.of.__func__)  # type: ignore[attr-defined]
+    decoded = Counted(Chunk.from_dict.__func__)
+    derived = Counted(Facts.of.__func__)
     monkeypatch.setattr(Chunk, "from_dict", classmethod(decoded))
     monkeypatch.setattr(Facts, "of", classmethod(derived))
     opened = Searcher.open(folder, embedder=KeywordEmbedder())
@@ -72,7 +72,7 @@ def test_statistics_and_notices_follow_changes(saved: tuple[Searcher, Path], cor
     built, folder = saved
     smaller = built.remove({"b"})
     reopened = Searcher.open(folder, embedder=KeywordEmbedder())
-    assert reopened.store.stats == smaller.store.stats == CorpusStats.of(smaller.store.all_chunks())
+    assert reopened.store.stats == smaller.store.stats == CorpusStats.of(smaller.all_chunks())
     assert "b" not in [n.doc_id for n in reopened.notices()] and len(reopened.notices()) == len(built.notices()) - 1
     again = reopened.add(corpus / "b.txt")
     assert Searcher.open(folder, embedder=KeywordEmbedder()).store.stats == again.store.stats

@@ -79,7 +79,7 @@ def test_evaluate_counts_unanswerables_separately(corpus: Path, tmp_path: Path) 
     assert report["modes"]["hybrid"]["latency_ms"]["p95"] >= report["modes"]["hybrid"]["latency_ms"]["p50"] > 0
 
     out = tmp_path / "report"
-    qrels = qrels_for(questions, [(c.id, c.doc_id, c.text) for c in searcher.store.all_chunks()])
+    qrels = qrels_for(questions, [(c.id, c.doc_id, c.text) for c in searcher.all_chunks()])
     write_all(report, qrels, out)
     saved = json.loads((out / "report.json").read_text(encoding="utf-8"))
     assert saved["modes"]["bm25"]["summary"]["recall@5"] == report["modes"]["bm25"]["summary"]["recall@5"]

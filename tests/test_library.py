@@ -7,18 +7,12 @@ from pathlib import Path
 import pytest
 
 from index import Searcher
-from index.library import Library, UploadError
 from tests.conftest import NOTICE_B
 from tests.fakes import KeywordEmbedder
+from web.library import Library, UploadError
 
 PARKING = NOTICE_B.replace("某区经开区深化审批改革工作方案", "某县停车治理工作方案")
 CHANGED = PARKING.replace("周末不打烊", "周末不打烊，推行错时停车泊位共享")
-
-
-@pytest.fixture
-def library(corpus: Path, tmp_path: Path) -> Library:
-    searcher = Searcher.build(corpus, tmp_path / "index", embedder=KeywordEmbedder(), cache_dir=tmp_path / "cache")
-    return Library(searcher, tmp_path / "data")
 
 
 def _file(folder: Path, name: str, text: str) -> Path:

@@ -123,11 +123,11 @@ def test_cli_add_and_remove_in_place_answer_as_fresh_builds(
             abs(a - b) <= 1e-5 for g, e in zip(got, expected, strict=True) for (_, a), (_, b) in zip(g, e, strict=True)
         )
 
-    grown = Searcher.load(Path(out), embedder=embedder)
+    grown = Searcher.open(Path(out), embedder=embedder)
     assert same(answers(grown), answers(real_searcher))  # the five notices, built at once
     assert index_main(["remove", files[-1].stem, "--index", out, "--model", model]) == 0
     fresh = Searcher.build(four, None, embedder=embedder, cache_dir=tmp_path / "cache")
-    assert same(answers(Searcher.load(Path(out), embedder=embedder)), answers(fresh))
+    assert same(answers(Searcher.open(Path(out), embedder=embedder)), answers(fresh))
     assert index_main(["remove", "nope", "--index", out, "--model", model]) == 2
     assert "not in the index: ['nope']" in capsys.readouterr().err
 

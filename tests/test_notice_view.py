@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 
-from index.notice_view import notice_dict, notice_html
-from index.store import notice_info
+from index.stores.base import notice_info
 from ingest import parse_text
 from tests.conftest import NOTICE_A
+from web.notice_view import notice_dict, notice_html
 
 TWO_DOCS = """某市领导小组关于印发《甲工作要点》和《乙工作要点》的通知
 各有关单位：现将两份要点印发给你们。

@@ -12,12 +12,16 @@ import numpy as np
 import pytest
 
 from index import IndexMismatchError, Searcher
-from index.cache import cache_file_name
-from index.embed import SentenceTransformerEmbedder, check_backend, make_embedder, weights_fingerprint
-from index.layout import MANIFEST
-from index.onnx_embed import OnnxEmbedder, default_threads
-from index.onnx_export import EXPORT_FILE, PROBES, ExportError, ensure_export, export_dir
+from index.encoders.base import check_backend, weights_fingerprint
+from index.encoders.cache import cache_file_name
+from index.encoders.factory import make_embedder
+from index.encoders.onnx_embed import OnnxEmbedder
+from index.encoders.onnx_export import EXPORT_FILE, PROBES, ensure_export, export_dir
+from index.encoders.onnx_session import default_threads
+from index.encoders.sentence import SentenceTransformerEmbedder
+from index.errors import ExportError
 from index.paths import ROOT
+from index.stores.layout import MANIFEST
 from tests.fakes import KeywordEmbedder
 from tests.tinymodels import tiny_encoder
 
@@ -58,13 +62,13 @@ def test_export_reproduces_the_model_and_is_made_once(tiny: Path, tmp_path: Path
     def no_export(*args: Any) -> None:
         raise AssertionError("exported again")
 
-    monkeypatch.setattr("index.onnx_export._export", no_export)
+    monkeypatch.setattr("index.encoders.onnx_export._export", no_export)
     again = OnnxEmbedder(tiny, "onnx", export_root=tmp_path)  # the cached export is used
     assert np.allclose(again.encode(TEXTS), vectors, atol=1e-6)
 
 
 def test_int8_export_is_its_own_and_a_stale_export_is_redone(tiny: Path, tmp_path: Path, monkeypatch: Any) -> None:
-    monkeypatch.setattr("index.onnx_export.INT8_MIN_COSINE", 1.0)  # no int8 model is that close
+    monkeypatch.setattr("index.encoders.onnx_export.INT8_MIN_COSINE", 1.0)  # no int8 model is that close
     with pytest.raises(ExportError, match="strays from its fp32 vectors.*use --backend onnx"):
         OnnxEmbedder(tiny, "onnx-int8", export_root=tmp_path)
     assert not export_dir(weights_fingerprint(tiny), "onnx-int8", tmp_path).exists()  # nothing half-written kept

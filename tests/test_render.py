@@ -7,9 +7,9 @@ import io
 from pathlib import Path
 
 from index import Searcher
-from index.render import NO_MATCH, answer_html, citations_csv, highlight
 from ingest import parse_text
 from tests.fakes import KeywordEmbedder
+from web.render import NO_MATCH, answer_html, citations_csv, highlight
 
 
 def test_markup_in_clauses_is_escaped_and_terms_highlighted(tmp_path: Path) -> None:

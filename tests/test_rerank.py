@@ -11,8 +11,8 @@ import numpy as np
 import pytest
 
 from index import Searcher
-from index.embed import SentenceTransformerEmbedder
-from index.layout import IndexMismatchError
+from index.encoders.sentence import SentenceTransformerEmbedder
+from index.errors import IndexMismatchError
 from index.rerank import Reranker, rerank
 from tests.conftest import NOTICE_A, NOTICE_B
 from tests.fakes import KeywordEmbedder

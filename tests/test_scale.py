@@ -17,11 +17,11 @@ from tests.fakes import KeywordEmbedder
 CHILD = """
 import sys, time
 sys.path.insert(0, {root!r})
-import index.cache
+import index.encoders.cache
 from index import Searcher
 from tests.fakes import KeywordEmbedder
 
-index.cache.EMBED_BATCH = 4
+index.encoders.cache.EMBED_BATCH = 4
 
 class Slow(KeywordEmbedder):
     def encode(self, texts, *, query=False, show_progress=False):
@@ -69,7 +69,7 @@ def test_a_killed_build_resumes_where_it_stopped_and_equals_an_uninterrupted_one
     # Only what the killed run had not saved: the batch it was killed in is saved or not,
     # depending on whether the kill landed before or after the cache write.
     assert encoded_after in (distinct - done, distinct - done + 4) and encoded_after < distinct
-    loaded = Searcher.load(tmp_path / "index", embedder=KeywordEmbedder())
+    loaded = Searcher.open(tmp_path / "index", embedder=KeywordEmbedder())
     assert [c.to_dict() for c in loaded.store.chunks] == [c.to_dict() for c in fresh.store.chunks]
     np.testing.assert_array_equal(loaded.store.rows.owners, fresh.store.rows.owners)
     np.testing.assert_allclose(loaded.store.rows.vectors(), fresh.store.rows.vectors(), rtol=0, atol=1e-7)
@@ -78,9 +78,9 @@ def test_a_killed_build_resumes_where_it_stopped_and_equals_an_uninterrupted_one
 
 
 def test_hnsw_indexes_answer_like_flat_ones_and_survive_a_round_trip(corpus: Path, tmp_path: Path, monkeypatch) -> None:
-    import index.rows
+    import index.stores.rows
 
-    monkeypatch.setattr(index.rows, "EXACT_ROWS", 0)  # every search goes through FAISS's own search
+    monkeypatch.setattr(index.stores.rows, "EXACT_ROWS", 0)  # every search goes through FAISS's own search
     flat = Searcher.build(corpus, tmp_path / "flat", embedder=KeywordEmbedder(), cache_dir=tmp_path / "c")
     hnsw = Searcher.build(
         corpus, tmp_path / "hnsw", embedder=KeywordEmbedder(), cache_dir=tmp_path / "c", dense_kind="hnsw"
@@ -88,7 +88,7 @@ def test_hnsw_indexes_answer_like_flat_ones_and_survive_a_round_trip(corpus: Pat
     assert flat.store.manifest["settings"]["dense_index"]["kind"] == "flat"
     params = hnsw.store.manifest["settings"]["dense_index"]
     assert params["kind"] == "hnsw" and params["ef_search"] >= 256
-    loaded = Searcher.load(tmp_path / "hnsw", embedder=KeywordEmbedder())
+    loaded = Searcher.open(tmp_path / "hnsw", embedder=KeywordEmbedder())
     assert loaded.store.dense_index.kind == "hnsw"
     for query in ("12345热线由哪个部门负责", "企业开办时限", "周末不打烊", "信用体系建设"):
         for mode in ("dense", "hybrid"):
@@ -98,11 +98,11 @@ def test_hnsw_indexes_answer_like_flat_ones_and_survive_a_round_trip(corpus: Pat
 
 
 def test_the_index_kind_follows_the_size(corpus: Path, tmp_path: Path, monkeypatch) -> None:
-    import index.local
+    import index.stores.local
 
-    monkeypatch.setattr(index.local, "ANN_ROWS", 10)
+    monkeypatch.setattr(index.stores.local, "ANN_ROWS", 10)
     big = Searcher.build(corpus, None, embedder=KeywordEmbedder(), cache_dir=tmp_path / "c")
     assert big.store.dense_index.size > 10 and big.store.dense_index.kind == "hnsw"
-    monkeypatch.setattr(index.local, "ANN_ROWS", 10**6)
+    monkeypatch.setattr(index.stores.local, "ANN_ROWS", 10**6)
     small = Searcher.build(corpus, None, embedder=KeywordEmbedder(), cache_dir=tmp_path / "c")
     assert small.store.dense_index.kind == "flat"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import shutil
 from pathlib import Path
 from typing import Any
@@ -10,15 +9,9 @@ from typing import Any
 import numpy as np
 import pytest
 
-from index import MODES, IndexMismatchError, IndexNotFoundError, Searcher
-from index.layout import CHUNKS, MANIFEST
+from index import MODES, Searcher
 from tests.conftest import collection_name
 from tests.fakes import KeywordEmbedder
-
-
-@pytest.fixture
-def built(corpus: Path, tmp_path: Path) -> Searcher:
-    return Searcher.build(corpus, tmp_path / "index", embedder=KeywordEmbedder(), cache_dir=tmp_path / "cache")
 
 
 def test_search_returns_hits_with_every_chunk_field(backend: Any) -> None:
@@ -72,55 +65,6 @@ def test_filters_apply_with_the_query(backend: Any) -> None:
         backend.search("热线", filters={"color": "red"})
 
 
-def test_save_load_round_trip(built: Searcher, tmp_path: Path) -> None:
-    loaded = Searcher.load(tmp_path / "index", embedder=KeywordEmbedder())
-    for query in ("12345热线", "周末延时服务", "信用体系"):
-        assert [h.to_dict() for h in loaded.search(query)] == [h.to_dict() for h in built.search(query)]
-    manifest = json.loads((tmp_path / "index" / MANIFEST).read_text(encoding="utf-8"))
-    assert manifest["model"] == {
-        "name": "fake-keywords",
-        "fingerprint": "fake-keywords-v1",
-        "dim": KeywordEmbedder.dim,
-        "prompts": {},
-        "normalized": True,
-        "backend": "torch",  # an embedder that names no backend counts as PyTorch
-    }
-    assert manifest["chunk_count"] == len(built) and manifest["documents"] == ["a", "b"]
-    assert "市数据局" in (tmp_path / "index" / CHUNKS).read_text(encoding="utf-8")  # not ASCII-escaped
-
-
-def test_load_with_another_model_names_the_mismatch(built: Searcher, tmp_path: Path) -> None:
-    with pytest.raises(IndexMismatchError, match=r"built with model fake-keywords .*python -m index build"):
-        Searcher.load(tmp_path / "index", embedder=KeywordEmbedder("another-model"))
-
-
-def test_damaged_index_is_refused_with_the_rebuild_command(built: Searcher, tmp_path: Path) -> None:
-    chunks = tmp_path / "index" / CHUNKS
-    chunks.write_text(chunks.read_text(encoding="utf-8")[:-50], encoding="utf-8")
-    with pytest.raises(IndexMismatchError, match="hash in the manifest.*python -m index build"):
-        Searcher.load(tmp_path / "index", embedder=KeywordEmbedder())
-
-
-def test_missing_index(tmp_path: Path) -> None:
-    with pytest.raises(IndexNotFoundError, match="no index at .*python -m index build"):
-        Searcher.load(tmp_path / "nowhere", embedder=KeywordEmbedder())
-
-
-def test_failed_save_keeps_the_previous_index(built: Searcher, tmp_path: Path, monkeypatch) -> None:
-    before = (tmp_path / "index" / CHUNKS).read_bytes()
-
-    def boom(*args: object, **kwargs: object) -> None:
-        raise OSError("disk full")
-
-    monkeypatch.setattr("index.lexical.LexicalIndex.save_changes", boom)
-    with pytest.raises(OSError, match="disk full"):
-        built.store.save(tmp_path / "index")
-    monkeypatch.undo()
-    assert (tmp_path / "index" / CHUNKS).read_bytes() == before
-    assert Searcher.load(tmp_path / "index", embedder=KeywordEmbedder()).search("热线")
-    assert not list(tmp_path.glob(".index.tmp-*"))
-
-
 @pytest.mark.parametrize("kind", ["local", "milvus"])
 def test_incremental_add_equals_full_rebuild_and_encodes_only_new_text(
     kind: str, corpus: Path, tmp_path: Path, request: pytest.FixtureRequest
@@ -137,12 +81,12 @@ def test_incremental_add_equals_full_rebuild_and_encodes_only_new_text(
     encoded = [t for batch in embedder.calls for t in batch]
     assert encoded and all(t in (corpus / "b.txt").read_text(encoding="utf-8") for t in encoded)
     full = Searcher.build(corpus, None, embedder=KeywordEmbedder(), cache_dir=tmp_path / "fresh-cache")
-    assert [c.id for c in grown.store.all_chunks()] == [c.id for c in full.store.all_chunks()]
+    assert [c.id for c in grown.all_chunks()] == [c.id for c in full.all_chunks()]
     for query in ("企业开办", "12345热线", "周末", "市数据局牵头负责哪些工作"):
         for mode in MODES:
             assert [h.id for h in grown.search(query, mode=mode)] == [h.id for h in full.search(query, mode=mode)]
     reopened = Searcher.open(target, collection=name, embedder=KeywordEmbedder())  # saved in place
-    assert [c.id for c in reopened.store.all_chunks()] == [c.id for c in full.store.all_chunks()]
+    assert [c.id for c in reopened.all_chunks()] == [c.id for c in full.all_chunks()]
     if kind == "local":
         np.testing.assert_allclose(grown.store.rows.vectors(), full.store.rows.vectors(), atol=1e-6)
 
@@ -165,17 +109,11 @@ def test_remove_equals_rebuild_without_and_unknown_ids_change_nothing(
     assert [n.doc_id for n in smaller.notices()] == ["a"]
 
 
-def test_a_local_index_is_saved_in_place_after_a_removal(built: Searcher, tmp_path: Path) -> None:
-    built.remove(["b"])
-    assert {c.doc_id for c in Searcher.open(tmp_path / "index", embedder=KeywordEmbedder()).store.chunks} == {"a"}
-    assert {n.doc_id for n in built.notices()} == {"a", "b"}  # the old searcher is a snapshot
-
-
 def test_build_refuses_empty_and_duplicate_input(tmp_path: Path, corpus: Path) -> None:
     (tmp_path / "empty").mkdir()
     with pytest.raises(ValueError, match="nothing to index"):
         Searcher.build(tmp_path / "empty", embedder=KeywordEmbedder(), cache_dir=tmp_path / "c")
-    chunks = Searcher.build(corpus, embedder=KeywordEmbedder(), cache_dir=tmp_path / "c").store.all_chunks()
+    chunks = Searcher.build(corpus, embedder=KeywordEmbedder(), cache_dir=tmp_path / "c").all_chunks()
     with pytest.raises(ValueError, match="occurs twice"):
         Searcher.build(chunks + chunks[:1], embedder=KeywordEmbedder(), cache_dir=tmp_path / "c")
 
@@ -217,7 +155,7 @@ def test_adding_and_removing_a_notice_shows_in_the_next_search(backend: Any, tmp
 def test_a_notice_reads_in_order_and_a_changed_file_replaces_its_old_version(backend: Any, tmp_path: Path) -> None:
     info, chunks = backend.document("a")
     assert info.doc_id == "a" and len(chunks) == info.chunks
-    assert [c.id for c in chunks] == [c.id for c in backend.store.all_chunks() if c.doc_id == "a"]
+    assert [c.id for c in chunks] == [c.id for c in backend.all_chunks() if c.doc_id == "a"]
     with pytest.raises(KeyError, match="not in the index"):
         backend.document("nope")
     extra = tmp_path / "extra"

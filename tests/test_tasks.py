@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 
 from index import Searcher
-from index.library import Library
-from index.tasks import COLUMNS, WIDTHS, department_tasks, departments, write_xlsx
 from ingest import parse_text
 from tests.conftest import NOTICE_A, NOTICE_B
 from tests.fakes import KeywordEmbedder
+from web.library import Library
+from web.tasks import COLUMNS, WIDTHS, department_tasks, departments, write_xlsx
 
 #: Lines in the forms of the wild corpus (labelled fields, an alias, a generic unit, a deadline).
 NOTICE_W = """2024年某市营商环境工作要点
@@ -68,7 +68,7 @@ def test_the_library_names_an_unknown_department(tmp_path: Path) -> None:
 
 
 def test_a_question_about_what_a_department_leads_answers_with_its_list_first(tmp_path: Path) -> None:
-    from index.render import answer_html
+    from web.render import answer_html
 
     searcher = Searcher.build(CHUNKS, None, embedder=KeywordEmbedder(), cache_dir=tmp_path / "cache")
     library = Library(searcher, tmp_path / "data")

@@ -1,4 +1,4 @@
-"""``python -m index tune``: a whole run on a tiny model (fast) and on the bundled model (``model``).
+"""``python -m tune``: a whole run on a tiny model (fast) and on the bundled model (``model``).
 
 The fast tests train a tiny random BERT for real on the dev questions and a feedback log the
 test writes; the refusal of a worse model is checked with the bundled model as the base.
@@ -12,14 +12,15 @@ from pathlib import Path
 
 import pytest
 
-import index.tune_card
+import tune.card
 from index import Searcher, SentenceTransformerEmbedder
 from index.__main__ import main
-from index.embed import weights_fingerprint
-from index.feedback import FeedbackLog
+from index.encoders.base import weights_fingerprint
 from tests.conftest import NOTICE_A, NOTICE_B, NOTICES, ROOT
 from tests.fakes import KeywordEmbedder
 from tests.tinymodels import tiny_cross_encoder, tiny_encoder
+from tune.__main__ import main as tune_main
+from web.feedback import FeedbackLog
 
 DEV = ROOT / "eval" / "queries" / "dev.jsonl"
 FAST = ["--epochs", "1", "--batch-size", "8", "--negatives", "1", "--max-seq-length", "64", "--save-steps", "2"]
@@ -34,7 +35,7 @@ def tiny(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def _feedback(path: Path) -> Path:
     """Votes on answers of the bundled notices: a 👍, a pick, a 👎 and a vote on a clause no longer held."""
     searcher = Searcher.build(NOTICES, None, embedder=KeywordEmbedder())
-    ids = [c.id for c in searcher.store.all_chunks()]
+    ids = [c.id for c in searcher.all_chunks()]
     log = FeedbackLog(path)
     log.record("热线由谁牵头", ids[:3], "up", answer_id="a1")
     log.record("数据共享怎么做", ids[3:6], "pick", answer_id="a2", right=ids[5])
@@ -44,7 +45,7 @@ def _feedback(path: Path) -> Path:
 
 
 def _run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    code = main(["tune", *args])
+    code = tune_main(args)
     out = capsys.readouterr()
     return code, out.out, out.err
 
@@ -98,16 +99,16 @@ def test_an_interrupted_run_resumes_from_its_checkpoints(
     def crash(folder: Path, record: dict) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(index.tune_card, "write_card", crash)
+    monkeypatch.setattr(tune.card, "write_card", crash)
     with pytest.raises(OSError, match="No space left"):
-        main(["tune", *args, "--force"])
+        tune_main([*args, "--force"])
     work = Path(f"{out}.work")
     assert sorted(p.name for p in (work / "encoder").glob("checkpoint-*")) and not out.exists()
     monkeypatch.undo()
 
     code, _, err = _run([*args, "--seed", "14", "--force"], capsys)
     assert code == 2 and "another tuning plan" in err and "--restart" in err
-    with caplog.at_level(logging.INFO, logger="index.tune"):
+    with caplog.at_level(logging.INFO, logger="tune.run"):
         code, _, err = _run([*args, "--force"], capsys)
     assert code == 0, err
     assert any("resuming from" in r.getMessage() for r in caplog.records)
@@ -153,8 +154,8 @@ def test_a_feedback_line_without_chunk_ids_is_refused(
 
 
 def test_mined_negatives_leave_out_positives_skip_the_top_and_near_duplicates(corpus: Path, tmp_path: Path) -> None:
-    from index.tune_data import Pair
-    from index.tune_mine import mine
+    from tune.data import Pair
+    from tune.mine import mine
 
     searcher = Searcher.build(corpus, None, embedder=KeywordEmbedder(), cache_dir=tmp_path / "cache")
     ranked = [h.id for h in searcher.search("政务服务中心企业开办审批", k=10)]
@@ -166,7 +167,7 @@ def test_mined_negatives_leave_out_positives_skip_the_top_and_near_duplicates(co
     assert list(loose.negatives[1:]) == [c for c in others if c in loose.negatives[1:]]  # in the pipeline's order
     (skipped,) = mine(searcher, [pair], count=10, skip=1, margin=1.0)
     assert skipped.negatives == (given, *[c for c in loose.negatives[1:] if c != others[0]])
-    texts = {c.id: c.text for c in searcher.store.all_chunks()}
+    texts = {c.id: c.text for c in searcher.all_chunks()}
     query = KeywordEmbedder().encode([pair.question], query=True)[0]
     cosine = {c: float(KeywordEmbedder().encode([texts[c]])[0] @ query) for c in [positive, *others]}
     closest = max(loose.negatives[1:], key=cosine.__getitem__)
@@ -207,9 +208,9 @@ def test_a_model_worse_than_its_base_is_not_written_unless_forced(
     """The bundled model as the base; "training" swapped for a random tiny model, which ranks far worse."""
     from sentence_transformers import SentenceTransformer
 
-    import index.tune_train
+    import tune.train
 
-    monkeypatch.setattr(index.tune_train, "train_encoder", lambda *a, **k: SentenceTransformer(str(tiny), device="cpu"))
+    monkeypatch.setattr(tune.train, "train_encoder", lambda *a, **k: SentenceTransformer(str(tiny), device="cpu"))
     out = tmp_path / "tuned"
     gold = _small_gold(tmp_path / "gold.jsonl")
     args = ["--queries", str(gold), "--corpus", str(corpus), "--out", str(out), "--model", str(model_dir), *FAST]
@@ -224,13 +225,13 @@ def test_a_model_worse_than_its_base_is_not_written_unless_forced(
     assert "written only because the run was forced" in (out / "README.md").read_text(encoding="utf-8")
 
     # With --reranker: a reranker that does not pay either → still nothing; one that pays → the base encoder + it.
-    monkeypatch.setattr(index.tune_train, "train_reranker", lambda *a, **k: _GoldReranker(tmp_path, right=False))
+    monkeypatch.setattr(tune.train, "train_reranker", lambda *a, **k: _GoldReranker(tmp_path, right=False))
     again = tmp_path / "again"
     args = ["--queries", str(gold), "--corpus", str(corpus), "--out", str(again), "--model", str(model_dir), *FAST]
     args += ["--validation", "0.3"]
     code, _, err = _run([*args, "--reranker"], capsys)
     assert code == 3 and "is worse than not reranking" in err and not again.exists()
-    monkeypatch.setattr(index.tune_train, "train_reranker", lambda *a, **k: _GoldReranker(tmp_path, right=True))
+    monkeypatch.setattr(tune.train, "train_reranker", lambda *a, **k: _GoldReranker(tmp_path, right=True))
     code, printed, err = _run([*args, "--reranker", "--restart"], capsys)
     assert code == 0, err
     assert "reranker (kept)" in printed and (again / "reranker" / "config.json").is_file()
@@ -285,8 +286,8 @@ def test_a_reranker_trained_from_the_bundled_model_serves_an_index(
 def test_rank_metrics_rank_every_chunk_by_cosine() -> None:
     import numpy as np
 
-    from index.tune_data import Pair
-    from index.tune_eval import rank_metrics
+    from tune.data import Pair
+    from tune.validate import rank_metrics
 
     chunks = np.eye(12, dtype=np.float32)
     ids = [f"c{i}" for i in range(12)]

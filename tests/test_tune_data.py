@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from index.tune_data import Pair, TuneDataError, feedback_pairs, gold_pairs, split
 from ingest import parse_text
 from tests.conftest import NOTICE_A, NOTICE_B
+from tune.data import Pair, TuneDataError, feedback_pairs, gold_pairs, split
 
 CHUNKS = [*parse_text(NOTICE_A, "a").chunks, *parse_text(NOTICE_B, "b").chunks]
 

@@ -7,12 +7,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-import index.local
-import index.rows
+import index.stores.local
+import index.stores.rows
 from index import Searcher
 from index.corpus import CorpusStats
-from index.layout import BASE, CHUNKS
-from index.lexical import JiebaTokenizer
+from index.stores.layout import BASE, CHUNKS
+from index.tokenize import JiebaTokenizer
 from tests.conftest import collection_name
 from tests.fakes import KeywordEmbedder
 
@@ -49,7 +49,7 @@ def test_changes_answer_exactly_as_a_fresh_build(
     kind: str, corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
 ) -> None:
     if kind == "hnsw":  # every search through FAISS's HNSW search (exact on so few rows), plus extra rows
-        monkeypatch.setattr(index.rows, "EXACT_ROWS", 0)
+        monkeypatch.setattr(index.stores.rows, "EXACT_ROWS", 0)
     cache = tmp_path / "cache"
     c_file = _write(tmp_path / "new", "c.txt", NOTICE_C)
     milvus = kind == "milvus"
@@ -67,7 +67,7 @@ def test_changes_answer_exactly_as_a_fresh_build(
     searcher = searcher.add([corpus / "a.txt"], cache_dir=cache)  # back, now after b and c
     _write(tmp_path / "new", "c.txt", NOTICE_C.replace("全程帮办", "全程帮办，一次办好"))
     searcher = searcher.add([c_file], cache_dir=cache)  # replaced
-    chunks = searcher.store.all_chunks()
+    chunks = searcher.all_chunks()
     assert list(dict.fromkeys(c.doc_id for c in chunks)) == ["b", "a", "c"]
     assert searcher.store.tokenizer.userwords == JiebaTokenizer(CorpusStats.of(chunks).words).userwords
 
@@ -79,7 +79,7 @@ def test_changes_answer_exactly_as_a_fresh_build(
     expected = _answers(fresh)
     assert _answers(searcher) == expected
     loaded = Searcher.open(target, collection=name, embedder=KeywordEmbedder())
-    assert [c.to_dict() for c in loaded.store.all_chunks()] == [c.to_dict() for c in fresh.store.all_chunks()]
+    assert [c.to_dict() for c in loaded.all_chunks()] == [c.to_dict() for c in fresh.all_chunks()]
     assert _answers(loaded) == expected
     if not milvus:
         store = searcher.store
@@ -101,7 +101,7 @@ def test_a_save_after_a_change_links_the_base_and_writes_only_the_changes(
     assert manifest["changes"]["added_chunks"] == 2 and manifest["chunk_count"] == len(searcher) + 2
     assert "某市政务服务中心工作方案" not in (tmp_path / "index" / CHUNKS).read_text(encoding="utf-8")
 
-    monkeypatch.setattr(index.local, "COMPACT_MIN_ROWS", 0)  # the next change folds everything into a new base
+    monkeypatch.setattr(index.stores.local, "COMPACT_MIN_ROWS", 0)  # the next change folds everything into a new base
     folded = grown.remove(["b"])
     assert {p.name: p.stat().st_ino for p in base.rglob("*") if p.is_file()} != inodes
     assert folded.store.manifest["changes"] == {
@@ -111,7 +111,7 @@ def test_a_save_after_a_change_links_the_base_and_writes_only_the_changes(
         "dead_rows": 0,
         "bm25_extra_docs": 0,
     }
-    loaded = Searcher.load(tmp_path / "index", embedder=KeywordEmbedder())
+    loaded = Searcher.open(tmp_path / "index", embedder=KeywordEmbedder())
     assert _answers(loaded) == _answers(
         Searcher.build(folded.store.chunks, None, embedder=KeywordEmbedder(), cache_dir=cache)
     )
@@ -131,10 +131,10 @@ def test_a_failed_change_leaves_the_index_and_the_searcher_as_they_were(
         built.add([_write(tmp_path / "new", "c.txt", NOTICE_C)], cache_dir=tmp_path / "cache")
     monkeypatch.undo()
     assert _answers(built) == before
-    assert _answers(Searcher.load(tmp_path / "index", embedder=KeywordEmbedder())) == before
+    assert _answers(Searcher.open(tmp_path / "index", embedder=KeywordEmbedder())) == before
     with pytest.raises(ValueError, match="empty"):
         built.remove(["a", "b"])
     (tmp_path / "empty").mkdir()
     with pytest.raises(ValueError, match="nothing to add"):
         built.add(tmp_path / "empty")
-    assert _answers(Searcher.load(tmp_path / "index", embedder=KeywordEmbedder())) == before
+    assert _answers(Searcher.open(tmp_path / "index", embedder=KeywordEmbedder())) == before

@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 
 from index import Searcher
-from index.library import Library
-from index.web_api import WebApi
 from tests.conftest import NOTICE_B
 from tests.fakes import KeywordEmbedder
+from web.api import WebApi
+from web.library import Library
 
 
 @pytest.fixture

@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 
 from index import Searcher
-from index.library import Library
 from ingest import extract_duties, parse_text
 from ingest.deadlines import due_date, is_deadline
 from ingest.departments import canonical, is_generic
 from tests.conftest import ROOT
 from tests.fakes import KeywordEmbedder, filter_mask
+from web.library import Library
 
 # (file it comes from, the line's tail as written, lead, support)
 WILD = [

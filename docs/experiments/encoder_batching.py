@@ -16,7 +16,7 @@ import numpy as np
 import torch
 
 from eval.relevance import load_questions
-from index.embed import SentenceTransformerEmbedder
+from index.encoders.sentence import SentenceTransformerEmbedder
 
 QUESTIONS = "../shared/bench/msgabench/queries.dev.jsonl"
 

@@ -22,7 +22,7 @@ from eval.metrics import recall_at, rr_at
 
 
 def load(idx, qf):
-    s = Searcher.load(idx)
+    s = Searcher.open(idx)
     qs = [q for q in load_questions(qf) if q.answerable]
     if True:  # candidate lists for every question, computed once per run
         infos = [s.analyzer(q.query) for q in qs]
@@ -66,7 +66,8 @@ def pipeline(s, infos, d, j, fuse, rules=True, fw=0.5, lex=None):
 
 
 from index.views import context_text
-from index.lexical import normalize_text, LexicalIndex
+from index.tokenize import normalize_text
+from index.lexical import LexicalIndex
 
 which = sys.argv[1]
 cfg = {

@@ -1,0 +1,87 @@
+"""The web app's API endpoints (``/search``, ``/upload``, ``/tasks``, ``/notice``) over a :class:`Library`.
+
+Each endpoint returns JSON; a bad request returns ``{"error": "…"}`` naming the problem, and
+never changes what is stored. ``app.py`` registers them with ``gr.api``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from gradio.data_classes import FileData
+
+from index import DEFAULT_MODE
+from index.filters import filters_from
+from index.limits import MAX_K
+from ingest.departments import canonical
+from web.library import Library
+from web.notice_view import notice_dict
+from web.uploads import UploadError
+
+
+class WebApi:
+    """The endpoints, bound to one library (whose searcher may be swapped by uploads)."""
+
+    def __init__(self, library: Library) -> None:
+        self.library = library
+
+    def search(
+        self,
+        question: str,
+        k: int = 5,
+        mode: str = DEFAULT_MODE,
+        doc_id: str = "",
+        lead: str = "",
+        year: str = "",
+        due_before: str = "",
+    ) -> dict[str, Any]:
+        """Answer one question: the hits with every field, whether it abstained, and the leads."""
+        if not isinstance(question, str) or not question.strip():
+            return {"error": "问题为空：请输入问题。"}
+        try:
+            k = int(k)
+            if not 1 <= k <= MAX_K:
+                raise ValueError(f"k={k}: ask for 1 to {MAX_K} results")
+            filters = filters_from(doc_id=[doc_id] if doc_id else [], lead=lead, year=year, due_before=due_before)
+            answer = self.library.answer(question, k=k, mode=mode, filters=filters)
+        except (TypeError, ValueError) as exc:
+            return {"error": str(exc)}
+        return answer.to_dict()
+
+    def upload(self, file: FileData, replace: bool = False) -> dict[str, Any]:
+        """Add one notice file to the index.
+
+        A file with a notice's name but other content is not added: the answer has
+        ``"pending": true`` and ``"replaces"``; send it again with ``replace=True`` to replace.
+        """
+        record = file if isinstance(file, dict) else getattr(file, "__dict__", {})
+        path = Path(record.get("path") or getattr(file, "path", ""))
+        try:
+            result = self.library.upload(path, record.get("orig_name") or path.name, replace=bool(replace))
+        except UploadError as exc:
+            return {"error": str(exc)}
+        return {
+            "name": result.name,
+            "doc_id": result.doc_id,
+            "chunks": result.chunks,
+            "status": result.status,
+            "replaces": list(result.replaces),
+            "pending": result.pending,
+        }
+
+    def tasks(self, department: str, role: str = "") -> dict[str, Any]:
+        """Every item a department (any of its names) leads or supports; role "牵头", "配合" or "" for both."""
+        try:
+            found = self.library.tasks(department, role)
+        except ValueError as exc:
+            return {"error": str(exc)}
+        return {"department": canonical(department), "role": role, "tasks": [t.to_dict() for t in found]}
+
+    def notice(self, doc_id: str = "", chunk_id: str = "") -> dict[str, Any]:
+        """A notice with its metadata and every clause in order, by its doc_id or by one of its chunk ids."""
+        try:
+            info, chunks = self.library.document(doc_id or self.library.doc_of(chunk_id))
+        except KeyError:
+            return {"error": f"库中没有这份通知：{doc_id or chunk_id}"}
+        return notice_dict(info, chunks)

@@ -1,0 +1,228 @@
+"""The notice library behind the web app: safe uploads, feedback log, and the searcher it serves.
+
+All files the app writes live under one data directory; uploaded files are stored under
+names derived from their content hash, never from the path a browser sent.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from index.answer import Answer
+from index.filters import year_of
+from index.fuse import DEFAULT_MODE
+from index.limits import MAX_UPLOAD_BYTES, UPLOAD_TYPES
+from index.searcher import Searcher
+from index.stores.base import NoticeInfo
+from ingest.departments import lead_names
+from ingest.model import Chunk
+from web.feedback import FeedbackLog
+from web.tasks import department_tasks, departments
+from web.uploads import UploadError, UploadResult, display_name, reason_in_chinese, safe_stem, same_name
+
+
+class Library:
+    """A searcher plus the data directory where uploads and the feedback log are kept.
+
+    Searches may run from many threads; an upload swaps in a new searcher under a lock, so a
+    search sees either the old index or the new one, never half of each.
+    """
+
+    def __init__(self, searcher: Searcher, data_dir: Path, feedback_log: Path | None = None) -> None:
+        self.searcher = searcher
+        self.data_dir = Path(data_dir)
+        self.uploads = self.data_dir / "uploads"
+        self.feedback_log = Path(feedback_log) if feedback_log else self.data_dir / "feedback.jsonl"
+        self.feedback = FeedbackLog(self.feedback_log)
+        self._lock = threading.Lock()
+        self._upload_lock = threading.Lock()
+        self._version: tuple[Searcher, str] | None = None
+        self._all: tuple[Searcher, list[Any]] | None = None
+        self._departments: tuple[Searcher, list[str]] | None = None
+
+    def index_version(self) -> str:
+        """The version of the index now answering (:meth:`index.Searcher.version`), computed once per index."""
+        searcher = self.searcher
+        if self._version is None or self._version[0] is not searcher:
+            self._version = (searcher, searcher.version())
+        return self._version[1]
+
+    def answer(
+        self, question: str, k: int = 5, mode: str = DEFAULT_MODE, filters: dict[str, Any] | None = None
+    ) -> Answer:
+        """Answer a question with the current searcher."""
+        return self.searcher.answer(question, k=k, mode=mode, filters=filters)  # type: ignore[arg-type]
+
+    def notices(self) -> list[list[Any]]:
+        """Rows of (doc_id, title, issuer, date, chunk count) for the notices in the index."""
+        return [[n.doc_id, n.title, n.issuer, n.date, n.chunks] for n in self.searcher.notices()]
+
+    def document(self, doc_id: str) -> tuple[NoticeInfo, list[Chunk]]:
+        """One notice as the index now answering holds it (:meth:`index.Searcher.document`).
+
+        Raises:
+            KeyError: for a doc_id not in the library.
+        """
+        return self.searcher.document(doc_id)
+
+    def doc_of(self, chunk_id: str) -> str:
+        """The doc_id of the notice a chunk id belongs to (its longest doc_id prefix before "#").
+
+        Raises:
+            KeyError: when no notice in the library holds that chunk id.
+        """
+        owners = [n.doc_id for n in self.searcher.notices() if chunk_id.startswith(n.doc_id + "#")]
+        if not owners:
+            raise KeyError(f"not in the index: {chunk_id!r}")
+        return max(owners, key=len)
+
+    def lead_departments(self) -> list[str]:
+        """The departments that lead items, each once in its canonical form; generic units left out."""
+        return sorted({d for n in self.searcher.notices() for d in lead_names(n.leads)})
+
+    def departments(self) -> list[str]:
+        """Every department named as lead or support, once each in its canonical form (the task-list choices).
+
+        Computed once per index (every page load asks for it).
+        """
+        searcher = self.searcher
+        if self._departments is None or self._departments[0] is not searcher:
+            self._departments = (searcher, departments(self._chunks()))
+        return list(self._departments[1])
+
+    def tasks(self, department: str, role: str = "") -> list[Any]:
+        """The items a department leads or supports across the notices (:func:`web.tasks.department_tasks`).
+
+        Raises:
+            ValueError: for an unknown role, or a department no item names.
+        """
+        found = department_tasks(self._chunks(), department, role)
+        if not found and not department_tasks(self._chunks(), department):
+            raise ValueError(f"{department}：库中没有由该部门牵头或配合的条目")
+        return found
+
+    def _chunks(self) -> list[Any]:
+        """All chunks of the index now answering, read once per index."""
+        searcher = self.searcher
+        if self._all is None or self._all[0] is not searcher:
+            self._all = (searcher, searcher.all_chunks())
+        return self._all[1]
+
+    def years(self) -> list[str]:
+        """The years of the notices' dates (ISO or raw, such as "2023224")."""
+        return sorted({y for n in self.searcher.notices() if (y := year_of(n.date))})
+
+    def upload(self, path: str | Path, original_name: str | None = None, *, replace: bool = False) -> UploadResult:
+        """Store one uploaded file safely and add it to the index (incrementally).
+
+        A file whose content is already in the library is reported, not added again. A file
+        with the name of a notice in the library (its doc_id, or the name it was uploaded
+        under) but other content is a changed version: without ``replace`` nothing is stored
+        and the result is ``pending`` (the caller asks); with ``replace`` the new notice takes
+        the old one's place in one change, and the old stored upload is deleted.
+
+        Raises:
+            UploadError: for an unknown type, a file over the size limit, an empty file, or a
+                file that cannot be read as a notice (the reader's reason is given). Nothing
+                is stored or changed then.
+        """
+        path = Path(path)
+        name = display_name(original_name or path.name)
+        suffix = Path(name).suffix.lower()
+        if suffix not in UPLOAD_TYPES:
+            raise UploadError(f"{name}: 不支持的文件类型 {suffix or '(无扩展名)'}；支持 {' '.join(UPLOAD_TYPES)}")
+        if not path.is_file():
+            raise UploadError(f"{name}: 文件已不存在，请重新上传")
+        size = path.stat().st_size
+        if size > MAX_UPLOAD_BYTES:
+            raise UploadError(f"{name}: 文件过大（{size / 1048576:.1f} MB），上限 {MAX_UPLOAD_BYTES // 1048576} MB")
+        if size == 0:
+            raise UploadError(f"{name}: 空文件")
+        data = path.read_bytes()
+        digest = hashlib.sha256(data).hexdigest()
+        doc_id = f"{safe_stem(name)}_{digest[:8]}"
+        with self._upload_lock:  # one upload at a time: the duplicate check and the swap go together
+            same = next((n.doc_id for n in self.searcher.notices() if n.sha256 == digest), None)
+            if same is not None:
+                return UploadResult(name, same, 0, f"已在库中（与 {same} 内容相同），未重复添加")
+            chunks = self._read(data, name, doc_id, suffix)  # an unreadable file is refused before anything is asked
+            older = [n for n in self.searcher.notices() if same_name(n, safe_stem(name))]
+            replaces = tuple(n.doc_id for n in older)
+            titles = "、".join(f"《{n.title}》" for n in older)
+            if older and not replace:
+                status = f"库中已有同名通知{titles}，内容不同；确认后可替换"
+                return UploadResult(name, None, 0, status, replaces, pending=True)
+            for chunk in chunks:
+                chunk.doc_id = doc_id
+                chunk.id = doc_id + chunk.id[chunk.id.index("#") :]
+                chunk.metadata = {**chunk.metadata, "sha256": digest, "file": f"{doc_id}{suffix}"}
+            target = self.uploads / f"{doc_id}{suffix}"
+            staging = self.uploads / f".staging-{doc_id}{suffix}"
+            staging.write_bytes(data)
+            try:
+                # one change: the new notice in, the old versions out; a local index is saved in place, atomically
+                searcher = self.searcher.add(chunks, replacing=replaces)
+                staging.replace(target)
+            except BaseException:
+                staging.unlink(missing_ok=True)
+                raise
+            with self._lock:
+                self.searcher = searcher
+            self._forget_uploads(replaces)
+        status = f"已替换{titles}" if replaces else "已添加"
+        return UploadResult(name, doc_id, len(chunks), status, replaces)
+
+    def _forget_uploads(self, doc_ids: Iterable[str]) -> None:
+        """Delete the stored uploads of notices no longer in the index."""
+        gone = set(doc_ids)
+        for stored in self.uploads.glob("*") if gone else ():
+            if stored.stem in gone:
+                stored.unlink(missing_ok=True)
+
+    def delete(self, doc_id: str) -> str:
+        """Remove a notice from the index (and its stored upload, if it was uploaded); returns its title.
+
+        Raises:
+            UploadError: naming a doc_id that is not in the library, or the last notice (an index
+                cannot be empty). Nothing is changed then.
+        """
+        with self._upload_lock:  # one change at a time, as uploads
+            notice = next((n for n in self.searcher.notices() if n.doc_id == doc_id), None)
+            if notice is None:
+                raise UploadError(f"{doc_id}：库中没有这份通知")
+            if len(self.searcher.notices()) == 1:
+                raise UploadError(f"{notice.title}：这是库中唯一的通知，不能删除（库不能为空）")
+            searcher = self.searcher.remove([doc_id])  # a local index with a path is saved in place
+            with self._lock:
+                self.searcher = searcher
+            self._forget_uploads([doc_id])
+        return notice.title
+
+    def _read(self, data: bytes, name: str, doc_id: str, suffix: str) -> list[Any]:
+        """Parse the upload from a private scratch file; UploadError with the reader's reason."""
+        import ingest
+
+        self.uploads.mkdir(parents=True, exist_ok=True)
+        scratch = self.uploads / f".reading-{doc_id}{suffix}"
+        scratch.write_bytes(data)
+        try:
+            problems: list[str] = []
+            notices = ingest.load_notices(scratch, warnings=problems)
+        except Exception as exc:  # a parser failure is the uploader's problem to hear about
+            raise UploadError(f"{name}: 无法读取（文件内容无法解析，可能已损坏）") from exc
+        finally:
+            scratch.unlink(missing_ok=True)
+        if problems:
+            raise UploadError(f"{name}: 无法读取（{reason_in_chinese(problems[0])}）")
+        chunks = [chunk for notice in notices for chunk in notice.chunks]
+        if not chunks:
+            raise UploadError(f"{name}: 没有可读取的文字（扫描件或文件损坏？）")
+        return chunks
+
+    def record_feedback(self, question: str, chunk_ids: list[str], vote: str, **bound: Any) -> dict[str, Any]:
+        """Append one vote to the feedback log (:meth:`web.feedback.FeedbackLog.record`)."""
+        return self.feedback.record(question, chunk_ids, vote, **bound)

@@ -1,0 +1,149 @@
+"""Answers for people: HTML for the chat (escaped, query terms highlighted) and CSV citations."""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import re
+from collections.abc import Sequence
+from typing import Any
+from urllib.parse import quote
+
+from index.answer import Answer, Hit
+from index.views import clause_label
+from web.tasks import COLUMNS
+
+#: A citation links to its notice as ``#clause=`` + the URL-quoted chunk id (the chat's sanitizer keeps
+#: links, not data attributes); the page's script (``web.page.OPEN_NOTICE``) turns the click into a request.
+NOTICE_LINK = "clause="
+NO_MATCH = "没有找到与问题匹配的条款。请换一种说法，或放宽筛选条件（通知、牵头部门、年份）后再试。"
+
+
+def highlight(text: str, terms: Sequence[str]) -> str:
+    """HTML-escape ``text`` and wrap every occurrence of the terms in ``<mark>``.
+
+    Longer terms win where terms overlap; the text is escaped first, so nothing a user or a
+    notice supplies is ever interpreted as markup.
+
+    >>> highlight("规范12345热线<b>", ["热线", "12345"])
+    '规范<mark>12345</mark><mark>热线</mark>&lt;b&gt;'
+    """
+    escaped = html.escape(text, quote=False)
+    words = sorted({html.escape(t, quote=False) for t in terms if t and t.strip()}, key=len, reverse=True)
+    if not words:
+        return escaped
+    pattern = re.compile("|".join(re.escape(w) for w in words), re.IGNORECASE)
+    return pattern.sub(lambda m: f"<mark>{m.group(0)}</mark>", escaped)
+
+
+def label_text(hit: Hit) -> str:
+    """How an item is cited: "第13项", "（十）", "第五条", or "段落" for prose."""
+    return clause_label(hit.label, hit.kind)
+
+
+def citation_html(hit: Hit) -> str:
+    """One numbered citation: notice, issuer and date, section path and item, departments, clause."""
+    e = html.escape
+    meta = " · ".join(e(x) for x in (hit.issuer, hit.date) if x)
+    path = " › ".join(e(s) for s in hit.section)
+    parts = [
+        f'<div class="cite" data-chunk="{e(hit.id)}">',
+        f"<b>[{hit.rank}] {e(hit.title or hit.notice_title)}</b>" + (f" <small>{meta}</small>" if meta else ""),
+        f' <a class="open-notice" href="#{NOTICE_LINK}{quote(hit.id, safe="")}">在通知中查看</a>',
+        f"<br><small>{path + ' › ' if path else ''}{e(label_text(hit))}</small>",
+    ]
+    if hit.lead or hit.support:
+        parts.append(
+            f"<br><small>牵头：{e('、'.join(hit.lead)) or '—'}　配合：{e('、'.join(hit.support)) or '—'}</small>"
+        )
+    if hit.deadline:
+        parts.append(f"<br><small>完成时限：{e(hit.deadline)}{f'（{e(hit.due)}）' if hit.due else ''}</small>")
+    parts.append(f"<blockquote>{highlight(hit.text, hit.matched).replace(chr(10), '<br>')}</blockquote></div>")
+    return "".join(parts)
+
+
+#: Most items of a department's task list shown at the top of an answer (the tab lists them all).
+TASKS_SHOWN = 15
+
+
+def answer_html(answer: Answer, tasks: dict[str, list[Any]] | None = None) -> str:
+    """The whole chat reply: a department's task list or a lead line, then the citations.
+
+    ``tasks`` maps a department to the items it leads (:class:`web.tasks.Task`), for
+    "X牵头负责哪些工作" questions: the list comes first, then the clauses.
+    """
+    listed = [tasks_html(department, items) for department, items in (tasks or {}).items() if items]
+    if (answer.abstained or not answer.hits) and not listed:
+        return html.escape(NO_MATCH)
+    out = list(listed)
+    if answer.abstained or not answer.hits:
+        return "\n".join(out)
+    if answer.asks_responsibility and answer.leads:
+        lines = "<br>".join(html.escape(line) for line in answer.lead_line().splitlines())
+        out.append(f'<p class="leads"><b>牵头部门</b><br>{lines}</p>')
+    else:
+        out.append(f"<p>找到 {len(answer.hits)} 条相关条款：</p>")
+    out += [citation_html(h) for h in answer.hits]
+    return "\n".join(out)
+
+
+def tasks_html(department: str, tasks: Sequence[Any]) -> str:
+    """A department's led items as a numbered list: notice, item, title, deadline."""
+    e = html.escape
+    items = []
+    for task in tasks[:TASKS_SHOWN]:
+        due = f"（完成时限：{e(task.deadline)}）" if task.deadline else ""
+        items.append(f"<li>{e(task.notice)} {e(task.label)}　{e(task.title)}{due}</li>")
+    more = len(tasks) - TASKS_SHOWN
+    rest = f"<p>另有 {more} 项，见「部门任务」。</p>" if more > 0 else ""
+    head = f"<b>{e(department)}牵头的工作（共 {len(tasks)} 项）</b>"
+    return f'<div class="tasks">{head}<ol>{"".join(items)}</ol>{rest}</div>'
+
+
+#: The CSV columns, in Chinese for the people who open the file.
+CSV_HEADER = [
+    "序号", "通知", "发文机关", "日期", "章节", "条目",
+    "牵头单位", "配合单位", "完成时限", "截止日期", "条款原文", "条款编号",
+]  # fmt: skip
+
+
+def citations_csv(answer: Answer, asked_at: str = "") -> str:
+    """The answer's citations as CSV text (UTF-8 with BOM so spreadsheet programs read the Chinese).
+
+    The first rows name the question and when it was asked; then a header row and one row per
+    citation.
+    """
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["问题", answer.query])
+    writer.writerow(["检索时间", asked_at])
+    writer.writerow([])
+    writer.writerow(CSV_HEADER)
+    for h in answer.hits:
+        writer.writerow(
+            [
+                h.rank,
+                h.title or h.notice_title,
+                h.issuer or "",
+                h.date or "",
+                " › ".join(h.section),
+                label_text(h),
+                "、".join(h.lead),
+                "、".join(h.support),
+                h.deadline or "",
+                h.due or "",
+                h.text,
+                h.id,
+            ]
+        )
+    return "\ufeff" + buffer.getvalue()
+
+
+def tasks_csv(tasks: Sequence[Any]) -> str:
+    """A department's task list (:class:`web.tasks.Task`) as CSV text with Chinese headers (UTF-8 with BOM)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(COLUMNS)
+    writer.writerows(t.row() for t in tasks)
+    return "\ufeff" + buffer.getvalue()

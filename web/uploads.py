@@ -1,0 +1,98 @@
+"""What an uploaded file is called and why one is refused: safe names, versions of a notice, reasons in Chinese."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from index.stores.base import NoticeInfo
+
+_UNSAFE = re.compile(r"[^\w\u4e00-\u9fff-]+")
+
+
+#: The readers' reasons (English, for the CLI and logs) as staff read them in the chat, first match wins.
+_REASONS = (
+    ("binary data", "是二进制数据，不是文本文件"),
+    ("looks binary", "是二进制数据，不是文本文件"),
+    ("not text in any", "不是可识别编码的文本"),
+    ("not a readable .docx", "Word（.docx）文件已损坏或不完整"),
+    ("not a .docx", "不是 Word（.docx）文件，可能是改了扩展名的其他文件"),
+    ("not a readable PDF", "PDF 文件已损坏或不完整"),
+    ("no text layer", "PDF 没有文字层（可能是扫描件），请先做文字识别"),
+    ("not a PDF", "不是 PDF 文件，可能是改了扩展名的其他文件"),
+    ("not a readable .xlsx", "Excel（.xlsx）文件已损坏或无法读取"),
+    ("not an .xlsx", "不是 Excel（.xlsx）文件，可能是改了扩展名的其他文件"),
+)
+
+
+def reason_in_chinese(problem: str) -> str:
+    """A reader's reason for refusing a file, in Chinese, without paths or exception names.
+
+    >>> reason_in_chinese("/tmp/x.pdf: the PDF has no text layer (a scan?); OCR it first")
+    'PDF 没有文字层（可能是扫描件），请先做文字识别'
+    """
+    return next((chinese for key, chinese in _REASONS if key in problem), "文件内容无法解析，可能已损坏")
+
+
+class UploadError(ValueError):
+    """An upload that was refused; the message says why, for the person who sent it."""
+
+
+@dataclass
+class UploadResult:
+    """What happened to one uploaded file.
+
+    Attributes:
+        name: The file's name as sent (made safe to show).
+        doc_id: The notice's id in the index (None when nothing was added).
+        chunks: How many chunks were added.
+        status: What happened, in Chinese, for the person who sent it.
+        replaces: The notices this file replaces (done) or would replace (``pending``).
+        pending: True when the file has the name of a notice in the library but other content:
+            nothing was stored; upload it again with ``replace=True`` to replace that notice.
+    """
+
+    name: str
+    doc_id: str | None
+    chunks: int
+    status: str
+    replaces: tuple[str, ...] = ()
+    pending: bool = False
+
+
+def safe_stem(name: str) -> str:
+    """A file stem safe to store: word characters, CJK and "-" only, at most 40 characters.
+
+    >>> safe_stem("../../etc/passwd; rm -rf *.txt"), safe_stem("汉中市 2024 工作要点")
+    ('passwd_rm_-rf', '汉中市_2024_工作要点')
+    """
+    stem = Path(name.replace("\\", "/")).name
+    stem = stem.rsplit(".", 1)[0] if "." in stem else stem
+    return _UNSAFE.sub("_", stem).strip("_")[:40] or "notice"
+
+
+def display_name(name: str) -> str:
+    r"""A sent file name fit to show back: invisible and control characters dropped, 120 at most.
+
+    >>> display_name("a\x00b\u202e.txt")
+    'ab.txt'
+    """
+    shown = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C")
+    return shown[-120:] or "unnamed"
+
+
+def same_name(notice: NoticeInfo, stem: str) -> bool:
+    """Whether a file named ``stem`` (:func:`safe_stem`) is a version of this notice.
+
+    It is when the stem is the notice's doc_id (a bundled or built notice), or when the notice
+    was uploaded (it has a content hash) under that name: its doc_id is the stem and 8 hex digits.
+
+    >>> info = NoticeInfo("汉中_要点_1a2b3c4d", "t", "", "", 1, (), "1a2b3c4d…")
+    >>> same_name(info, "汉中_要点"), same_name(info, "汉中"), same_name(info, "汉中_要点_1a2b3c4d")
+    (True, False, True)
+    """
+    if notice.doc_id == stem:
+        return True
+    return bool(notice.sha256) and re.fullmatch(re.escape(stem) + "_[0-9a-f]{8}", notice.doc_id) is not None
