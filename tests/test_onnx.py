@@ -198,9 +198,11 @@ def test_the_default_backend_answers_alone_and_in_batches_alike(default_searcher
     assert [[h.id for h in hits] for hits in batch] == [[h.id for h in hits] for hits in single]
     vectors = default_searcher.embedder.encode(queries, query=True)
     assert np.array_equal(vectors, np.concatenate([default_searcher.embedder.encode([q], query=True) for q in queries]))
-    # scores: equal up to the summation order of a batched matrix product
+    # scores: equal up to the summation order of a batched matrix product. Dense cosines then differ by
+    # ≈ 1e-6; min-max normalisation over a narrow range, the rules' factors and the rounding of a hit's
+    # score to 6 places carry that to 1.0e-5 on a Xeon without AVX-512 (measured), so four places are asked.
     assert all(
-        abs(a.score - b.score) < 1e-5 for x, y in zip(batch, single, strict=True) for a, b in zip(x, y, strict=True)
+        abs(a.score - b.score) < 1e-4 for x, y in zip(batch, single, strict=True) for a, b in zip(x, y, strict=True)
     )
     answer = default_searcher.answer("哪些部门负责12345热线", k=5)
     assert "000_4339a6bb93f327d8#四/13" in [h.id for h in answer.hits] and not answer.abstained
