@@ -11,9 +11,9 @@ import pytest
 from index import Searcher
 from index.corpus import CorpusStats
 from index.fuse import CANDIDATES
-from index.tokenize import _base_dictionary
 from index.stores.base import Facts
 from index.stores.chunk_file import ChunkLines, LazyChunks
+from index.tokenize import _base_dictionary
 from ingest import Chunk
 from tests.conftest import NOTICES
 from tests.fakes import KeywordEmbedder

@@ -106,3 +106,20 @@ def test_metrics_agree_with_ir_measures(ranks: list[int | None]) -> None:
     assert rr_at(ranks) == pytest.approx(got[RR @ 10])
     assert ndcg_at(ranks) == pytest.approx(got[nDCG @ 10])
     assert hit_at(ranks, 3) == pytest.approx(got[Success @ 3])
+
+
+def test_the_laws_sample_holds_every_named_law_and_seeded_distractors(tmp_path: Path) -> None:
+    from eval.laws_sample import sample
+
+    laws = tmp_path / "laws" / "省"
+    laws.mkdir(parents=True)
+    for name in ("甲条例", "乙条例", "丙条例", "丁条例", "戊条例"):
+        (laws / f"{name}.txt").write_text(f"# {name}\n第一条 测试。", encoding="utf-8")
+    questions = tmp_path / "q.jsonl"
+    questions.write_text('{"id": "1", "query": "甲", "relevant": [{"doc": "甲条例"}]}\n', encoding="utf-8")
+    first = sample(tmp_path / "laws", questions, size=3)
+    assert first[0].stem == "甲条例" and len(first) == 3
+    assert first == sample(tmp_path / "laws", questions, size=3)  # the same draw every time
+    questions.write_text('{"id": "1", "query": "己", "relevant": [{"doc": "己条例"}]}\n', encoding="utf-8")
+    with pytest.raises(FileNotFoundError, match="己条例"):
+        sample(tmp_path / "laws", questions, size=3)
