@@ -38,7 +38,16 @@ def main(argv: list[str] | None = None) -> int:
     add_store_options(parser, "an index directory built by python -m index build (instead of --corpus)")
     add_reranker_options(parser)
     parser.add_argument(
-        "--modes", default="convex,hybrid,dense,bm25", help="comma-separated modes (the default mode, convex, first)"
+        "--modes",
+        default="convex,hybrid,dense,bm25,plain-bm25",
+        help="comma-separated modes (the default mode first); plain-bm25 is the textbook baseline (eval/plain.py)",
+    )
+    parser.add_argument(
+        "--group-by",
+        choices=["auto", "doc", "none"],
+        default="auto",
+        help="doc: one chunk per document (passage-level benchmarks); auto (default): doc when every question's "
+        "relevant entries name documents only, else none",
     )
     parser.add_argument("--k", default="1,3,5,10", help="cut-offs for Recall@k, e.g. 1,3,5,10")
     parser.add_argument("--out", type=Path, default=ROOT / "build" / "eval", help="output directory")
@@ -51,16 +60,16 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
 
-    from eval.relevance import load_questions, qrels_for
+    from eval.relevance import grouping, load_questions, qrels_for
     from eval.report import kind_table, table, write_all, write_baseline
-    from eval.runner import evaluate
+    from eval.runner import PLAIN, evaluate
     from index import MODES, ExportError, IndexMismatchError, IndexNotFoundError, Searcher
 
     try:
         modes = [m.strip() for m in args.modes.split(",") if m.strip()]
-        bad = [m for m in modes if m not in MODES]
+        bad = [m for m in modes if m not in (*MODES, PLAIN)]
         if bad or not modes:
-            raise ValueError(f"unknown mode {bad}; choose from {', '.join(MODES)}")
+            raise ValueError(f"unknown mode {bad}; choose from {', '.join((*MODES, PLAIN))}")
         ks = sorted({int(k) for k in args.k.split(",") if k.strip()})
         if not ks or ks[0] < 1:
             raise ValueError("--k takes positive cut-offs, e.g. 1,3,5,10")
@@ -93,7 +102,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     corpus = where_of(args) if args.index or args.milvus else str(corpus_path)
     built = time.time() - started
-    report = evaluate(searcher, questions, modes, ks, show_progress=True)
+    group_by = grouping(args.group_by, questions)
+    report = evaluate(searcher, questions, modes, ks, show_progress=True, group_by=group_by)
     report.update(
         {
             "queries": str(args.queries),

@@ -101,3 +101,20 @@ def qrels_for(questions: Iterable[Question], chunks: Iterable[tuple[str, str, st
     for q in questions:
         out[q.id] = {cid: 1 for cid, doc, text in chunks if any(e.answered_by(doc, text) for e in q.relevant)}
     return out
+
+
+def grouping(choice: str, questions: Sequence[Question]) -> str | None:
+    """The ``group_by`` a benchmark is measured with: "doc", None, or for "auto" "doc" when it is passage-level.
+
+    A benchmark is passage-level when every relevant entry names a document and no quote: a
+    second chunk of a passage already ranked adds nothing to it and only pushes others down.
+
+    >>> passage = Question("q", "问", relevant=[Entry("p1")])
+    >>> clause = Question("q", "问", relevant=[Entry("d", "引文")])
+    >>> grouping("auto", [passage]), grouping("auto", [clause]), grouping("none", [passage])
+    ('doc', None, None)
+    """
+    if choice == "auto":
+        passage_level = bool(questions) and all(not e.quote for q in questions for e in q.relevant)
+        return "doc" if passage_level else None
+    return None if choice == "none" else choice

@@ -19,7 +19,7 @@ def table(report: dict[str, Any]) -> str:
     """The metrics of every mode side by side, as an aligned text table."""
     ks = report["ks"]
     columns = [f"R@{k}" for k in ks] + [f"Hit@{ks[-1]}", "MRR@10", "nDCG@10", "abst.ok", "abst.bad", "p50 ms", "p95 ms"]
-    lines = [f"{'mode':<8} " + " ".join(f"{c:>8}" for c in columns)]
+    lines = [f"{'mode':<10} " + " ".join(f"{c:>8}" for c in columns)]
     for mode, result in report["modes"].items():
         s = result["summary"]
         values = [s[f"recall@{k}"] for k in ks] + [
@@ -31,7 +31,7 @@ def table(report: dict[str, Any]) -> str:
             result["latency_ms"]["p50"],
             result["latency_ms"]["p95"],
         ]
-        lines.append(f"{mode:<8} " + " ".join(f"{_fmt(v):>8}" for v in values))
+        lines.append(f"{mode:<10} " + " ".join(f"{_fmt(v):>8}" for v in values))
     return "\n".join(lines)
 
 

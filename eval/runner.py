@@ -9,10 +9,13 @@ from collections.abc import Sequence
 from typing import Any
 
 from eval.metrics import hit_at, ndcg_at, percentile, recall_at, rr_at
+from eval.plain import PlainBaseline
 from eval.relevance import Question, answered_ranks
 from index import Searcher
 from index.encoders.base import backend_of
 
+#: The textbook baseline's row (:mod:`eval.plain`), measured beside the search's modes.
+PLAIN = PlainBaseline.name
 #: Depth of the retrieved list that metrics look at (MRR@10, nDCG@10 need 10).
 DEPTH = 10
 
@@ -41,8 +44,9 @@ def evaluate(
     modes: Sequence[str] = ("convex", "hybrid", "dense", "bm25"),
     ks: Sequence[int] = (1, 3, 5, 10),
     show_progress: bool = False,
+    group_by: str | None = None,
 ) -> dict[str, Any]:
-    """Measure each mode on the questions.
+    """Measure each mode on the questions (``group_by="doc"``: one chunk per document, for passage benchmarks).
 
     Returns:
         A report dict: per mode the metrics over answerable questions (recall@k, hit@k,
@@ -69,7 +73,9 @@ def evaluate(
         "reranker": searcher.reranker.info() if hasattr(searcher.reranker, "info") else None,
         "store": searcher.store.describe(),
         "chunks": len(searcher),
+        "group_by": group_by,
     }
+    baseline = PlainBaseline(searcher.all_chunks(), group_by) if PLAIN in modes else None
     for mode in modes:
         rows, latencies, answer_latencies = [], [], []
         iterator: Sequence[Question] = questions
@@ -82,11 +88,20 @@ def evaluate(
             # when it abstains (the ranking still counts for recall). The mode's latency is the time
             # of its own stages; the answer latency adds the retrieval only the abstain rule needs.
             started = time.perf_counter()
-            (result,) = searcher.run([question.query], k=depth, mode=mode, with_abstain=True)
-            answer_latencies.append((time.perf_counter() - started) * 1000)
-            latencies.append(answer_latencies[-1] - result.timings.get("abstain", 0.0))
-            hits = result.hits
-            ranks = answered_ranks(question, [(h.doc_id, h.text) for h in hits])
+            if mode == PLAIN:
+                assert baseline is not None
+                units = baseline.rank(question.query, depth)
+                answer_latencies.append((time.perf_counter() - started) * 1000)
+                latencies.append(answer_latencies[-1])
+                ranked = [(u.id, u.doc_id, u.text, score) for u, score in units]
+                abstained = False
+            else:
+                (result,) = searcher.run([question.query], k=depth, mode=mode, with_abstain=True, group_by=group_by)
+                answer_latencies.append((time.perf_counter() - started) * 1000)
+                latencies.append(answer_latencies[-1] - result.timings.get("abstain", 0.0))
+                ranked = [(h.id, h.doc_id, h.text, h.score) for h in result.hits]
+                abstained = result.abstained
+            ranks = answered_ranks(question, [(doc_id, text) for _, doc_id, text, _ in ranked])
             rows.append(
                 {
                     "id": question.id,
@@ -94,10 +109,10 @@ def evaluate(
                     "kind": question.kind,
                     "answerable": question.answerable,
                     "ranks": ranks,
-                    "abstained": result.abstained,
-                    "ranked": [h.id for h in hits],
-                    "scores": [h.score for h in hits],
-                    "top3": [{"id": h.id, "text": h.text[:120]} for h in hits[:3]],
+                    "abstained": abstained,
+                    "ranked": [ident for ident, _, _, _ in ranked],
+                    "scores": [score for _, _, _, score in ranked],
+                    "top3": [{"id": ident, "text": text[:120]} for ident, _, text, _ in ranked[:3]],
                     "missing": [
                         e.quote or e.doc for e, r in zip(question.relevant, ranks, strict=True) if r is None or r > 5
                     ],

@@ -97,6 +97,9 @@ def main(argv: list[str] | None = None) -> int:
             cmd.add_argument("-o", "--out", type=Path, required=True, help="results, one JSON object per line")
         cmd.add_argument("-k", type=int, default=5, help="number of results (default 5)")
         cmd.add_argument("--mode", choices=MODES, default=DEFAULT_MODE, help=f"default {DEFAULT_MODE}")
+        cmd.add_argument(
+            "--group-by", choices=["doc"], default=None, help="doc: only the best chunk of each notice or passage"
+        )
         add_store_options(
             cmd, "index directory (default: $POLICY_QA_INDEX or build/index, built from data/notices on first use)"
         )
@@ -153,7 +156,7 @@ def main(argv: list[str] | None = None) -> int:
         searcher = open_store(args, build_if_missing=target_of(args) is None)
         filters = _filters(args)
         if args.command == "search":
-            answer = searcher.answer(args.query, k=args.k, mode=args.mode, filters=filters)
+            answer = searcher.answer(args.query, k=args.k, mode=args.mode, filters=filters, group_by=args.group_by)
             if args.json:
                 print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
             else:
@@ -166,7 +169,9 @@ def main(argv: list[str] | None = None) -> int:
         with args.out.open("w", encoding="utf-8") as handle:
             for start in tqdm(range(0, len(questions), 64), desc="questions", unit="batch"):
                 part = questions[start : start + 64]
-                results = searcher.search_batch([q for _, q in part], k=args.k, mode=args.mode, filters=filters)
+                results = searcher.search_batch(
+                    [q for _, q in part], k=args.k, mode=args.mode, filters=filters, group_by=args.group_by
+                )
                 for (qid, query), hits in zip(part, results, strict=True):
                     record = {"id": qid, "query": query, "hits": [h.to_dict() for h in hits]}
                     handle.write(json.dumps(record, ensure_ascii=False) + "\n")

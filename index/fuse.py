@@ -12,6 +12,9 @@ Mode = Literal["hybrid", "convex", "dense", "bm25"]
 #: hybrid: RRF of dense and lexical, then the structure rules; convex: the same with a convex
 #: combination of normalised scores instead of RRF; dense, bm25: one retriever, no rules.
 MODES: tuple[str, ...] = get_args(Mode)
+GroupBy = Literal["doc"] | None
+#: How hits may be grouped: None (every chunk on its own) or "doc" (the best chunk of each document).
+GROUPINGS: tuple[str | None, ...] = (None, "doc")
 #: The modes that fuse both retrievers and apply the structure rules.
 FUSED = ("hybrid", "convex")
 #: The mode used when none is named: chosen by ``python -m eval.fusion`` on half of the dev and

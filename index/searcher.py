@@ -23,7 +23,7 @@ from index.encoders.cache import embed_cached
 from index.encoders.factory import make_embedder
 from index.errors import IndexNotFoundError
 from index.filters import Filters
-from index.fuse import ALPHA, CANDIDATES, DEFAULT_MODE, FUSED, RRF_K, Mode, convex, rrf
+from index.fuse import ALPHA, CANDIDATES, DEFAULT_MODE, FUSED, GROUPINGS, RRF_K, GroupBy, Mode, convex, rrf
 from index.paths import DEFAULT_CORPUS, default_index_path
 from index.query import QueryAnalyzer, QueryInfo, analyze_queries
 from index.rank import AbstainRule, abstain_evidence, boost, diversify
@@ -274,14 +274,29 @@ class Searcher:
 
     # --- searching ----------------------------------------------------------------------
 
-    def search(self, query: str, k: int = 5, mode: Mode = DEFAULT_MODE, filters: Filters | None = None) -> list[Hit]:
+    def search(
+        self,
+        query: str,
+        k: int = 5,
+        mode: Mode = DEFAULT_MODE,
+        filters: Filters | None = None,
+        group_by: GroupBy = None,
+    ) -> list[Hit]:
         """Top ``k`` chunks for one query, best first (``search_batch([query])[0]``)."""
-        return self.search_batch([query], k=k, mode=mode, filters=filters)[0]
+        return self.search_batch([query], k=k, mode=mode, filters=filters, group_by=group_by)[0]
 
     def search_batch(
-        self, queries: Sequence[str], k: int = 5, mode: Mode = DEFAULT_MODE, filters: Filters | None = None
+        self,
+        queries: Sequence[str],
+        k: int = 5,
+        mode: Mode = DEFAULT_MODE,
+        filters: Filters | None = None,
+        group_by: GroupBy = None,
     ) -> list[list[Hit]]:
         """Top ``k`` chunks for each query; queries are encoded in one batch.
+
+        ``group_by="doc"`` keeps only the best chunk of each document (notice or passage), for
+        passage-level benchmarks and document lists; by default items of one notice stand apart.
 
         Returns:
             One list per query, each best first (length ≤ k; shorter when filters leave fewer).
@@ -291,17 +306,29 @@ class Searcher:
             ValueError: for k < 1, an unknown mode, an empty or over-long query, or unknown
                 filter keys/values.
         """
-        return [r.hits for r in self.run(queries, k, mode, filters)]
+        return [r.hits for r in self.run(queries, k, mode, filters, group_by=group_by)]
 
-    def answer(self, query: str, k: int = 5, mode: Mode = DEFAULT_MODE, filters: Filters | None = None) -> Answer:
+    def answer(
+        self,
+        query: str,
+        k: int = 5,
+        mode: Mode = DEFAULT_MODE,
+        filters: Filters | None = None,
+        group_by: GroupBy = None,
+    ) -> Answer:
         """Search, decide whether to abstain, and collect lead departments for responsibility questions."""
-        return self.answer_batch([query], k=k, mode=mode, filters=filters)[0]
+        return self.answer_batch([query], k=k, mode=mode, filters=filters, group_by=group_by)[0]
 
     def answer_batch(
-        self, queries: Sequence[str], k: int = 5, mode: Mode = DEFAULT_MODE, filters: Filters | None = None
+        self,
+        queries: Sequence[str],
+        k: int = 5,
+        mode: Mode = DEFAULT_MODE,
+        filters: Filters | None = None,
+        group_by: GroupBy = None,
     ) -> list[Answer]:
         """:meth:`answer` for several questions at once."""
-        results = self.run(queries, k, mode, filters, with_abstain=True)
+        results = self.run(queries, k, mode, filters, with_abstain=True, group_by=group_by)
         answers = []
         for query, result in zip(queries, results, strict=True):
             info = result.info
@@ -316,8 +343,11 @@ class Searcher:
         mode: str = DEFAULT_MODE,
         filters: Filters | None = None,
         with_abstain: bool = False,
+        group_by: GroupBy = None,
     ) -> list[Result]:
         """The pipeline: the ranked hits of each query, the abstain verdict when asked, and stage timings."""
+        if group_by not in GROUPINGS:
+            raise ValueError(f"group_by={group_by!r}: choose None or 'doc'")
         clock = _Clock()
         infos = analyze_queries(self.store.analyzer, queries, k, mode)
         where = self.store.where(filters)
@@ -338,7 +368,7 @@ class Searcher:
         ranked = [self._fuse(mode, d, lx) for d, lx in zip(dense, lexical, strict=True)]
         wanted: set[Hashable] = set()
         for candidates, lx in zip(ranked, lexical, strict=True):
-            wanted.update(key for key, _ in (candidates if mode in FUSED else candidates[:k]))
+            wanted.update(key for key, _ in (candidates if mode in FUSED or group_by else candidates[:k]))
             if with_abstain and lx:
                 wanted.add(lx[0][0])
         facts = self.store.facts(wanted)
@@ -354,6 +384,8 @@ class Searcher:
         for info, words, candidates, d, lx in zip(infos, tokens, ranked, dense, lexical, strict=True):
             if mode in FUSED:
                 candidates = self._rules(candidates, facts, info)
+            if group_by == "doc":
+                candidates = one_per_doc(candidates, facts)
             hits = [Hit.of(facts[key], score, rank, words) for rank, (key, score) in enumerate(candidates[:k], 1)]
             abstained = with_abstain and self._abstains(info.text, d, lx, words, facts)
             out.append(Result(hits, abstained, info))
@@ -383,6 +415,18 @@ class Searcher:
         self, query: str, dense: Ranked, lexical: Ranked, tokens: list[str], facts: Mapping[Hashable, Facts]
     ) -> bool:
         return self.abstain_rule.abstains(query, *abstain_evidence(dense, lexical, tokens, facts))
+
+
+def one_per_doc(ranked: Ranked, facts: Mapping[Hashable, Facts]) -> Ranked:
+    """The best-ranked chunk of each document, in rank order."""
+    seen: set[str] = set()
+    out = []
+    for key, score in ranked:
+        doc_id = facts[key].chunk.doc_id
+        if doc_id not in seen:
+            seen.add(doc_id)
+            out.append((key, score))
+    return out
 
 
 class _Clock:

@@ -24,18 +24,21 @@ def squash(text: str) -> str:
 
 
 # Whole-line patterns of web-page furniture and editorial credits. Each must match the
-# entire normalised line, so running text that merely mentions these words is kept.
+# entire normalised line, so running text that merely mentions these words is kept. A pattern
+# that runs on after its cue ("来源：…", "上一篇：…") takes a short tail with no sentence in it
+# (_TAIL): a 200-character content line that opens with 来源： is text, not furniture.
+_TAIL = r"[^。；;！？!?]{0,60}"
 _BOILERPLATE = [
     r"首\s?页(\s+\S{2,8}){3,}",  # site navigation bar: 首 页 走进汉台 新闻中心 …
     r"扫一扫在手机(上)?打开(当前|本)页",
     r"相关(解读|稿件|文章|链接|阅读|新闻)",
     r"展开全文|收起全文|阅读全文",
-    r"评论|我要评论|发表评论|分享到[:：]?.*|打印本页|关闭窗口|返回顶部|【?打印】?|【?关闭】?",
-    r"上一篇[:：].*|下一篇[:：].*",
-    r"(总编|责编|编辑|审核|校对|责任编辑|主编|编审|初审|终审)\s*[|｜:：].*",
-    r"(来源|稿源|作者)\s*[:：|｜].*",
-    r"【?字[体号][:：]?\s*[【\[]?大[】\]]?\s*[【\[]?中[】\]]?\s*[【\[]?小[】\]]?】?.*",
-    r"【法宝引证码】.*|原文链接[:：].*|北大法宝.*|.*pkulaw\.(com|cn).*",
+    rf"评论|我要评论|发表评论|分享到[:：]?{_TAIL}|打印本页|关闭窗口|返回顶部|【?打印】?|【?关闭】?",
+    rf"[上下]一篇[:：]{_TAIL}",
+    rf"(总编|责编|编辑|审核|校对|责任编辑|主编|编审|初审|终审)\s*[|｜:：]{_TAIL}",
+    rf"(来源|稿源|作者)\s*[:：|｜]{_TAIL}",
+    rf"【?字[体号][:：]?\s*[【\[]?大[】\]]?\s*[【\[]?中[】\]]?\s*[【\[]?小[】\]]?】?{_TAIL}",
+    rf"【法宝引证码】{_TAIL}|原文链接[:：]\s*\S{{0,200}}|北大法宝{_TAIL}|{_TAIL}pkulaw\.(com|cn){_TAIL}",
     # page headers ("XX门户网站 www.… 发布时间:…"): short, and never a sentence
     r"(?!.*[。；;])(?=.{0,80}$).*(发布时间|发布日期|浏览次数|访问量|点击数)[:：].*",
     r"(?!.*[。；;])(?=.{0,80}$).*www\.[\w.-]+\.(gov\.cn|com|cn|net|org).*",
@@ -53,5 +56,7 @@ def is_boilerplate(line: str) -> bool:
     (True, True)
     >>> is_boilerplate("规范12345政务服务热线运行管理。")
     False
+    >>> is_boilerplate("来源：市政府办公室"), is_boilerplate("来源：群众反映的问题，由市数据局在3个工作日内办结。")
+    (True, False)
     """
     return bool(line) and _BOILERPLATE_RE.fullmatch(line) is not None

@@ -40,6 +40,9 @@ from ingest.tree import Emitter
 _INFO_END = re.compile(r"<!--\s*INFO END\s*-->")
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.*)$")
 _JSONL_RECORD = re.compile(r"\.jsonl:\d+$")
+_SENTENCE_END = re.compile(r"[。；;！!？?]")
+#: A passage record's first line longer than this is body text, not its title.
+_RECORD_TITLE_MAX = 60
 
 
 def parse_document(raw: RawDocument) -> Notice:
@@ -54,8 +57,9 @@ def parse_document(raw: RawDocument) -> Notice:
     lines = _clean(raw.text, notice)
     lines = _take_law_info(lines, notice)
 
-    title_at = _find_titles(lines, notice, raw.title)
-    untitled = not notice.notice_title and not _JSONL_RECORD.search(raw.source)  # a record is not a notice file
+    is_record = _JSONL_RECORD.search(raw.source) is not None
+    title_at = _find_titles(lines, notice, raw.title or (record_title(lines) if is_record else None))
+    untitled = not notice.notice_title and not is_record  # a record is not a notice file
     first_title = title_at[0] if title_at else None
     first_marker = next((i for i, ln in enumerate(lines) if parse_marker(ln.text)), len(lines))
     if first_title is not None:
@@ -96,6 +100,26 @@ def parse_document(raw: RawDocument) -> Notice:
     for chunk in notice.chunks:
         chunk.issuer, chunk.date, chunk.doc_number = notice.issuer, notice.date, notice.doc_number
     return notice
+
+
+def record_title(lines: list[Line]) -> str | None:
+    """A passage record's first line when it reads as its title, so every chunk of it carries it.
+
+    Passage corpora (``{"id","text"}``, text = a title line, then the body) give news and notice
+    titles of any shape ("我市今年新增就业岗位3万个"), not only 通知/方案 titles. The first line is
+    the title when more lines follow and it is short, not a sentence and not a numbered item.
+
+    >>> record_title([Line("北京市延长2020年春节假期"), Line("一、春节假期延长至2月2日。")])
+    '北京市延长2020年春节假期'
+    >>> record_title([Line("一、春节假期延长至2月2日。"), Line("二、……")]) is None
+    True
+    """
+    if len(lines) < 2:
+        return None
+    first = lines[0].text
+    if len(first) > _RECORD_TITLE_MAX or _SENTENCE_END.search(first) or parse_marker(first):
+        return None
+    return first
 
 
 def file_title(raw: RawDocument) -> str:
