@@ -129,12 +129,34 @@ def vocabulary(chunks: Iterable[Chunk]) -> dict[str, set[str]]:
     return {"departments": departments, "terms": terms, "titles": titles, "places": places}
 
 
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def dense_text(chunk: Chunk) -> str:
+    r"""The whole-chunk view the encoder sees: title and section path the text does not repeat, then the text.
+
+    The title and headings often carry the topic ("关于延长2020年春节假期的通知" over the item
+    "……延长至2月2日"); with them, the chunk's vector answers questions the text alone does not
+    name. A title made from a file name (no Chinese in it, "sd_046_2023-12-26") is left out.
+    The sentence views stay bare: they match the question's wording, the whole view its topic.
+    Measured in docs/search.md ("Context in the dense view").
+
+    >>> from ingest import parse_text
+    >>> chunk = parse_text("关于延长春节假期的通知\n一、假期安排\n（一）春节假期延长至2月2日。", "t").chunks[0]
+    >>> dense_text(chunk)
+    '关于延长春节假期的通知\n一、假期安排\n（一）春节假期延长至2月2日。'
+    """
+    title = chunk.title if _CJK.search(chunk.title or "") else ""
+    head = [part for part in dict.fromkeys([title, *chunk.section]) if part and part not in chunk.text]
+    return "\n".join([*head, chunk.text])
+
+
 #: Weight of the whole-chunk vector against its best view (sentence) in a chunk's dense score.
 FULL_WEIGHT = 0.5
 
 
 def chunk_views(chunks: Sequence[Chunk], first: int = 0) -> tuple[list[str], np.ndarray]:
-    """What is embedded for each chunk (its text, then its sentences) and the chunk number of each.
+    """What is embedded for each chunk (its :func:`dense_text`, then its sentences) and the chunk number of each.
 
     Chunk numbers start at ``first``; every store embeds these views, so a chunk's dense score
     (:data:`FULL_WEIGHT` × its text's cosine + the rest × its best view's) is the same on each.
@@ -142,7 +164,7 @@ def chunk_views(chunks: Sequence[Chunk], first: int = 0) -> tuple[list[str], np.
     views: list[str] = []
     owners: list[int] = []
     for n, chunk in enumerate(chunks):
-        for view in [chunk.text, *sentence_views(chunk)]:
+        for view in [dense_text(chunk), *sentence_views(chunk)]:
             views.append(view)
             owners.append(first + n)
     return views, np.asarray(owners, dtype=np.int64)

@@ -16,8 +16,9 @@ from typing import Any
 from index.errors import IndexMismatchError, IndexNotFoundError
 from index.paths import file_sha256
 
-#: 2: a base written once (linked by later saves) plus the changes since.
-FORMAT_VERSION = 2
+#: 2: a base written once (linked by later saves) plus the changes since. 3: the whole-chunk
+#: vector embeds the title and section path (index.views.dense_text), so a 2 is rebuilt.
+FORMAT_VERSION = 3
 MANIFEST = "manifest.json"
 #: The folder of the base: chunks, FAISS index and BM25 postings as built or last compacted.
 BASE = "base"
