@@ -57,7 +57,7 @@ class PlainBaseline:
         self.bm25 = BM25Okapi([plain_tokens(u.text) for u in self.units])
 
     def rank(self, query: str, k: int = 10) -> list[tuple[Unit, float]]:
-        """The top ``k`` units with a positive score, best first (ties in corpus order)."""
+        """The top ``k`` units, best first, as ``BM25Okapi.get_top_n`` gives them (ties in corpus order)."""
         scores = self.bm25.get_scores(plain_tokens(query)).tolist()
-        order = sorted((n for n, s in enumerate(scores) if s > 0), key=lambda n: (-scores[n], n))
+        order = sorted(range(len(scores)), key=lambda n: (-scores[n], n))
         return [(self.units[n], scores[n]) for n in order[:k]]

@@ -43,6 +43,14 @@ def test_the_fusion_is_chosen_leaving_each_corpus_out_and_checked_on_it() -> Non
     assert {half_of(f"q{i}") for i in range(20)} == {"select", "report"}
 
 
+def test_todays_default_stays_when_the_best_is_ahead_only_by_noise() -> None:
+    near = {b: _bench((0.9, 0.9, 0.9), (0.902, 0.902, 0.902), 0.7) for b in "abc"}
+    assert choose(near, ["convex α=0.6", "convex α=0.8"], incumbent="convex α=0.6")["chosen"] == "convex α=0.6"
+    assert choose(near, ["convex α=0.6", "convex α=0.8"])["chosen"] == "convex α=0.8"
+    ahead = {b: _bench((0.9, 0.9, 0.9), (0.95, 0.95, 0.95), 0.7) for b in "abc"}
+    assert choose(ahead, ["convex α=0.6", "convex α=0.8"], incumbent="convex α=0.6")["chosen"] == "convex α=0.8"
+
+
 def _row(qid: str, answerable: bool, whole: tuple[float, float], removed: tuple[float, float] | None = None) -> dict:
     row = {"id": qid, "query": "问题", "answerable": answerable, "whole": whole}
     if answerable:

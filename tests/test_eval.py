@@ -11,7 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from eval.metrics import hit_at, ndcg_at, percentile, recall_at, rr_at
-from eval.relevance import Entry, Question, answered_ranks, load_questions, norm, qrels_for
+from eval.plain import PlainBaseline
+from eval.relevance import Entry, Question, answered_ranks, grouping, load_questions, norm, qrels_for
 from eval.report import write_all
 from eval.runner import evaluate
 from index import Searcher
@@ -123,3 +124,25 @@ def test_the_laws_sample_holds_every_named_law_and_seeded_distractors(tmp_path: 
     questions.write_text('{"id": "1", "query": "己", "relevant": [{"doc": "己条例"}]}\n', encoding="utf-8")
     with pytest.raises(FileNotFoundError, match="己条例"):
         sample(tmp_path / "laws", questions, size=3)
+
+
+def test_the_plain_baseline_is_a_row_and_passage_questions_are_grouped_by_document(
+    corpus: Path, tmp_path: Path
+) -> None:
+    searcher = Searcher.build(corpus, embedder=KeywordEmbedder(), cache_dir=tmp_path / "cache")
+    questions = [
+        Question("q1", "企业开办时限", "fact", [Entry("b")]),
+        Question("q2", "12345热线", "keyword", [Entry("a")]),
+    ]
+    group_by = grouping("auto", questions)
+    report = evaluate(searcher, questions, modes=["convex", "plain-bm25"], ks=[1, 5], group_by=group_by)
+    assert group_by == "doc" and report["group_by"] == "doc"
+    for mode in ("convex", "plain-bm25"):
+        for ranked in report["modes"][mode]["runs"].values():
+            docs = [ident.split("#")[0] for ident, _ in ranked]  # a chunk id (doc#path) or a doc_id
+            assert len(docs) == len(set(docs))  # one entry per document
+    plain = PlainBaseline(searcher.all_chunks(), "doc")
+    assert [u.id for u in plain.units] == ["a", "b"] and "企业开办" in plain.units[1].text
+    by_chunk = PlainBaseline(searcher.all_chunks())
+    assert len(by_chunk.units) == len(searcher.all_chunks())
+    assert "企业开办时限" in by_chunk.rank("企业开办时限", k=1)[0][0].text

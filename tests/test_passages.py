@@ -35,7 +35,11 @@ def _records(tmp_path: Path, *texts: str) -> list:
 
 @pytest.mark.parametrize(
     "title",
-    ["山东省加快新一代信息技术产业发展", "关于加快培育壮大新一代信息技术产业的意见", "我省信息技术产业营收将突破2.2万亿元"],
+    [
+        "山东省加快新一代信息技术产业发展",
+        "关于加快培育壮大新一代信息技术产业的意见",
+        "我省信息技术产业营收将突破2.2万亿元",
+    ],
 )
 def test_a_passage_title_joins_every_chunk_and_is_no_chunk_of_its_own(tmp_path: Path, title: str) -> None:
     (notice,) = _records(tmp_path, f"{title}\n{WILD_ITEM}\n（二）实施高端软件“铸魂”工程。培育壮大一批本地企业。")

@@ -208,3 +208,17 @@ def test_each_mode_times_its_own_stages_and_keeps_its_ranking_when_abstaining(ba
     (refused,) = backend.run(["今天天气怎么样"], k=3, mode="hybrid", with_abstain=True)
     assert refused.abstained and backend.answer("今天天气怎么样").hits == []
     assert refused.hits and refused.hits == backend.search("今天天气怎么样", k=3, mode="hybrid")  # eval still scores it
+
+
+def test_group_by_doc_returns_the_best_chunk_of_distinct_documents(built: Searcher) -> None:
+    plain = built.search("企业开办 数据 热线 周末", k=10)
+    grouped = built.search("企业开办 数据 热线 周末", k=10, group_by="doc")
+    assert len({h.doc_id for h in plain}) < len(plain)  # several items of one notice without grouping
+    assert [h.doc_id for h in grouped] == list(dict.fromkeys(h.doc_id for h in plain))
+    assert [h.id for h in grouped] == [next(p.id for p in plain if p.doc_id == h.doc_id) for h in grouped]
+    assert [h.rank for h in grouped] == list(range(1, len(grouped) + 1))
+    assert len({h.doc_id for h in built.search("热线", k=10, mode="bm25", group_by="doc")}) == len(
+        built.search("热线", k=10, mode="bm25", group_by="doc")
+    )
+    with pytest.raises(ValueError, match="group_by"):
+        built.search("热线", group_by="notice")  # type: ignore[arg-type]
