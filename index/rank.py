@@ -139,3 +139,15 @@ def abstain_evidence(
     if top is not None and tokens:
         coverage = sum(1 for t in set(tokens) if t in top.context) / len(set(tokens))
     return best_dense, coverage
+
+
+def one_per_doc(ranked: Ranked, facts: Mapping[Hashable, Facts]) -> Ranked:
+    """The best-ranked chunk of each document, in rank order."""
+    seen: set[str] = set()
+    out = []
+    for key, score in ranked:
+        doc_id = facts[key].chunk.doc_id
+        if doc_id not in seen:
+            seen.add(doc_id)
+            out.append((key, score))
+    return out

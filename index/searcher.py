@@ -11,9 +11,8 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import time
 from collections.abc import Hashable, Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -26,35 +25,17 @@ from index.filters import Filters
 from index.fuse import ALPHA, CANDIDATES, DEFAULT_MODE, FUSED, GROUPINGS, RRF_K, GroupBy, Mode, convex, rrf
 from index.paths import DEFAULT_CORPUS, default_index_path
 from index.query import QueryAnalyzer, QueryInfo, analyze_queries
-from index.rank import AbstainRule, abstain_evidence, boost, diversify
+from index.rank import AbstainRule, abstain_evidence, boost, diversify, one_per_doc
 from index.recorded import model_info, recorded_embedder, recorded_reranker
 from index.rerank import DEPTH as RERANK_DEPTH
 from index.rerank import Scorer, rerank
+from index.result import Clock, Result
 from index.sources import Source, as_chunks, checked_chunks
 from index.stores.base import Facts, NoticeInfo, Ranked, Store
 from index.stores.target import DEFAULT_COLLECTION, build_store, connect_store, is_milvus, require_local
 from ingest import Chunk
 
 logger = logging.getLogger(__name__)
-
-
-@dataclass
-class Result:
-    """One searched question before it becomes an :class:`Answer`: the hits are kept even when it abstains.
-
-    Attributes:
-        hits: The ranked hits.
-        abstained: The abstain rule's verdict.
-        info: The query analysis.
-        timings: Milliseconds per stage: ``analyse`` (checks, query analysis, filters, tokens),
-            ``encode``, ``dense``, ``lexical``, ``rank`` (fusion, rules, hits) and ``abstain``
-            (the retrieval only the abstain rule needed), each for the whole batch.
-    """
-
-    hits: list[Hit]
-    abstained: bool
-    info: QueryInfo
-    timings: dict[str, float] = field(default_factory=dict)
 
 
 class Searcher:
@@ -348,7 +329,7 @@ class Searcher:
         """The pipeline: the ranked hits of each query, the abstain verdict when asked, and stage timings."""
         if group_by not in GROUPINGS:
             raise ValueError(f"group_by={group_by!r}: choose None or 'doc'")
-        clock = _Clock()
+        clock = Clock()
         infos = analyze_queries(self.store.analyzer, queries, k, mode)
         where = self.store.where(filters)
         texts = [info.text for info in infos]
@@ -415,28 +396,3 @@ class Searcher:
         self, query: str, dense: Ranked, lexical: Ranked, tokens: list[str], facts: Mapping[Hashable, Facts]
     ) -> bool:
         return self.abstain_rule.abstains(query, *abstain_evidence(dense, lexical, tokens, facts))
-
-
-def one_per_doc(ranked: Ranked, facts: Mapping[Hashable, Facts]) -> Ranked:
-    """The best-ranked chunk of each document, in rank order."""
-    seen: set[str] = set()
-    out = []
-    for key, score in ranked:
-        doc_id = facts[key].chunk.doc_id
-        if doc_id not in seen:
-            seen.add(doc_id)
-            out.append((key, score))
-    return out
-
-
-class _Clock:
-    """Milliseconds per named stage, accumulated."""
-
-    def __init__(self) -> None:
-        self.laps: dict[str, float] = {}
-        self._last = time.perf_counter()
-
-    def lap(self, name: str) -> None:
-        now = time.perf_counter()
-        self.laps[name] = self.laps.get(name, 0.0) + (now - self._last) * 1000
-        self._last = now
