@@ -8,7 +8,7 @@ Example:
     >>> from index import Searcher
     >>> searcher = Searcher.open()
     >>> sorted(h.label for h in searcher.search("哪些部门负责12345热线", k=3))
-    ['(十)', '(十)', '13']
+    ['(三)', '(十)', '13']
 """
 
 from index.answer import Answer, Hit

@@ -11,7 +11,7 @@ import sys
 import time
 from pathlib import Path
 
-from index.answer import Answer, Hit
+from index.answer import REFUSAL, Answer, Hit
 from index.filters import Filters, filters_from
 from index.fuse import DEFAULT_MODE, MODES
 from index.options import (
@@ -54,7 +54,7 @@ def format_hit(hit: Hit) -> str:
 def format_answer(answer: Answer) -> str:
     """The whole answer for a terminal."""
     if answer.abstained:
-        return "没有找到匹配的条款 (no matching clause). 请换一种说法，或缩小/放宽筛选条件。"
+        return f"{REFUSAL} (no matching clause)"
     out = []
     if answer.asks_responsibility and answer.leads:
         out.append("牵头部门:\n" + "\n".join("  " + line for line in answer.lead_line().splitlines()))
@@ -169,11 +169,18 @@ def main(argv: list[str] | None = None) -> int:
         with args.out.open("w", encoding="utf-8") as handle:
             for start in tqdm(range(0, len(questions), 64), desc="questions", unit="batch"):
                 part = questions[start : start + 64]
-                results = searcher.search_batch(
-                    [q for _, q in part], k=args.k, mode=args.mode, filters=filters, group_by=args.group_by
-                )
-                for (qid, query), hits in zip(part, results, strict=True):
-                    record = {"id": qid, "query": query, "hits": [h.to_dict() for h in hits]}
+                results = searcher.run(
+                    [q for _, q in part], k=args.k, mode=args.mode, filters=filters, with_abstain=True,
+                    group_by=args.group_by,
+                )  # fmt: skip
+                for (qid, query), result in zip(part, results, strict=True):
+                    record = {
+                        "id": qid,
+                        "query": query,
+                        "abstained": result.abstained,
+                        "message": REFUSAL if result.abstained else "",
+                        "hits": [h.to_dict() for h in result.hits],  # when abstained: the closest, not answers
+                    }
                     handle.write(json.dumps(record, ensure_ascii=False) + "\n")
         print(f"wrote {len(questions)} results to {args.out}")
         return 0

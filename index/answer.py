@@ -32,6 +32,10 @@ class Hit(Chunk):
         return cls(**facts.chunk.to_dict(), score=round(float(score), 6), rank=rank, matched=matched)
 
 
+#: What a refusal says, in the chat, the CLI, batch files and the API.
+REFUSAL = "没有找到匹配的条款：这些通知中没有回答这个问题的条款。请换一种说法，或缩小/放宽筛选条件。"
+
+
 @dataclass
 class Answer:
     """The hits for a question, whether the search abstained, and who leads what.
@@ -64,13 +68,15 @@ class Answer:
     def to_dict(self) -> dict[str, Any]:
         """The one JSON form of an answer, served by the web API and printed by ``python -m index search --json``.
 
-        Keys: ``query``, ``abstained``, ``asks_responsibility``, ``lead_line`` (the text shown
-        to staff), ``leads`` (notice → [[item label, [departments]]]), ``led_work_of`` and
-        ``hits`` (every chunk field plus ``score``, ``rank``, ``matched``).
+        Keys: ``query``, ``abstained``, ``message`` (the refusal staff read, when abstained),
+        ``asks_responsibility``, ``lead_line`` (the text shown to staff), ``leads`` (notice →
+        [[item label, [departments]]]), ``led_work_of`` and ``hits`` (every chunk field plus
+        ``score``, ``rank``, ``matched``).
         """
         return {
             "query": self.query,
             "abstained": self.abstained,
+            "message": REFUSAL if self.abstained else "",
             "asks_responsibility": self.asks_responsibility,
             "lead_line": self.lead_line(),
             "leads": {notice: [[label, lead] for label, lead in items] for notice, items in self.leads.items()},

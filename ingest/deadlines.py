@@ -26,17 +26,22 @@ _POINT = re.compile(
     rf"(?P<month>{_MONTH})\s*月\s*(?:(?P<day>[0-3]?\d)\s*日|(?P<part>底|末|上旬|中旬|下旬|份))?"
     r"|(?P<half>上半年|下半年|年中)"
     r"|第(?P<quarter>[一二三四1-4])季度"
-    r"|(?P<yearend>年底|年末|底)"
+    r"|(?P<yearend>年底|年末|年内|底)"
     r")"
     rf"|(?P<bare>(?:19|20)\d{{2}})\s*年(?![\d度内）)])"
 )
-_OPEN_ENDED = re.compile(r"长期坚持|长期推进|持续推进|持续开展|持续实施|常态化|长期|持续|逐年推进|分年度推进|分步推进")
+#: A schedule or status instead of a date: "按进度推进", "按计划实施", "分阶段推进", "逐步落实".
+_SCHEDULE = (
+    r"(?:按(?:序时|工作|时间|年度)?(?:进度|计划|节点|要求|时序)|分(?:阶段|步|年度|批)|逐(?:步|年)|有序|稳步)"
+    r"(?:推进|实施|落实|开展|完成)"
+)
+_OPEN_ENDED = re.compile(rf"长期坚持|长期推进|持续推进|持续开展|持续实施|常态化|长期|持续|{_SCHEDULE}")
 #: A phrase that is only a time limit (with an optional verb such as 完成 or 见效).
 _DEADLINE_ONLY = re.compile(
     rf"(?:(?:{_YEAR}?\s*(?:{_MONTH}\s*月\s*(?:[0-3]?\d\s*日|底|末|上旬|中旬|下旬|份)?|上半年|下半年|年底|年末|第[一二三四1-4]季度)"
     r"|(?:19|20)\d{2}\s*年)\s*(?:前|以前|之前)?"
     r"(?:[，,、]?\s*(?:完成|全面完成|基本完成|办结|见效|上线|出台|落实|建成|实现|启动|取得明显成效|取得阶段性成效|持续推进|并持续推进))*"
-    r"|长期坚持|长期推进|持续推进|持续开展|常态化推进|长期)"
+    rf"|长期坚持|长期推进|持续推进|持续开展|常态化推进|长期|{_SCHEDULE})"
 )
 _QUARTER = {"一": 1, "二": 2, "三": 3, "四": 4}
 
@@ -46,6 +51,8 @@ def is_deadline(text: str) -> bool:
 
     >>> is_deadline("2024年6月底前"), is_deadline("长期坚持"), is_deadline("5月底前取得明显成效并持续推进")
     (True, True, True)
+    >>> is_deadline("按进度推进"), is_deadline("分阶段实施")
+    (True, True)
     >>> is_deadline("2023-2025年"), is_deadline("试行"), is_deadline("含“三公”经费")
     (False, False, False)
     """
@@ -61,6 +68,32 @@ def mentions_time(text: str) -> bool:
     return bool(_POINT.search(text) or _OPEN_ENDED.search(text))
 
 
+#: A limit written in an item's body: a month or year end with 前/底 ("2023年8月底前", "6月底前",
+#: "9月30日前", "年底前"), 年内, a half year or quarter, or a recurring period ("每季度").
+_BODY_LIMIT = re.compile(
+    rf"(?:{_YEAR}?\s*(?:{_MONTH}\s*月\s*(?:[0-3]?\d\s*日|底|末|上旬|中旬|下旬)?\s*(?:前|以前|之前)"
+    rf"|{_MONTH}\s*月\s*(?:底|末)"
+    r"|年\s*(?:底|末)\s*(?:前|以前|之前)?|(?<![\d一二三两几数多])年内|(?:上|下)半年|第[一二三四1-4]季度)"
+    r"|每(?:个)?(?:季度|月|半年|年度|周))"
+)
+
+
+def body_deadline(text: str) -> str | None:
+    """The time limits an item's body sets ("2023年8月底前，全面完成…"), joined with "；"; ``None`` if none.
+
+    Read when no duty note or table column states the deadline. A year alone ("到2025年，…")
+    is a milestone, not a limit, and is not read.
+
+    >>> body_deadline("（十三）2023年8月底前，全面完成系统对接。年底前实现全覆盖。")
+    '2023年8月底前；年底前'
+    >>> body_deadline("每季度通报一次，年内完成。"), body_deadline("到2025年，基本建成。")
+    ('每季度；年内', None)
+    """
+    found = list(dict.fromkeys(m.group().replace(" ", "") for m in _BODY_LIMIT.finditer(text)))
+    found = [f for f in found if not any(f != g and f in g for g in found)]  # "年底前" inside "2024年底前"
+    return "；".join(found) or None
+
+
 def due_date(text: str, year: int | None = None) -> str | None:
     """The ISO date a deadline names (the latest, when it names several); ``None`` if none is sure.
 
@@ -72,8 +105,8 @@ def due_date(text: str, year: int | None = None) -> str | None:
     ('2024-06-30', '2024-06-30', None)
     >>> due_date("2024年第三季度"), due_date("2024年底前"), due_date("2025年"), due_date("长期坚持")
     ('2024-09-30', '2024-12-31', '2025-12-31', None)
-    >>> due_date("2023年底前完成试点；2025年底前全面推开")
-    '2025-12-31'
+    >>> due_date("2023年底前完成试点；2025年底前全面推开"), due_date("年内", 2024), due_date("每季度", 2024)
+    ('2025-12-31', '2024-12-31', None)
     """
     found: list[str] = []
     for m in _POINT.finditer(text):

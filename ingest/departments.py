@@ -100,6 +100,8 @@ _GENERIC = re.compile(
     r"|有关|相关"  # 市级有关部门, 市直相关单位, 相关行业监管部门
     r"|^(市直|省直|县直|区直|市级|省级|县级|区级)(各|有关|相关)?(部门|单位|机关)"  # 市直部门, 省直单位
     r"|^(部门|单位|机关|牵头部门|牵头单位|责任单位|责任部门|成员单位)$"
+    # a class named by kind or place, not by name: 园区管委会, 公共企事业单位, 入驻…的窗口部门, 进驻单位
+    r"|^(园区|乡镇|镇街|街道|社区|村|公共|入驻|进驻)|企事业单位|窗口(部门|单位)|的"
 )
 _HALF_BRACKETS = str.maketrans({"(": "（", ")": "）"})
 
@@ -111,6 +113,8 @@ def is_generic(name: str) -> bool:
     [True, True, True, True, False]
     >>> is_generic("相关行业监管部门"), is_generic("省委宣传部")
     (True, False)
+    >>> [is_generic(n) for n in ("园区管委会", "公共企事业单位", "入驻政务服务大厅的窗口部门", "汉中经开区管委会")]
+    [True, True, True, False]
     """
     return _GENERIC.search(name) is not None
 

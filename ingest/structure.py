@@ -19,6 +19,7 @@ import itertools
 import re
 
 from ingest.clean import is_boilerplate, normalize_line
+from ingest.deadlines import due_date
 from ingest.header import (
     book_titles,
     find_doc_number,
@@ -97,8 +98,11 @@ def parse_document(raw: RawDocument) -> Notice:
     if not notice.titles and notice.notice_title:
         notice.titles.append(notice.notice_title)
     _finish_metadata(notice)
+    issued = int(notice.date[:4]) if notice.date and notice.date[:4].isdigit() else None
     for chunk in notice.chunks:
         chunk.issuer, chunk.date, chunk.doc_number = notice.issuer, notice.date, notice.doc_number
+        if chunk.deadline and not chunk.due and issued:
+            chunk.due = due_date(chunk.deadline, issued)  # "6月底前" in a notice dated 2023 → 2023-06-30
     return notice
 
 

@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
-from ingest.deadlines import due_date, title_year
+from ingest.deadlines import body_deadline, due_date, title_year
 from ingest.duties import Duties, extract_duties
 from ingest.header import is_bare_heading, is_title_like
 from ingest.lines import Line, TaskRow
@@ -244,6 +244,8 @@ class Emitter:
         title: str | None = None,
         deadline: str | None = None,
     ) -> None:
+        if deadline is None and kind == "item":
+            deadline = body_deadline(text)  # no note or column states one: the limit the item's own words set
         ident = f"{self.notice.doc_id}#{path}"
         if ident in self.counters:  # malformed numbering repeated a label: keep ids unique
             self.counters[ident] += 1

@@ -85,16 +85,18 @@ def test_cli_build_search_batch(model_dir: Path, tmp_path: Path, capsys: pytest.
     result = json.loads(capsys.readouterr().out)
     assert result["hits"][0]["id"] == "000_4339a6bb93f327d8#三/10" and len(result["hits"]) == 2
     questions = tmp_path / "q.txt"
-    questions.write_text("秦政通\n汉小美\n", encoding="utf-8")
+    questions.write_text("秦政通\n汉小美\n今天汉中的天气怎么样\n", encoding="utf-8")
     results = tmp_path / "r.jsonl"
     assert (
         index_main(["batch", str(questions), "-o", str(results), "--index", str(out), "--model", str(model_dir)]) == 0
     )
     lines = [json.loads(line) for line in results.read_text(encoding="utf-8").splitlines()]
-    assert [r["query"] for r in lines] == ["秦政通", "汉小美"] and all(len(r["hits"]) == 5 for r in lines)
+    assert [r["query"] for r in lines] == ["秦政通", "汉小美", "今天汉中的天气怎么样"]
+    assert [r["abstained"] for r in lines] == [False, False, True] and all(len(r["hits"]) == 5 for r in lines)
+    assert lines[2]["message"].startswith("没有找到匹配的条款") and lines[0]["message"] == ""
     assert index_main(["search", "x", "--index", str(tmp_path / "none"), "--model", str(model_dir)]) == 2
     assert "no index at" in capsys.readouterr().err
-    np.testing.assert_equal(len(lines), 2)
+    np.testing.assert_equal(len(lines), 3)
 
 
 def test_cli_add_and_remove_in_place_answer_as_fresh_builds(

@@ -45,6 +45,14 @@ def test_generic_units_are_not_departments() -> None:
     assert not {"各有关部门", "各区政府"} & set(names) and "市发改委" not in names
 
 
+def test_units_named_by_kind_are_generic_and_stay_out_of_the_department_choice() -> None:
+    """The units the bundled 003 and 002 name by kind, not by name (issue 26)."""
+    text = "一、任务\n1.推行延时服务。（市数据局牵头，园区管委会、公共企事业单位、入驻政务服务大厅的窗口部门配合）"
+    (chunk,) = parse_text(text, "t").chunks
+    assert chunk.lead == ["市数据局"] and "园区管委会" in chunk.support  # kept in the clause
+    assert departments([chunk]) == ["市数据局"]
+
+
 def test_the_xlsx_has_a_frozen_header_sized_columns_and_one_row_per_item(tmp_path: Path) -> None:
     from openpyxl import load_workbook
 
