@@ -1,9 +1,10 @@
 """Deadlines (完成时限) as written, and the ISO date they name when that is unambiguous.
 
-A deadline is read only where a notice states one for the item: inside its duty note
-("（2024年6月底前完成，牵头单位：…）"), in a labelled field ("完成时限：…"), or in a task
-table's 完成时限 column. Dates in the running text of an item ("到2025年，…") are milestones,
-not the item's deadline, and are left alone.
+A deadline is read where a notice states one for the item: inside its duty note
+("（2024年6月底前完成，牵头单位：…）", also a schedule such as "按进度推进"), in a labelled field
+("完成时限：…"), or in a task table's 完成时限 column; failing those, the limits the item's own
+words set ("2023年8月底前，全面完成…", "年底前", "年内", "每季度": :func:`body_deadline`). A bare
+year in the running text ("到2025年，…") is a milestone, not a limit, and is left alone.
 
 The ISO date is the last day the words allow: "2024年6月底前" → 2024-06-30, "2024年底" →
 2024-12-31, "2024年第三季度" → 2024-09-30, "2024年上半年" → 2024-06-30, "2024年6月15日前" →
