@@ -39,6 +39,8 @@ def test_convex_follows_the_useful_list_when_the_other_is_useless() -> None:
 class _SameVector(KeywordEmbedder):
     """An encoder that gives every text the same vector: a dense retriever that knows nothing."""
 
+    name = "same-vector"  # its own embedding cache, never the keyword embedder's
+
     def encode(self, texts: Sequence[str], *, query: bool = False, show_progress: bool = False) -> np.ndarray:
         same = np.zeros((len(texts), self.dim), dtype=np.float32)
         same[:, -1] = 1.0
@@ -46,8 +48,8 @@ class _SameVector(KeywordEmbedder):
 
 
 @pytest.mark.parametrize("query", ["12345热线", "企业开办时限", "周末延时服务", "数据共享"])
-def test_the_default_fusion_is_never_below_bm25_when_dense_is_useless(corpus: Path, query: str) -> None:
-    searcher = Searcher.build(corpus, None, embedder=_SameVector())
+def test_the_default_fusion_is_never_below_bm25_when_dense_is_useless(corpus: Path, tmp_path: Path, query: str) -> None:
+    searcher = Searcher.build(corpus, None, embedder=_SameVector(), cache_dir=tmp_path / "cache")
     fused = [h.id for h in searcher.search(query, k=10)]
     lexical = [h.id for h in searcher.search(query, k=10, mode="bm25")]
     assert fused[0] == lexical[0]
