@@ -29,6 +29,7 @@ from ingest.header import (
     is_doc_title,
     is_issuer_line,
     is_notice_title,
+    is_title_like,
     issuer_from_title,
     parse_date,
 )
@@ -41,7 +42,6 @@ from ingest.tree import Emitter
 _INFO_END = re.compile(r"<!--\s*INFO END\s*-->")
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.*)$")
 _JSONL_RECORD = re.compile(r"\.jsonl:\d+$")
-_SENTENCE_END = re.compile(r"[。；;！!？?]")
 #: A passage record's first line longer than this is body text, not its title.
 _RECORD_TITLE_MAX = 60
 
@@ -121,7 +121,7 @@ def record_title(lines: list[Line]) -> str | None:
     if len(lines) < 2:
         return None
     first = lines[0].text
-    if len(first) > _RECORD_TITLE_MAX or _SENTENCE_END.search(first) or parse_marker(first):
+    if not is_title_like(first, _RECORD_TITLE_MAX) or parse_marker(first):
         return None
     return first
 
