@@ -11,7 +11,7 @@ import sys
 import time
 from pathlib import Path
 
-from index.answer import REFUSAL, Answer, Hit
+from index.answer import Answer, Hit
 from index.filters import Filters, filters_from
 from index.fuse import DEFAULT_MODE, MODES
 from index.options import (
@@ -54,7 +54,11 @@ def format_hit(hit: Hit) -> str:
 def format_answer(answer: Answer) -> str:
     """The whole answer for a terminal."""
     if answer.abstained:
-        return f"{REFUSAL} (no matching clause)"
+        out = [f"{answer.message} (no matching clause)"]
+        if answer.nearest:
+            out.append("最接近的条款（不是答案，仅供参考）:")
+            out += [format_hit(h) for h in answer.nearest]
+        return "\n\n".join(out)
     out = []
     if answer.asks_responsibility and answer.leads:
         out.append("牵头部门:\n" + "\n".join("  " + line for line in answer.lead_line().splitlines()))
@@ -169,18 +173,11 @@ def main(argv: list[str] | None = None) -> int:
         with args.out.open("w", encoding="utf-8") as handle:
             for start in tqdm(range(0, len(questions), 64), desc="questions", unit="batch"):
                 part = questions[start : start + 64]
-                results = searcher.run(
-                    [q for _, q in part], k=args.k, mode=args.mode, filters=filters, with_abstain=True,
-                    group_by=args.group_by,
-                )  # fmt: skip
-                for (qid, query), result in zip(part, results, strict=True):
-                    record = {
-                        "id": qid,
-                        "query": query,
-                        "abstained": result.abstained,
-                        "message": REFUSAL if result.abstained else "",
-                        "hits": [h.to_dict() for h in result.hits],  # when abstained: the closest, not answers
-                    }
+                answers = searcher.answer_batch(
+                    [q for _, q in part], k=args.k, mode=args.mode, filters=filters, group_by=args.group_by
+                )
+                for (qid, _), answer in zip(part, answers, strict=True):
+                    record = {"id": qid, **answer.to_dict()}  # when abstained: no hits, the closest as "nearest"
                     handle.write(json.dumps(record, ensure_ascii=False) + "\n")
         print(f"wrote {len(questions)} results to {args.out}")
         return 0

@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from index.abstain import Evidence, is_latin
 from index.stores.base import Facts
 from index.views import cite_label
 from ingest import Chunk
-from ingest.departments import lead_names
+from ingest.departments import canonical, specific
 
 
 @dataclass
@@ -34,6 +35,25 @@ class Hit(Chunk):
 
 #: What a refusal says, in the chat, the CLI, batch files and the API.
 REFUSAL = "没有找到匹配的条款：这些通知中没有回答这个问题的条款。请换一种说法，或缩小/放宽筛选条件。"
+#: A refusal that can name the question's words no notice uses.
+REFUSAL_UNSEEN = "没有找到匹配的条款：这些通知中没有关于“{words}”的条款。"
+#: How many closest clauses a refusal shows, labelled as not answering.
+NEAREST = 3
+#: The lead line reads at most this many hits …
+LEAD_HITS = 3
+#: … each scoring at least this share of the best hit's score (docs/search.md, "Lead line").
+LEAD_SHARE = 0.6
+
+
+def refusal_message(query: str, evidence: Evidence | None) -> str:
+    """What staff read when the search abstains, naming the words no searched notice uses.
+
+    >>> refusal_message("普通护照怎么申请", Evidence(0.85, 0.5, ("护照",), 2))
+    '没有找到匹配的条款：这些通知中没有关于“护照”的条款。'
+    """
+    if evidence is not None and evidence.unseen and not is_latin(query):
+        return REFUSAL_UNSEEN.format(words="”“".join(evidence.unseen[:3]))
+    return REFUSAL
 
 
 @dataclass
@@ -48,6 +68,9 @@ class Answer:
         leads: Per notice title, the (item label, lead departments) of the hits that name leads,
             departments in their canonical forms, generic units (各有关部门 …) left out.
         led_work_of: For "X牵头负责哪些工作" questions, the departments X (canonical); else empty.
+        message: What a refusal says (empty for an answer).
+        nearest: When abstained, the closest clauses, shown as such: not answers, no lead line.
+        wording: A department's canonical name → the notice's own wording, where they differ.
     """
 
     query: str
@@ -56,12 +79,27 @@ class Answer:
     asks_responsibility: bool
     leads: dict[str, list[tuple[str, list[str]]]] = field(default_factory=dict)
     led_work_of: list[str] = field(default_factory=list)
+    message: str = ""
+    nearest: list[Hit] = field(default_factory=list)
+    wording: dict[str, str] = field(default_factory=dict)
 
     def lead_line(self) -> str:
-        """A line per notice naming its lead departments, e.g. "…要点：市行政审批服务局、市数据局牵头（第13项）"."""
-        parts = []
+        """A line per notice naming its lead departments, e.g. "…要点：市行政审批服务局、市数据局牵头（第13项）".
+
+        A department is named in its canonical form, the notice's wording beside it at its first
+        mention where it differs: "市工业和信息化厅（原文：市工信厅）".
+        """
+        parts, shown = [], set()
+
+        def named(department: str) -> str:
+            original = self.wording.get(department)
+            if not original or department in shown:
+                return department
+            shown.add(department)  # the notice's wording once, at the first mention
+            return f"{department}（原文：{original}）"
+
         for notice, items in self.leads.items():
-            described = "；".join(f"{'、'.join(lead)}牵头{_label_note(label)}" for label, lead in items)
+            described = "；".join(f"{'、'.join(map(named, lead))}牵头{_label_note(label)}" for label, lead in items)
             parts.append(f"{notice}：{described}")
         return "\n".join(parts)
 
@@ -70,18 +108,22 @@ class Answer:
 
         Keys: ``query``, ``abstained``, ``message`` (the refusal staff read, when abstained),
         ``asks_responsibility``, ``lead_line`` (the text shown to staff), ``leads`` (notice →
-        [[item label, [departments]]]), ``led_work_of`` and ``hits`` (every chunk field plus
-        ``score``, ``rank``, ``matched``).
+        [[item label, [canonical departments]]]), ``wording`` (canonical → the notice's own
+        form, where they differ), ``led_work_of``, ``hits`` (every chunk field plus ``score``,
+        ``rank``, ``matched``; empty when abstained) and ``nearest`` (when abstained, the closest
+        clauses: not answers).
         """
         return {
             "query": self.query,
             "abstained": self.abstained,
-            "message": REFUSAL if self.abstained else "",
+            "message": self.message,
             "asks_responsibility": self.asks_responsibility,
             "lead_line": self.lead_line(),
             "leads": {notice: [[label, lead] for label, lead in items] for notice, items in self.leads.items()},
+            "wording": dict(self.wording),
             "led_work_of": list(self.led_work_of),
             "hits": [h.to_dict() for h in self.hits],
+            "nearest": [h.to_dict() for h in self.nearest],
         }
 
 
@@ -92,14 +134,42 @@ def _label_note(label: str) -> str:
 
 
 def make_answer(
-    query: str, hits: list[Hit], abstained: bool, asks_responsibility: bool, led_work_of: list[str] | None = None
+    query: str,
+    hits: list[Hit],
+    abstained: bool,
+    asks_responsibility: bool,
+    led_work_of: list[str] | None = None,
+    evidence: Evidence | None = None,
 ) -> Answer:
-    """The Answer for one searched query: no hits when it abstained; leads per notice."""
+    """The Answer for one searched query.
+
+    When it abstained: no hits and no leads, the closest :data:`NEAREST` clauses as ``nearest``
+    and the refusal message. Else leads per notice from the hits that answer: at most
+    :data:`LEAD_HITS`, each scoring at least :data:`LEAD_SHARE` of the best.
+    """
     if abstained:
-        hits = []
+        return Answer(
+            query, [], True, asks_responsibility, led_work_of=list(led_work_of or []),
+            message=refusal_message(query, evidence), nearest=hits[:NEAREST],
+        )  # fmt: skip
     leads: dict[str, list[tuple[str, list[str]]]] = {}
-    for hit in hits:
-        named = lead_names(hit.lead)  # canonical forms; generic units are not departments
+    wording: dict[str, str] = {}
+    for hit in lead_hits(hits):
+        named: list[str] = []
+        for original in specific(hit.lead):  # generic units (各有关部门 …) are not departments
+            name = canonical(original)
+            if name not in named:
+                named.append(name)
+            if original != name:
+                wording.setdefault(name, original)
         if named:
             leads.setdefault(hit.title or hit.notice_title, []).append((hit.label, named))
-    return Answer(query, hits, abstained, asks_responsibility, leads, list(led_work_of or []))
+    return Answer(query, hits, False, asks_responsibility, leads, list(led_work_of or []), wording=wording)
+
+
+def lead_hits(hits: list[Hit]) -> list[Hit]:
+    """The hits a lead line may read: the first :data:`LEAD_HITS` scoring ≥ :data:`LEAD_SHARE` of the best."""
+    if not hits:
+        return []
+    bar = LEAD_SHARE * hits[0].score
+    return [h for h in hits[:LEAD_HITS] if h.score >= bar]

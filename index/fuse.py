@@ -95,3 +95,20 @@ def convex(
             scores[item] = scores.get(item, 0.0) + weight * scaled
     order = {item: n for n, item in enumerate(dict.fromkeys([i for i, _ in dense] + [i for i, _ in lexical]))}
     return sorted(scores.items(), key=lambda kv: (-kv[1], order[kv[0]]))
+
+
+def fuse(
+    mode: str,
+    dense: Sequence[tuple[Hashable, float]],
+    lexical: Sequence[tuple[Hashable, float]],
+    alpha: float = ALPHA,
+    rrf_k: int = RRF_K,
+) -> list[tuple[Hashable, float]]:
+    """One query's candidates in a mode: either list alone, their RRF ("hybrid") or their convex fusion."""
+    if mode == "dense":
+        return list(dense)
+    if mode == "bm25":
+        return list(lexical)
+    if mode == "hybrid":
+        return rrf([[i for i, _ in dense], [i for i, _ in lexical]], k=rrf_k)
+    return convex(dense, lexical, alpha)

@@ -1,4 +1,4 @@
-"""Structure-aware re-ordering of fused candidates, and the abstention rule.
+"""Structure-aware re-ordering of fused candidates (the abstention rule is in :mod:`index.abstain`).
 
 Each function is small and pure: it takes scores and chunk facts and says why it moves a
 candidate. The hybrid mode applies them after rank fusion; "dense" and "bm25" stay pure.
@@ -7,7 +7,6 @@ candidate. The hybrid mode applies them after rank fusion; "dense" and "bm25" st
 from __future__ import annotations
 
 from collections.abc import Hashable, Mapping, Sequence
-from dataclasses import dataclass
 
 from index.query import QueryInfo, squash_text
 from index.stores.base import Facts, Ranked
@@ -89,56 +88,6 @@ def diversify(candidates: Sequence[tuple[int, float]], chunks: Sequence[Chunk]) 
         per_doc[chunks[index].doc_id] = per_doc.get(chunks[index].doc_id, 0) + 1
         picked.append((index, score))
     return picked
-
-
-@dataclass(frozen=True)
-class AbstainRule:
-    """Refuse to answer when neither retriever finds real support.
-
-    e5's cosines are compressed and lower across languages, so the dense bar is set per
-    script: calibrated on the dev set's unanswerable questions and on English probes
-    (see docs/search.md, "Abstention").
-
-    Attributes:
-        min_dense: The best dense cosine must reach this for a Chinese query …
-        min_dense_latin: … or this for a query written mostly in Latin letters …
-        min_coverage: … or the best BM25 hit must contain this share of the query's tokens.
-    """
-
-    min_dense: float = 0.865
-    min_dense_latin: float = 0.785
-    min_coverage: float = 0.5
-
-    def abstains(self, query: str, best_dense: float, coverage: float) -> bool:
-        """True when the evidence is below both bars."""
-        bar = self.min_dense_latin if is_latin(query) else self.min_dense
-        return best_dense < bar and coverage < self.min_coverage
-
-
-def is_latin(text: str) -> bool:
-    """Mostly Latin letters (an English question), as opposed to CJK.
-
-    >>> is_latin("How long does it take to register a new company?"), is_latin("Python里怎么安装numpy")
-    (True, False)
-    """
-    latin = sum(1 for ch in text if ch.isascii() and ch.isalpha())
-    cjk = sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff")
-    return latin > 3 * cjk
-
-
-def abstain_evidence(
-    dense: Ranked, lexical: Ranked, tokens: list[str], facts: Mapping[Hashable, Facts]
-) -> tuple[float, float]:
-    """What the abstain rule weighs: the best dense score, and the share of the query's tokens in the best BM25 hit.
-
-    ``facts`` must hold the best BM25 hit's key (else its coverage counts as 0).
-    """
-    best_dense = dense[0][1] if dense else 0.0
-    coverage = 0.0
-    top = facts.get(lexical[0][0]) if lexical else None
-    if top is not None and tokens:
-        coverage = sum(1 for t in set(tokens) if t in top.context) / len(set(tokens))
-    return best_dense, coverage
 
 
 def one_per_doc(ranked: Ranked, facts: Mapping[Hashable, Facts]) -> Ranked:

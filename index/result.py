@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
+from index.abstain import Evidence
 from index.answer import Hit
 from index.query import QueryInfo
 
@@ -20,12 +21,14 @@ class Result:
         timings: Milliseconds per stage: ``analyse`` (checks, query analysis, filters, tokens),
             ``encode``, ``dense``, ``lexical``, ``rank`` (fusion, rules, hits) and ``abstain``
             (the retrieval only the abstain rule needed), each for the whole batch.
+        evidence: What the abstain rule weighed (None when it was not asked).
     """
 
     hits: list[Hit]
     abstained: bool
     info: QueryInfo
     timings: dict[str, float] = field(default_factory=dict)
+    evidence: Evidence | None = None
 
 
 class Clock:

@@ -16,16 +16,17 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from index.abstain import AbstainRule, content_words, gather, seen_words
 from index.answer import Answer, Hit, make_answer
 from index.encoders.base import Embedder
 from index.encoders.cache import embed_cached
 from index.encoders.factory import make_embedder
 from index.errors import IndexNotFoundError
 from index.filters import Filters
-from index.fuse import ALPHA, CANDIDATES, DEFAULT_MODE, FUSED, GROUPINGS, RRF_K, GroupBy, Mode, convex, rrf
+from index.fuse import ALPHA, CANDIDATES, DEFAULT_MODE, FUSED, GROUPINGS, RRF_K, GroupBy, Mode, fuse
 from index.paths import DEFAULT_CORPUS, default_index_path
 from index.query import QueryAnalyzer, QueryInfo, analyze_queries
-from index.rank import AbstainRule, abstain_evidence, boost, diversify, one_per_doc
+from index.rank import boost, diversify, one_per_doc
 from index.recorded import model_info, recorded_embedder, recorded_reranker
 from index.rerank import DEPTH as RERANK_DEPTH
 from index.rerank import Scorer, rerank
@@ -60,7 +61,7 @@ class Searcher:
         self.cache_dir = cache_dir
         #: The rerank stage's cross-encoder (None: no rerank stage).
         self.reranker = reranker
-        self.abstain_rule = AbstainRule(**store.settings.get("abstain", {}))
+        self.abstain_rule = AbstainRule.from_settings(store.settings.get("abstain"))
         #: The fusion's parameters (``python -m eval.fusion`` measures other values by setting them).
         self.alpha = ALPHA
         self.rrf_k = RRF_K
@@ -314,7 +315,11 @@ class Searcher:
         for query, result in zip(queries, results, strict=True):
             info = result.info
             led_work_of = info.departments if info.asks_led_work else []
-            answers.append(make_answer(query, result.hits, result.abstained, info.asks_responsibility, led_work_of))
+            answers.append(
+                make_answer(
+                    query, result.hits, result.abstained, info.asks_responsibility, led_work_of, result.evidence
+                )
+            )
         return answers
 
     def run(
@@ -346,7 +351,7 @@ class Searcher:
         if own_lexical or with_abstain:
             lexical = self.store.lexical_search(tokens, CANDIDATES, where)
             clock.lap("lexical" if own_lexical else "abstain")
-        ranked = [self._fuse(mode, d, lx) for d, lx in zip(dense, lexical, strict=True)]
+        ranked = [fuse(mode, d, lx, self.alpha, self.rrf_k) for d, lx in zip(dense, lexical, strict=True)]
         wanted: set[Hashable] = set()
         for candidates, lx in zip(ranked, lexical, strict=True):
             wanted.update(key for key, _ in (candidates if mode in FUSED or group_by else candidates[:k]))
@@ -354,6 +359,10 @@ class Searcher:
                 wanted.add(lx[0][0])
         facts = self.store.facts(wanted)
         ranked = [[(key, score) for key, score in c if key in facts] for c in ranked]  # gone since (a shared store)
+        words_of = [content_words(t) for t in tokens] if with_abstain else [[] for _ in tokens]
+        seen = seen_words(self.store, (w for words in words_of for w in words), where) if with_abstain else set()
+        if with_abstain:
+            clock.lap("abstain")
         if mode in FUSED and self.reranker is not None:
             texts_of = {key: facts[key].chunk.text for key in wanted if key in facts}
             ranked = [
@@ -362,27 +371,21 @@ class Searcher:
             ]
             clock.lap("rerank")
         out = []
-        for info, words, candidates, d, lx in zip(infos, tokens, ranked, dense, lexical, strict=True):
+        for info, words, content, candidates, d, lx in zip(
+            infos, tokens, words_of, ranked, dense, lexical, strict=True
+        ):
             if mode in FUSED:
                 candidates = self._rules(candidates, facts, info)
             if group_by == "doc":
                 candidates = one_per_doc(candidates, facts)
             hits = [Hit.of(facts[key], score, rank, words) for rank, (key, score) in enumerate(candidates[:k], 1)]
-            abstained = with_abstain and self._abstains(info.text, d, lx, words, facts)
-            out.append(Result(hits, abstained, info))
+            evidence = gather(d, lx, content, facts, seen) if with_abstain else None
+            abstained = evidence is not None and self.abstain_rule.abstains(info.text, evidence)
+            out.append(Result(hits, abstained, info, evidence=evidence))
         clock.lap("rank")
         for result in out:
             result.timings = dict(clock.laps)
         return out
-
-    def _fuse(self, mode: str, dense: Ranked, lexical: Ranked) -> Ranked:
-        if mode == "dense":
-            return list(dense)
-        if mode == "bm25":
-            return list(lexical)
-        if mode == "hybrid":
-            return rrf([[i for i, _ in dense], [i for i, _ in lexical]], k=self.rrf_k)
-        return convex(dense, lexical, self.alpha)
 
     @staticmethod
     def _rules(candidates: Ranked, facts: Mapping[Hashable, Facts], info: QueryInfo) -> Ranked:
@@ -391,8 +394,3 @@ class Searcher:
         titles = {key: facts[key].title for key, _ in candidates}
         ranked = boost(candidates, chunks, info, squashed, titles)  # type: ignore[arg-type]
         return diversify(ranked, chunks) if info.cross_doc else ranked  # type: ignore[arg-type]
-
-    def _abstains(
-        self, query: str, dense: Ranked, lexical: Ranked, tokens: list[str], facts: Mapping[Hashable, Facts]
-    ) -> bool:
-        return self.abstain_rule.abstains(query, *abstain_evidence(dense, lexical, tokens, facts))

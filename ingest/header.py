@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as _dt
 import re
 
 _DATE_CN = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 _DATE_NUM = re.compile(r"(\d{4})[-./](\d{1,2})[-./](\d{1,2})")
+_DATE_COMPACT = re.compile(r"((?:19|20)\d{2})(\d{2,4})")
 _DATE_LINE = re.compile(
     r"(?:\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|\d{4}[-./]\d{1,2}[-./]\d{1,2}|"
     r"[二〇○零一二三四五六七八九]{4}年[一二三四五六七八九十]{1,2}月[一二三四五六七八九十]{1,3}日|\d{6,8})"
@@ -25,18 +27,36 @@ _ATTACHMENT = re.compile(r"附件\s*\d*\s*[:：].{0,120}|附件\s*\d*\s*[:：]?\
 
 
 def parse_date(text: str) -> str | None:
-    """ISO 8601 date from "2024年5月28日" or "2023-03-20"; ``None`` when ambiguous.
+    """ISO 8601 date from "2024年5月28日", "2023-03-20" or digits run together; ``None`` when ambiguous.
 
-    >>> parse_date("2024年5月28日"), parse_date("2023224")
-    ('2024-05-28', None)
+    Digits run together ("2023224", a page's separators lost) are read when only one split
+    into month and day is a date: 2023224 can only be 2023-02-24, while 2023111 could be
+    January 11 or November 1 and is not guessed.
+
+    >>> parse_date("2024年5月28日"), parse_date("2023224"), parse_date("20230315"), parse_date("2023111")
+    ('2024-05-28', '2023-02-24', '2023-03-15', None)
     """
     m = _DATE_CN.search(text) or _DATE_NUM.search(text)
     if not m:
-        return None
+        compact = _DATE_COMPACT.fullmatch(text.replace(" ", ""))
+        return _only_date(compact.group(1), compact.group(2)) if compact else None
     year, month, day = (int(g) for g in m.groups())
     if not (1 <= month <= 12 and 1 <= day <= 31):
         return None
     return f"{year:04d}-{month:02d}-{day:02d}"
+
+
+def _only_date(year: str, rest: str) -> str | None:
+    """The one valid (month, day) split of ``rest`` (2–4 digits) in ``year``, else None."""
+    found = set()
+    for cut in (1, 2):
+        month, day = rest[:cut], rest[cut:]
+        if 1 <= len(day) <= 2:
+            try:
+                found.add(_dt.date(int(year), int(month), int(day)).isoformat())
+            except ValueError:
+                continue
+    return found.pop() if len(found) == 1 else None
 
 
 def is_date_line(line: str) -> bool:

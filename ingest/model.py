@@ -20,7 +20,7 @@ class Chunk:
         notice_title: Title of the notice as a whole (the 通知 line), or the first title line.
         title: Title of the document inside the notice this chunk belongs to.
         issuer: Issuing body, when stated.
-        date: ISO 8601 date when unambiguous, else the raw date string, else ``None``.
+        date: ISO 8601 date when unambiguous ("2023224" → 2023-02-24), else ``None``: never raw.
         doc_number: Document number such as 汉政办函〔2022〕61号, when stated.
         section: Ancestor headings, outermost first, each as written.
         label: The item's own label as written ("13", "(十)", "第五条"); "" for prose.
@@ -85,7 +85,7 @@ class Notice:
         notice_title: The 通知 line (or first title line).
         titles: Titles of the documents the notice carries, in order.
         issuer: Issuing body.
-        date: ISO 8601 date when unambiguous, else the raw string.
+        date: ISO 8601 date when unambiguous ("2023224" → 2023-02-24), else ``None`` (date_raw keeps it).
         date_raw: The date exactly as written.
         doc_number: Document number (文号).
         addressees: The 主送 block ("各县(区)人民政府, …").

@@ -266,4 +266,4 @@ def _finish_metadata(notice: Notice) -> None:
     if notice.issuer is None and notice.notice_title:
         notice.issuer = issuer_from_title(notice.notice_title)
     if notice.date_raw and notice.date is None:
-        notice.date = parse_date(notice.date_raw) or notice.date_raw
+        notice.date = parse_date(notice.date_raw)  # unknown rather than raw; date_raw keeps what was written

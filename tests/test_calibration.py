@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import math
 
-from eval.abstain import calibrate, rates
+from eval.abstain import calibrate, rates, table
 from eval.fusion import choose, tables
 from eval.halves import half_of
-from index.rank import AbstainRule
+from index.abstain import AbstainRule, Evidence
 
 
 def _summary(r5: float, r10: float, mrr: float) -> dict[str, float]:
@@ -51,24 +51,42 @@ def test_todays_default_stays_when_the_best_is_ahead_only_by_noise() -> None:
     assert choose(ahead, ["convex α=0.6", "convex α=0.8"], incumbent="convex α=0.6")["chosen"] == "convex α=0.8"
 
 
-def _row(qid: str, answerable: bool, whole: tuple[float, float], removed: tuple[float, float] | None = None) -> dict:
+def _evidence(dense: float, coverage: float, unseen: int = 0, words: int = 4) -> dict:
+    return {"best_dense": dense, "coverage": coverage, "unseen": [f"w{i}" for i in range(unseen)], "words": words}
+
+
+def _row(qid: str, answerable: bool, whole: dict, removed: dict | None = None) -> dict:
     row = {"id": qid, "query": "问题", "answerable": answerable, "whole": whole}
     if answerable:
-        row["removed"] = removed or (0.0, 0.0)
+        row["removed"] = removed or _evidence(0.0, 0.0)
     return row
 
 
 def test_the_abstain_rule_refuses_the_most_within_the_allowed_share_of_answerable_refusals() -> None:
-    rows = []
+    answerable, offtopic = [], []
     for i in range(400):  # answerable: dense 0.855-0.93; with the answer removed: 0.83-0.85; off-topic: 0.80-0.85
         step = (i % 100) / 100
-        rows.append(_row(f"a{i}", True, (0.855 + 0.075 * step, 0.2), (0.83 + 0.02 * step, 0.1)))
-        rows.append(_row(f"u{i}", False, (0.80 + 0.05 * step, 0.1)))
-    result = calibrate(rows, max_wrong=0.03)
+        whole = _evidence(0.855 + 0.075 * step, 0.2, unseen=1)  # a paraphrase: one word the corpus lacks
+        answerable.append(_row(f"a{i}", True, whole, _evidence(0.83 + 0.02 * step, 0.1, unseen=2)))
+        offtopic.append(_row(f"u{i}", False, _evidence(0.80 + 0.05 * step, 0.1, unseen=3)))
+    result = calibrate({"answerable": answerable, "offtopic": offtopic}, max_wrong=0.03)
     chosen = AbstainRule(**result["chosen"]["rule"])
-    assert chosen.min_dense == 0.85  # the lowest bar of the grid above every question that should be refused
+    assert not chosen.abstains("问题", Evidence(0.855, 0.2, ("w0",), 4))  # the weakest answerable one
+    assert chosen.abstains("问题", Evidence(0.8498, 0.1, ("w0", "w1"), 4))  # the strongest removed one
     for half in ("select", "report"):
-        got = result["chosen"][half]
-        assert (got["answerable_refused"], got["removed_refused"], got["unanswerable_refused"]) == (0.0, 1.0, 1.0)
-        assert result["current"][half]["answerable_refused"] > 0.03  # today's bar (0.865) refuses too many here
-    assert math.isnan(rates(chosen, [r for r in rows if r["answerable"]])["unanswerable_refused"])
+        got = result["chosen"]["per_bench"]["answerable"][half]
+        assert (got["answerable_refused"], got["removed_refused"]) == (0.0, 1.0)
+        assert result["chosen"]["per_bench"]["offtopic"][half]["unanswerable_refused"] == 1.0
+    assert math.isnan(rates(chosen, answerable)["unanswerable_refused"])
+    assert "| chosen | offtopic | report | — | — | 100.0 % |" in table(result)
+
+
+def test_every_benchmark_keeps_its_own_answerable_refusals_under_the_bar() -> None:
+    # b's answerable questions look like everyone's off-topic ones: a rule refusing them is not allowed,
+    # even though a pooled share would hide b's 50 among a's 400.
+    a = [_row(f"a{i}", True, _evidence(0.92, 0.9)) for i in range(400)]
+    b = [_row(f"b{i}", True, _evidence(0.86, 0.1, unseen=2)) for i in range(50)]
+    off = [_row(f"u{i}", False, _evidence(0.86, 0.1, unseen=2)) for i in range(50)]
+    result = calibrate({"a": a, "b": b, "off": off}, max_wrong=0.05)
+    for half in ("select", "report"):
+        assert result["chosen"]["per_bench"]["b"][half]["answerable_refused"] == 0.0

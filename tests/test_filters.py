@@ -15,6 +15,8 @@ CHUNKS = parse_text(
 
 
 RAW_DATE = parse_text("关于印发某方案的通知\n2023224\n某县数字政府建设工作方案\n一、任务\n1.推进。", "r").chunks
+# 2023111: January 11 or November 1? Not guessed: the date is unknown, and no date filter matches it.
+AMBIGUOUS = parse_text("关于印发某方案的通知\n2023111\n某县数字政府建设工作方案\n一、任务\n1.推进。", "a").chunks
 
 
 def test_filters() -> None:
@@ -25,7 +27,12 @@ def test_filters() -> None:
     # a raw date without separators gives its year to year filters, but never passes a date range
     assert filter_mask(RAW_DATE, {"year": "2023"}).all()
     assert not filter_mask(RAW_DATE, {"year": "2024"}).any()
-    assert not filter_mask(RAW_DATE, {"date_from": "2023-01-01"}).any()
+    assert RAW_DATE[0].date == "2023-02-24" and filter_mask(RAW_DATE, {"date_from": "2023-02-24"}).all()
+    assert AMBIGUOUS[0].date is None
+    assert (
+        not filter_mask(AMBIGUOUS, {"year": "2023"}).any()
+        and not filter_mask(AMBIGUOUS, {"date_from": "2023-01-01"}).any()
+    )
     for bad, message in (
         ({"colour": 1}, "unknown filter"),
         ({"date_from": "2023/6/1"}, "ISO date"),

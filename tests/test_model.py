@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -92,7 +93,8 @@ def test_cli_build_search_batch(model_dir: Path, tmp_path: Path, capsys: pytest.
     )
     lines = [json.loads(line) for line in results.read_text(encoding="utf-8").splitlines()]
     assert [r["query"] for r in lines] == ["秦政通", "汉小美", "今天汉中的天气怎么样"]
-    assert [r["abstained"] for r in lines] == [False, False, True] and all(len(r["hits"]) == 5 for r in lines)
+    assert [r["abstained"] for r in lines] == [False, False, True] and [len(r["hits"]) for r in lines] == [5, 5, 0]
+    assert len(lines[2]["nearest"]) == 3 and lines[0]["nearest"] == []  # a refusal's closest clauses, labelled
     assert lines[2]["message"].startswith("没有找到匹配的条款") and lines[0]["message"] == ""
     assert index_main(["search", "x", "--index", str(tmp_path / "none"), "--model", str(model_dir)]) == 2
     assert "no index at" in capsys.readouterr().err
@@ -144,3 +146,40 @@ def test_the_benchmark_runs_on_the_bundled_notices(model_dir: Path, tmp_path: Pa
     update = report["update"]
     assert update["encode_seconds"] > 0 and 0 < update["add_without_encode_seconds"] < update["add_seconds"]
     assert report["ann"]["recall_at_10"] >= 0.9 and report["query"]["single_p50_ms"] > 0
+
+
+# Real lines of ../shared/corpus/wild/sd_019_2021-09-28.txt: a notice about a subject the bundled ones never touch.
+WILD_NOTICE = """山东省服务业数字化转型行动方案（2021—2023）
+
+三、加快生产性服务业数字赋能升级
+
+（二）智慧物流产业数字化转型
+
+1.推进物流大数据开发应用，加快智能仓储、全自动码头、无人场站等设施建设。推广企业零库存管理等现代企业管理模式，鼓励发展“互联网+”车货匹配、船港货匹配、网络货运、小商品同城配送等新业态新模式。（牵头单位：省商务厅、省交通运输厅、省发展改革委）
+
+2.提升港航、铁路、公路运输物流数字化水平，推动青岛等建设具有国际影响力的港航物流服务中心。（牵头单位：省交通运输厅，参加单位：省商务厅、中铁济南局、青岛市政府）
+"""
+
+
+def test_a_question_about_a_deleted_notice_is_refused(
+    embedder: SentenceTransformerEmbedder, real_searcher: Searcher, tmp_path: Path
+) -> None:
+    notice = tmp_path / "sd_019.txt"
+    notice.write_text(WILD_NOTICE, encoding="utf-8")
+    question = "哪个部门牵头建设港航物流服务中心"
+    shutil.copytree(real_searcher.store.path, tmp_path / "index")  # the session's index stays as it is
+    searcher = Searcher.open(tmp_path / "index", embedder=embedder)
+    with_it = searcher.add(notice, cache_dir=tmp_path / "cache")
+    answer = with_it.answer(question)
+    assert not answer.abstained and answer.lead_line().endswith("省交通运输厅牵头（第2项）")
+    doc_id = next(n.doc_id for n in with_it.notices() if n.title.startswith("山东省服务业"))
+    without = with_it.remove([doc_id])
+    refused = without.answer(question)
+    assert refused.abstained and refused.hits == [] and refused.lead_line() == ""
+    assert refused.message == "没有找到匹配的条款：这些通知中没有关于“港航”“物流”“服务中心”的条款。"
+    assert refused.nearest and all(h.doc_id != doc_id for h in refused.nearest)  # shown as the closest, not answers
+
+
+@pytest.mark.parametrize("question", ["明年春节放几天假", "如何办理护照", "驾照扣分怎么查询", "养老金每年涨多少"])
+def test_questions_the_notices_do_not_cover_are_refused(real_searcher: Searcher, question: str) -> None:
+    assert real_searcher.answer(question).abstained

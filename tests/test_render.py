@@ -9,7 +9,7 @@ from pathlib import Path
 from index import Searcher
 from ingest import parse_text
 from tests.fakes import KeywordEmbedder
-from web.render import NO_MATCH, answer_html, citations_csv, highlight
+from web.render import NEAREST_HEADING, NO_MATCH, answer_html, citations_csv, highlight
 
 
 def test_markup_in_clauses_is_escaped_and_terms_highlighted(tmp_path: Path) -> None:
@@ -31,7 +31,15 @@ def test_markup_in_clauses_is_escaped_and_terms_highlighted(tmp_path: Path) -> N
 def test_abstained_answer_says_so(tmp_path: Path) -> None:
     notice = parse_text("某市数据工作方案\n一、任务\n1.规范12345热线运行。（市数据局牵头）", "x")
     searcher = Searcher.build(notice.chunks, embedder=KeywordEmbedder(), cache_dir=tmp_path)
-    assert answer_html(searcher.answer("今天天气怎么样")) == NO_MATCH
+    answer = searcher.answer("今天天气怎么样")
+    page = answer_html(answer)
+    assert page.startswith("没有找到匹配的条款：这些通知中没有关于“今天天气”的条款。")
+    assert NEAREST_HEADING in page and answer.nearest and answer.nearest[0].id in page  # the closest, labelled
+    assert "牵头部门" not in page  # no lead line for a refusal
+    answer.nearest = []
+    assert answer_html(answer) == answer.message
+    answer.message = ""
+    assert answer_html(answer) == NO_MATCH
 
 
 def test_highlight_prefers_longer_terms_and_ignores_blank() -> None:

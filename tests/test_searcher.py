@@ -197,7 +197,9 @@ def test_department_aliases_deadlines_and_generic_units_on_both_backends(backend
         backend.search("推进", filters={"due_before": "六月底"})
     answer = backend.answer("发改委牵头负责哪些工作", k=3)  # the items it leads first, under any of its names
     assert {h.id for h in answer.hits} == {"w#一/1", "w#一/3", "a#一/3"}
-    assert "市发展改革委牵头" in answer.lead_line() and "各有关部门" not in answer.lead_line()
+    line = answer.lead_line()  # one canonical name, the notice's wording beside it once
+    assert "市发展改革委（原文：市发改委）牵头" in line and line.count("原文") == 1 and "各有关部门" not in line
+    assert answer.wording == {"市发展改革委": "市发改委"} and answer.to_dict()["wording"] == answer.wording
 
 
 def test_each_mode_times_its_own_stages_and_keeps_its_ranking_when_abstaining(backend: Searcher) -> None:

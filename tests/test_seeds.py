@@ -74,7 +74,7 @@ def test_003_items_of_sections_two_to_four(seeds: dict[str, Notice]) -> None:
     for head, count in (("二、主要任务", 5), ("三、任务分工", 3), ("四、工作要求", 4)):
         assert [label for s, label in got if s == [head]] == [f"({cn(n)})" for n in range(1, count + 1)]
     notice = seeds["003"]
-    assert notice.date == "2023224"  # the page's date is garbled: kept raw, not guessed
+    assert notice.date == "2023-02-24" and notice.date_raw == "2023224"  # separators lost: the one reading
     assert notice.attachments == ["附件:汉中市汉台区“一件事一次办”事项基础清单"]
 
 
@@ -120,7 +120,7 @@ def test_no_boilerplate_chunk_and_nothing_lost(seeds: dict[str, Notice], key: st
         ("000", "汉中市人民政府办公室", "2024-05-28", "各县(区)人民政府,"),
         ("001", "湘潭市推进政府职能转变和“放管服”改革行政审批制度改革领导小组", "2023-03-20", "各县市区人民政府,"),
         ("002", "汉中经济技术开发区管理委员会", "2023-04-28", "各局办,"),
-        ("003", "汉中市汉台区人民政府办公室", "2023224", "各镇人民政府,"),
+        ("003", "汉中市汉台区人民政府办公室", "2023-02-24", "各镇人民政府,"),
     ],
 )
 def test_notice_metadata(seeds: dict[str, Notice], key: str, issuer: str, date: str, addressees: str) -> None:

@@ -10,14 +10,17 @@ from collections.abc import Sequence
 from typing import Any
 from urllib.parse import quote
 
-from index.answer import Answer, Hit
+from index.answer import REFUSAL, Answer, Hit
 from index.views import clause_label
 from web.tasks import COLUMNS
 
 #: A citation links to its notice as ``#clause=`` + the URL-quoted chunk id (the chat's sanitizer keeps
 #: links, not data attributes); the page's script (``web.page.OPEN_NOTICE``) turns the click into a request.
 NOTICE_LINK = "clause="
-NO_MATCH = "没有找到与问题匹配的条款。请换一种说法，或放宽筛选条件（通知、牵头部门、年份）后再试。"
+#: The refusal when nothing was found at all (the same words as the CLI, batch files and the API).
+NO_MATCH = REFUSAL
+#: The heading over a refusal's closest clauses: shown so staff can judge, never as an answer.
+NEAREST_HEADING = "最接近的条款（不是答案，仅供参考）："
 
 
 def highlight(text: str, terms: Sequence[str]) -> str:
@@ -74,10 +77,13 @@ def answer_html(answer: Answer, tasks: dict[str, list[Any]] | None = None) -> st
     "X牵头负责哪些工作" questions: the list comes first, then the clauses.
     """
     listed = [tasks_html(department, items) for department, items in (tasks or {}).items() if items]
-    if (answer.abstained or not answer.hits) and not listed:
-        return html.escape(NO_MATCH)
     out = list(listed)
     if answer.abstained or not answer.hits:
+        if not listed:
+            out.append(html.escape(answer.message or NO_MATCH))
+            if answer.nearest:
+                out.append(f'<p class="nearest">{html.escape(NEAREST_HEADING)}</p>')
+                out += [citation_html(h) for h in answer.nearest]
         return "\n".join(out)
     if answer.asks_responsibility and answer.leads:
         lines = "<br>".join(html.escape(line) for line in answer.lead_line().splitlines())
