@@ -90,6 +90,7 @@ def main(argv: list[str] | None = None) -> int:
     add_store_options(build, "index directory to write (default: $POLICY_QA_INDEX or build/index)")
     build.add_argument("--out", dest="index", type=Path, help=argparse.SUPPRESS)  # the earlier name of --index
     add_reranker_options(build)
+    build.add_argument("--bulk", action="store_true", help="a deliberate bulk load: raise the per-file input limits")
 
     for name, help_text in (("search", "answer one question"), ("batch", "answer a file of questions")):
         cmd = sub.add_parser(name, help=help_text)
@@ -121,12 +122,21 @@ def main(argv: list[str] | None = None) -> int:
         cmd = sub.add_parser(name, help=help_text)
         if name == "add":
             cmd.add_argument("paths", nargs="+", type=Path)
+            cmd.add_argument("--bulk", action="store_true", help="raise the per-file input limits")
         else:
             cmd.add_argument("doc_ids", nargs="+")
         add_store_options(cmd, "index directory (default: $POLICY_QA_INDEX or build/index)")
 
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
+    from ingest import bounds
+
+    with bounds.using(bounds.BULK if getattr(args, "bulk", False) else bounds.DEFAULT):
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
+    """Carry out one parsed command; returns the exit code."""
     from index import ExportError, IndexMismatchError, IndexNotFoundError, Searcher
 
     try:

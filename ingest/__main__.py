@@ -8,6 +8,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+from ingest import bounds
 from ingest.api import load_notices, write_jsonl
 from ingest.readers import SUPPORTED
 
@@ -21,12 +22,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("paths", nargs="+", help="files or directories (searched recursively)")
     parser.add_argument("-o", "--out", type=Path, help="where to write chunks.jsonl (default: no file)")
     parser.add_argument("-q", "--quiet", action="store_true", help="no per-file summary")
+    parser.add_argument(
+        "--bulk", action="store_true", help="a deliberate bulk load: raise the per-file limits (ingest/bounds.py)"
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="warning: %(message)s")
 
     warnings: list[str] = []
     try:
-        notices = load_notices(args.paths, warnings=warnings)
+        with bounds.using(bounds.BULK if args.bulk else bounds.DEFAULT):
+            notices = load_notices(args.paths, warnings=warnings)
     except (FileNotFoundError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

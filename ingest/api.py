@@ -8,6 +8,7 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
+from ingest import bounds
 from ingest.model import Chunk, Notice
 from ingest.readers import RawDocument, ReadError, iter_files, read_file
 from ingest.structure import parse_document
@@ -29,8 +30,9 @@ def parse_text(text: str, doc_id: str = "doc", title: str | None = None) -> Noti
 def load_notices(paths: str | Path | Iterable[str | Path], warnings: list[str] | None = None) -> list[Notice]:
     """Read and parse files and directories (recursively) into notices.
 
-    A file that cannot be read is skipped with a logged warning naming the file and the
-    reason (also appended to ``warnings`` when given); the rest goes on.
+    A file that cannot be read, or is over a limit of :mod:`ingest.bounds`, is skipped with a
+    logged warning naming the file and the reason (also appended to ``warnings`` when given);
+    the rest goes on.
 
     Raises:
         FileNotFoundError: if a named path does not exist.
@@ -54,7 +56,15 @@ def load_notices(paths: str | Path | Iterable[str | Path], warnings: list[str] |
                     f"doc_id {raw.doc_id!r} of {raw.source} is also used by {seen[raw.doc_id]}; rename one of the files"
                 )
             seen[raw.doc_id] = raw.source
-            notices.append(parse_document(raw))
+            notice = parse_document(raw)
+            try:
+                bounds.check_count(raw.source, "chunks", len(notice.chunks), bounds.current().max_chunks)
+            except bounds.LimitError as exc:
+                logger.warning("skipped %s", exc)
+                if warnings is not None:
+                    warnings.append(str(exc))
+                continue
+            notices.append(notice)
     return notices
 
 

@@ -64,8 +64,14 @@ def read_xlsx(path: Path) -> str:
     with path.open("rb") as handle:
         if handle.read(4) != b"PK\x03\x04":
             raise GridReadError(f"{path}: not an .xlsx (an .xlsx is a ZIP archive; this file is something else)")
+    from ingest import bounds
+
+    bounds.check_zip(path, ".xlsx")  # from the ZIP directory, before anything is inflated
     try:
+        _check_rows(path, load_workbook(str(path), read_only=True, data_only=True))
         workbook = load_workbook(str(path), data_only=True)
+    except bounds.LimitError:
+        raise
     except Exception as exc:  # corrupt archives raise many kinds: zip, XML, KeyError …
         raise GridReadError(f"{path}: not a readable .xlsx ({type(exc).__name__}: {exc})") from exc
     lines: list[str] = []
@@ -90,6 +96,27 @@ def read_xlsx(path: Path) -> str:
                 lines.append(" | ".join(cells))
     workbook.close()
     return "\n".join(lines)
+
+
+def _check_rows(path: Path, streamed: Any) -> None:
+    """Count the workbook's rows streaming (no more than the limit + 1 are read), then close it.
+
+    Raises:
+        ingest.bounds.LimitError: over the row limit, naming the sheet.
+    """
+    from ingest import bounds
+
+    limit, rows = bounds.current().max_sheet_rows, 0
+    try:
+        for sheet in streamed.worksheets:
+            declared = sheet.max_row or 0  # the sheet's <dimension>: read without reading the rows
+            bounds.check_count(f"{path} (sheet {sheet.title})", "rows", rows + declared, limit)
+            for _ in sheet.iter_rows(values_only=True):
+                rows += 1
+                if rows > limit:
+                    bounds.check_count(f"{path} (sheet {sheet.title})", "rows", rows, limit)
+    finally:
+        streamed.close()
 
 
 def _cell_text(value: Any) -> str:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ingest import bounds
 from ingest.grids import GridReadError, docx_rows, html_grid, read_xlsx
 
 logger = logging.getLogger(__name__)
@@ -110,7 +111,14 @@ def _decode_mixed(data: bytes) -> str | None:
 
 def read_txt(path: Path) -> str:
     """Read a text file, detecting UTF-8, UTF-8 with BOM, or GB18030/GBK."""
-    return decode_bytes(path.read_bytes(), str(path))
+    return decode_bytes(_bounded_bytes(path), str(path))
+
+
+def _bounded_bytes(path: Path) -> bytes:
+    """A text file's bytes, refused from its size alone when it cannot be under the character limit."""
+    limit = bounds.current().max_text_chars
+    bounds.check_count(path, "bytes of text", path.stat().st_size, 4 * limit)  # ≤ 4 bytes a character
+    return path.read_bytes()
 
 
 _HTML_DROP = (
@@ -188,7 +196,7 @@ def html_to_text(html: str) -> str:
 
 def read_html(path: Path) -> str:
     """Read an HTML page's body text (encoding detected as for .txt)."""
-    return html_to_text(decode_bytes(path.read_bytes(), str(path)))
+    return html_to_text(decode_bytes(_bounded_bytes(path), str(path)))
 
 
 def read_docx(path: Path) -> str:
@@ -199,6 +207,7 @@ def read_docx(path: Path) -> str:
     with path.open("rb") as handle:
         if handle.read(4) != b"PK\x03\x04":
             raise ReadError(f"{path}: not a .docx (a .docx is a ZIP archive; this file is something else)")
+    bounds.check_zip(path, ".docx")  # from the ZIP directory, before anything is inflated
     lines: list[str] = []
     try:
         for block in docx.Document(str(path)).iter_inner_content():
@@ -222,9 +231,17 @@ def read_pdf(path: Path) -> str:
     with path.open("rb") as handle:
         if b"%PDF-" not in handle.read(1024):
             raise ReadError(f"{path}: not a PDF (no %PDF- header; renamed from another type?)")
+    limits = bounds.current()
     try:
         reader = PdfReader(str(path))
-        pages = [page.extract_text() or "" for page in reader.pages]
+        bounds.check_count(path, "pages", len(reader.pages), limits.max_pdf_pages)
+        pages, chars = [], 0
+        for page in reader.pages:
+            pages.append(page.extract_text() or "")
+            chars += len(pages[-1])
+            bounds.check_count(path, "characters of text", chars, limits.max_text_chars)
+    except bounds.LimitError:
+        raise
     except Exception as exc:  # corrupt PDFs raise many kinds; all mean "cannot read"
         raise ReadError(f"{path}: not a readable PDF ({type(exc).__name__}: {exc})") from exc
     text = "\n".join(pages)
@@ -250,6 +267,10 @@ def read_jsonl(path: Path) -> Iterator[RawDocument]:
                 continue
             if not isinstance(record, dict) or not isinstance(record.get("text"), str):
                 logger.warning("%s: skipped, a record needs a string field 'text'", where)
+                continue
+            if len(record["text"]) > bounds.current().max_text_chars:
+                logger.warning("%s: skipped, %d characters of text (limit %d)", where, len(record["text"]),
+                               bounds.current().max_text_chars)  # fmt: skip
                 continue
             doc_id = str(record.get("id") or f"{path.stem}-{number}")
             title = record.get("title")
@@ -294,6 +315,9 @@ def read_file(path: str | Path) -> list[RawDocument]:
         raise ReadError(f"{path}: unsupported file type {suffix or '(none)'}; supported: {', '.join(SUPPORTED)}")
     try:
         text = reader(path)
+        bounds.check_count(path, "characters of text", len(text), bounds.current().max_text_chars)
+    except bounds.LimitError as exc:
+        raise ReadError(str(exc)) from exc
     except OSError as exc:
         raise ReadError(f"{path}: cannot read ({exc.strerror or exc})") from exc
     return [RawDocument(path.stem, text, str(path))]

@@ -7,7 +7,9 @@ names derived from their content hash, never from the path a browser sent.
 from __future__ import annotations
 
 import hashlib
+import shutil
 import threading
+import uuid
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -145,11 +147,15 @@ class Library:
         data = path.read_bytes()
         digest = hashlib.sha256(data).hexdigest()
         doc_id = f"{safe_stem(name)}_{digest[:8]}"
-        with self._upload_lock:  # one upload at a time: the duplicate check and the swap go together
+        same = next((n.doc_id for n in self.searcher.notices() if n.sha256 == digest), None)
+        if same is not None:
+            return UploadResult(name, same, 0, f"已在库中（与 {same} 内容相同），未重复添加")
+        # parsed outside the lock (bounded by ingest.bounds): a slow file never holds up other uploads
+        chunks = self._read(data, name, doc_id, suffix)  # an unreadable file is refused before anything is asked
+        with self._upload_lock:  # one change at a time: the duplicate check and the swap go together
             same = next((n.doc_id for n in self.searcher.notices() if n.sha256 == digest), None)
             if same is not None:
                 return UploadResult(name, same, 0, f"已在库中（与 {same} 内容相同），未重复添加")
-            chunks = self._read(data, name, doc_id, suffix)  # an unreadable file is refused before anything is asked
             older = [n for n in self.searcher.notices() if same_name(n, safe_stem(name))]
             replaces = tuple(n.doc_id for n in older)
             titles = "、".join(f"《{n.title}》" for n in older)
@@ -206,8 +212,9 @@ class Library:
         """Parse the upload from a private scratch file; UploadError with the reader's reason."""
         import ingest
 
-        self.uploads.mkdir(parents=True, exist_ok=True)
-        scratch = self.uploads / f".reading-{doc_id}{suffix}"
+        folder = self.uploads / f".reading-{doc_id}-{uuid.uuid4().hex[:8]}"
+        folder.mkdir(parents=True)
+        scratch = folder / f"{safe_stem(name)}{suffix}"  # a notice without a title line is titled by its file name
         scratch.write_bytes(data)
         try:
             problems: list[str] = []
@@ -215,7 +222,7 @@ class Library:
         except Exception as exc:  # a parser failure is the uploader's problem to hear about
             raise UploadError(f"{name}: 无法读取（文件内容无法解析，可能已损坏）") from exc
         finally:
-            scratch.unlink(missing_ok=True)
+            shutil.rmtree(folder, ignore_errors=True)
         if problems:
             raise UploadError(f"{name}: 无法读取（{reason_in_chinese(problems[0])}）")
         chunks = [chunk for notice in notices for chunk in notice.chunks]

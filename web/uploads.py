@@ -24,7 +24,19 @@ _REASONS = (
     ("not a PDF", "不是 PDF 文件，可能是改了扩展名的其他文件"),
     ("not a readable .xlsx", "Excel（.xlsx）文件已损坏或无法读取"),
     ("not an .xlsx", "不是 Excel（.xlsx）文件，可能是改了扩展名的其他文件"),
+    ("would inflate to", "文件解压后体积超过上限，不像真实的通知文件"),
+    ("inflates", "文件压缩比异常（疑似压缩炸弹）"),
+    ("parts in the", "文件内部部件数量超过上限"),
 )
+#: What a count limit of ingest.bounds counts, in Chinese.
+_COUNTED = {
+    "rows": "表格行数",
+    "pages": "页数",
+    "characters of text": "文字字数",
+    "chunks": "条目数",
+    "bytes of text": "文件大小",
+}
+_OVER = re.compile(r"more than ([\d,]+) (rows|pages|characters of text|chunks|bytes of text)")
 
 
 def reason_in_chinese(problem: str) -> str:
@@ -32,7 +44,12 @@ def reason_in_chinese(problem: str) -> str:
 
     >>> reason_in_chinese("/tmp/x.pdf: the PDF has no text layer (a scan?); OCR it first")
     'PDF 没有文字层（可能是扫描件），请先做文字识别'
+    >>> reason_in_chinese("/tmp/t.xlsx (sheet A): more than 20,000 rows (20,001 or more); the limit is 20,000")
+    '表格行数超过上限（20,000）'
     """
+    over = _OVER.search(problem)
+    if over:
+        return f"{_COUNTED[over.group(2)]}超过上限（{over.group(1)}）"
     return next((chinese for key, chinese in _REASONS if key in problem), "文件内容无法解析，可能已损坏")
 
 
