@@ -25,7 +25,7 @@ def _declaring(path: Path, part: str, declared: int) -> Path:
         archive.writestr(part, "<w:document>" + "政务" * 1000 + "</w:document>")
     data = bytearray(path.read_bytes())
     name = part.encode()
-    central = data.find(b"PK\x01\x02" + bytes(20)[:0])  # first central-directory entry
+    central = data.find(b"PK\x01\x02")  # the first central-directory entry
     while central != -1:
         if data[central + 46 : central + 46 + len(name)] == name:
             data[central + 24 : central + 28] = struct.pack("<I", declared)  # uncompressed size
