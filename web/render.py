@@ -12,6 +12,7 @@ from urllib.parse import quote
 
 from index.answer import REFUSAL, Answer, Hit
 from index.views import clause_label
+from web.cells import csv_rows
 from web.tasks import COLUMNS
 
 #: A citation links to its notice as ``#clause=`` + the URL-quoted chunk id (the chat's sanitizer keeps
@@ -122,12 +123,9 @@ def citations_csv(answer: Answer, asked_at: str = "") -> str:
     """
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(["问题", answer.query])
-    writer.writerow(["检索时间", asked_at])
-    writer.writerow([])
-    writer.writerow(CSV_HEADER)
+    rows: list[list[Any]] = [["问题", answer.query], ["检索时间", asked_at], [], list(CSV_HEADER)]
     for h in answer.hits:
-        writer.writerow(
+        rows.append(
             [
                 h.rank,
                 h.title or h.notice_title,
@@ -143,6 +141,7 @@ def citations_csv(answer: Answer, asked_at: str = "") -> str:
                 h.id,
             ]
         )
+    writer.writerows(csv_rows(rows))  # data, never formulas
     return "\ufeff" + buffer.getvalue()
 
 
@@ -150,6 +149,5 @@ def tasks_csv(tasks: Sequence[Any]) -> str:
     """A department's task list (:class:`web.tasks.Task`) as CSV text with Chinese headers (UTF-8 with BOM)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(COLUMNS)
-    writer.writerows(t.row() for t in tasks)
+    writer.writerows(csv_rows([list(COLUMNS), *(t.row() for t in tasks)]))  # data, never formulas
     return "\ufeff" + buffer.getvalue()

@@ -15,6 +15,7 @@ from typing import Any
 from index.views import cite_label, item_title, sentences
 from ingest import Chunk
 from ingest.departments import canonical, lead_names
+from web.cells import append_text_row, sheet_title
 
 #: A department's role in an item.
 LEAD, SUPPORT = "牵头", "配合"
@@ -110,12 +111,12 @@ def write_xlsx(tasks: list[Task], department: str, path: Path) -> Path:
 
     book = Workbook()
     sheet = book.active
-    sheet.title = department[:31] or "任务"
+    sheet.title = sheet_title(department)
     sheet.append(list(COLUMNS))
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for task in tasks:
-        sheet.append(task.row())
+        append_text_row(sheet, task.row())  # a notice's "=HYPERLINK(…)" stays text
     sheet.freeze_panes = "A2"
     for n, width in enumerate(WIDTHS, 1):
         sheet.column_dimensions[get_column_letter(n)].width = width
