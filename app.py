@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from index import ExportError, IndexMismatchError, IndexNotFoundError
-from index.limits import MAX_QUERY_CHARS, MAX_UPLOAD_BYTES, UPLOAD_TYPES
 from index.options import add_store_options, open_store, target_of, where_of
 from index.paths import ROOT
+from ingest.bounds import MAX_QUERY_CHARS, MAX_UPLOAD_BYTES, UPLOAD_TYPES
 from web import TASK_COLUMNS, Library
 from web.page import CONFIRM_DELETE, CONFIRM_REPLACE, CSS, OPEN_NOTICE, SCROLL_TO_ANSWER, SCROLL_TO_CLAUSE
 

@@ -138,6 +138,7 @@ def main(argv: list[str] | None = None) -> int:
 def _run(args: argparse.Namespace) -> int:
     """Carry out one parsed command; returns the exit code."""
     from index import ExportError, IndexMismatchError, IndexNotFoundError, Searcher
+    from index.errors import IndexChangedError
 
     try:
         if args.command == "build":
@@ -157,10 +158,12 @@ def _run(args: argparse.Namespace) -> int:
             return 0
         if args.command in ("add", "remove"):
             started = time.time()
-            before = open_store(args, build_if_missing=False)
-            chunks, notices = len(before), len(before.notices())
-            loaded = time.time()
-            after = before.add(args.paths) if args.command == "add" else before.remove(args.doc_ids)
+            from index.writing import writing
+
+            with writing(open_store(args, build_if_missing=False)) as before:  # one writer at a time
+                chunks, notices = len(before), len(before.notices())
+                loaded = time.time()
+                after = before.add(args.paths) if args.command == "add" else before.remove(args.doc_ids)
             print(
                 f"{args.command}: {chunks} → {len(after)} chunks, "
                 f"{notices} → {len(after.notices())} documents in {where_of(args)} "
@@ -191,7 +194,10 @@ def _run(args: argparse.Namespace) -> int:
                     handle.write(json.dumps(record, ensure_ascii=False) + "\n")
         print(f"wrote {len(questions)} results to {args.out}")
         return 0
-    except (IndexNotFoundError, IndexMismatchError, ExportError, FileNotFoundError, ValueError, KeyError) as exc:
+    except (
+        IndexNotFoundError, IndexMismatchError, IndexChangedError, ExportError, FileNotFoundError, ValueError, KeyError,
+        TimeoutError,
+    ) as exc:  # fmt: skip
         print(f"error: {exc.args[0] if isinstance(exc, KeyError) else exc}", file=sys.stderr)
         return 2
     except (OSError, sqlite3.Error) as exc:  # disk full, permissions: the previous index is untouched

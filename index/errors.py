@@ -17,3 +17,7 @@ class ExportError(RuntimeError):
 
 class ModelFileError(RuntimeError):
     """The bundled model file is missing, truncated or not what it claims to be."""
+
+
+class IndexChangedError(RuntimeError):
+    """Another writer saved the index after this one loaded it; nothing was written (reload and repeat)."""

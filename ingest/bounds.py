@@ -1,4 +1,7 @@
-"""Limits on input, checked before the work they bound: an upload is hostile until measured.
+"""Limits on input, defined once and checked before the work they bound: input is hostile until measured.
+
+The question's length and the number of results (the search, the CLI, the web app and its API
+import them), the upload types and size, and the caps per file and document below.
 
 An Office file (.docx, .xlsx) is a ZIP archive: its directory declares every part's size
 before anything is inflated, so a part that would inflate to a gigabyte is refused from the
@@ -25,6 +28,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 MIB = 1024 * 1024
+
+#: Longest question accepted, in characters (a pasted paragraph fits; a pasted notice does not).
+MAX_QUERY_CHARS = 2000
+#: Most results one search may return through the web API.
+MAX_K = 100
+#: File types staff may upload in the web app.
+UPLOAD_TYPES = (".txt", ".docx", ".xlsx", ".pdf", ".html", ".htm")
+#: Largest upload, in bytes.
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
 
 class LimitError(Exception):

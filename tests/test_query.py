@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from index import Searcher
-from index.limits import MAX_QUERY_CHARS
 from index.query import QueryAnalyzer, normalize_query, place_names
+from ingest.bounds import MAX_QUERY_CHARS
 
 HOTLINE = "12345热线由哪个部门负责"
 

@@ -15,7 +15,7 @@ import docx
 import pytest
 
 from index import Searcher
-from index.limits import MAX_UPLOAD_BYTES
+from ingest.bounds import MAX_UPLOAD_BYTES
 from tests.conftest import NOTICE_A, NOTICE_B
 from tests.fakes import KeywordEmbedder
 from tests.pdfmaker import make_pdf

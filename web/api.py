@@ -13,7 +13,7 @@ from gradio.data_classes import FileData
 
 from index import DEFAULT_MODE
 from index.filters import filters_from
-from index.limits import MAX_K
+from ingest.bounds import MAX_K
 from ingest.departments import canonical
 from web.library import Library
 from web.notice_view import notice_dict

@@ -17,9 +17,10 @@ from typing import Any
 from index.answer import Answer
 from index.filters import year_of
 from index.fuse import DEFAULT_MODE
-from index.limits import MAX_UPLOAD_BYTES, UPLOAD_TYPES
 from index.searcher import Searcher
 from index.stores.base import NoticeInfo
+from index.writing import writing
+from ingest.bounds import MAX_UPLOAD_BYTES, UPLOAD_TYPES
 from ingest.departments import lead_names
 from ingest.model import Chunk
 from web.feedback import FeedbackLog
@@ -170,8 +171,10 @@ class Library:
             staging = self.uploads / f".staging-{doc_id}{suffix}"
             staging.write_bytes(data)
             try:
-                # one change: the new notice in, the old versions out; a local index is saved in place, atomically
-                searcher = self.searcher.add(chunks, replacing=replaces)
+                # one change: the new notice in, the old versions out; a local index is saved in place, atomically,
+                # under the index's writer lock, on top of what another writer (the CLI) may have saved
+                with writing(self.searcher) as current:
+                    searcher = current.add(chunks, replacing=replaces)
                 staging.replace(target)
             except BaseException:
                 staging.unlink(missing_ok=True)
@@ -202,7 +205,8 @@ class Library:
                 raise UploadError(f"{doc_id}：库中没有这份通知")
             if len(self.searcher.notices()) == 1:
                 raise UploadError(f"{notice.title}：这是库中唯一的通知，不能删除（库不能为空）")
-            searcher = self.searcher.remove([doc_id])  # a local index with a path is saved in place
+            with writing(self.searcher) as current:  # saved in place, under the writer lock, on the newest state
+                searcher = current.remove([doc_id])
             with self._lock:
                 self.searcher = searcher
             self._forget_uploads([doc_id])

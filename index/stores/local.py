@@ -40,6 +40,7 @@ from index.stores.layout import (
     write_manifest,
 )
 from index.stores.rows import EXACT_ROWS, DenseRows
+from index.stores.writer import check_generation, disk_generation, new_generation, writer_lock
 from index.tokenize import JiebaTokenizer, containing
 from index.views import chunk_views, context_text
 from ingest import Chunk
@@ -250,8 +251,17 @@ class LocalStore:
         new directory and only the changes since are written.
         """
         path = Path(path)
+        with writer_lock(path):
+            self._save(path)
+        return path
+
+    def _save(self, path: Path) -> None:
+        """:meth:`save` under the writer lock: refused if another writer saved since this store was loaded."""
+        same = self.path is not None and Path(self.path).absolute() == path.absolute()
+        check_generation(path, disk_generation(path), self.manifest.get("generation") if same else None)
         base_hash = base_hash_at(path, self._base.id)
         manifest = self._manifest()
+        manifest["generation"] = new_generation()
         with atomic_directory(path) as work:
             base = work / BASE
             if base_hash is not None:
@@ -288,7 +298,6 @@ class LocalStore:
         self.manifest = manifest
         self._base = dataclasses.replace(self._base, sha256=base_hash)
         self.path = path
-        return path
 
     def _manifest(self) -> dict[str, Any]:
         """The manifest describing this store's current state."""
