@@ -33,7 +33,7 @@ def _add_one(index: str, notice: str, cache: str) -> None:
 def test_concurrent_writer_processes_lose_no_acknowledged_add(built: Searcher, tmp_path: Path) -> None:
     index = built.store.path
     notices = [_notice(tmp_path / "new", n) for n in range(8)]
-    context = multiprocessing.get_context("fork")
+    context = multiprocessing.get_context("spawn")  # fork is unsafe in a test process holding other threads
     workers = [context.Process(target=_add_one, args=(str(index), str(p), str(tmp_path / "cache"))) for p in notices]
     for worker in workers:  # all eight load the same generation, then race for the lock
         worker.start()

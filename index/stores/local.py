@@ -25,6 +25,7 @@ from index.filters import check_filters, chunk_mask
 from index.lexical import LexicalIndex
 from index.paths import file_sha256
 from index.sources import checked_chunks
+from index.stores import checksums
 from index.stores.base import Encode, Facts, NoticeInfo, Ranked, notice_infos
 from index.stores.chunk_file import ChunkLines, LazyChunks
 from index.stores.layout import (
@@ -264,7 +265,8 @@ class LocalStore:
         manifest["generation"] = new_generation()
         with atomic_directory(path) as work:
             base = work / BASE
-            if base_hash is not None:
+            linked_base = base_hash is not None
+            if linked_base:
                 for item in (path / BASE).rglob("*"):
                     if item.is_file():
                         target = base / item.relative_to(path / BASE)
@@ -294,6 +296,8 @@ class LocalStore:
             (work / "lexicon.txt").write_text(lexicon, encoding="utf-8")
             manifest["base"]["sha256"] = base_hash
             manifest["extra_hash"] = file_sha256(work / EXTRA_CHUNKS)
+            linked = self.manifest.get("files", {}) if linked_base else {}
+            manifest["files"] = checksums.record(work, {k: v for k, v in linked.items() if k.startswith(f"{BASE}/")})
             write_manifest(work, manifest)
         self.manifest = manifest
         self._base = dataclasses.replace(self._base, sha256=base_hash)
@@ -329,6 +333,7 @@ class LocalStore:
                 message names the mismatch and the command that rebuilds.
         """
         manifest = read_manifest(folder)
+        checksums.verify(folder, manifest.get("files", {}), rebuild_hint(folder))  # before FAISS or NumPy reads a byte
         built = manifest["model"]
         if built["fingerprint"] != model["fingerprint"] or built["dim"] != model["dim"]:
             raise IndexMismatchError(
