@@ -20,7 +20,7 @@ from index import DEFAULT_MODE
 from index.filters import filters_from
 from web.library import Library
 from web.notice_view import notice_html
-from web.render import answer_html, citations_csv, label_text, tasks_csv
+from web.render import answer_html, citations_csv, label_text, plain_text, tasks_csv
 from web.tasks import write_xlsx
 from web.uploads import UploadError, UploadResult
 
@@ -75,7 +75,7 @@ class Chat:
         question = (question or "").strip()
         if not question:
             return "", history, records, None, no_pick()
-        shown = html.escape(question)  # the question is shown as typed, never as markup
+        shown = plain_text(question)  # the question is shown as typed, never as markup or markdown
         library = self.library
         try:
             filters = filters_from(doc_id=docs, lead=lead, year=year, due_before=(due_before or "").strip())

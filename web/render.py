@@ -41,6 +41,21 @@ def highlight(text: str, terms: Sequence[str]) -> str:
     return pattern.sub(lambda m: f"<mark>{m.group(0)}</mark>", escaped)
 
 
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|~])")
+
+
+def plain_text(text: str) -> str:
+    r"""Text the chat shows as typed: HTML escaped and markdown's marks escaped, so nothing renders or loads.
+
+    A question such as ``![x](http://host/t.png)`` would otherwise make the browser fetch an
+    image from another server.
+
+    >>> print(plain_text("![x](http://h/t.png) <b>'s"))
+    \!\[x\]\(http://h/t\.png\) &lt;b&gt;'s
+    """
+    return _MARKDOWN.sub(r"\\\1", html.escape(text, quote=False))
+
+
 def label_text(hit: Hit) -> str:
     """How an item is cited: "第13项", "（十）", "第五条", or "段落" for prose."""
     return clause_label(hit.label, hit.kind)
