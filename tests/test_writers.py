@@ -69,3 +69,15 @@ def test_the_lock_is_reentrant_in_a_process_and_lives_beside_the_index(tmp_path:
     index = tmp_path / "idx"
     with writer_lock(index), writer_lock(index):
         assert lock_path(index) == tmp_path / ".idx.lock" and lock_path(index).exists()
+
+
+def test_a_restart_reconciles_stored_uploads_with_the_index(library: Library, built: Searcher, tmp_path: Path) -> None:
+    kept = library.upload(_notice(tmp_path / "up", 3))
+    assert (library.uploads / f"{kept.doc_id}.txt").is_file()  # acknowledged means stored under its final name
+    orphan = library.uploads / "n09_deadbeef.txt"  # killed after storing, before the swap: no notice has it
+    orphan.write_text("x", encoding="utf-8")
+    (library.uploads / ".staging-n05_0000.txt").write_text("x", encoding="utf-8")  # an older version's leftover
+    (library.uploads / ".reading-n06-1234").mkdir()
+    restarted = Library(library.searcher, library.data_dir)
+    assert sorted(restarted.reconciled) == [".reading-n06-1234", ".staging-n05_0000.txt", "n09_deadbeef.txt"]
+    assert [p.name for p in library.uploads.iterdir()] == [f"{kept.doc_id}.txt"]

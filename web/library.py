@@ -7,6 +7,7 @@ names derived from their content hash, never from the path a browser sent.
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 import threading
 import uuid
@@ -28,6 +29,20 @@ from web.tasks import department_tasks, departments
 from web.uploads import UploadError, UploadResult, display_name, reason_in_chinese, safe_stem, same_name
 
 
+def durable_write(path: Path, data: bytes) -> None:
+    """Write a file and make it survive a crash: the file's bytes and its directory entry are fsync'd."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+    folder = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(folder)
+    finally:
+        os.close(folder)
+
+
 class Library:
     """A searcher plus the data directory where uploads and the feedback log are kept.
 
@@ -46,6 +61,28 @@ class Library:
         self._version: tuple[Searcher, str] | None = None
         self._all: tuple[Searcher, list[Any]] | None = None
         self._departments: tuple[Searcher, list[str]] | None = None
+        self.reconciled = self.reconcile()
+
+    def reconcile(self) -> list[str]:
+        """Make ``uploads/`` agree with the index after a crash; returns the names removed.
+
+        An upload is stored under its final name before the index swap, and deleted after a
+        notice's removal: killed in between, a stored file has no notice (removed here) while
+        every notice in the index keeps its file. Scratch and staging leftovers go too.
+        """
+        if not self.uploads.is_dir():
+            return []
+        held = {n.doc_id for n in self.searcher.notices()}
+        removed = []
+        for path in sorted(self.uploads.iterdir()):
+            leftover = path.name.startswith((".staging-", ".reading-"))
+            if leftover or (not path.name.startswith(".") and path.stem not in held):
+                if path.is_dir():
+                    shutil.rmtree(path, ignore_errors=True)
+                else:
+                    path.unlink(missing_ok=True)
+                removed.append(path.name)
+        return removed
 
     def index_version(self) -> str:
         """The version of the index now answering (:meth:`index.Searcher.version`), computed once per index."""
@@ -168,16 +205,14 @@ class Library:
                 chunk.id = doc_id + chunk.id[chunk.id.index("#") :]
                 chunk.metadata = {**chunk.metadata, "sha256": digest, "file": f"{doc_id}{suffix}"}
             target = self.uploads / f"{doc_id}{suffix}"
-            staging = self.uploads / f".staging-{doc_id}{suffix}"
-            staging.write_bytes(data)
+            durable_write(target, data)  # stored under its final name before the swap: acknowledged means stored
             try:
                 # one change: the new notice in, the old versions out; a local index is saved in place, atomically,
                 # under the index's writer lock, on top of what another writer (the CLI) may have saved
                 with writing(self.searcher) as current:
                     searcher = current.add(chunks, replacing=replaces)
-                staging.replace(target)
             except BaseException:
-                staging.unlink(missing_ok=True)
+                target.unlink(missing_ok=True)
                 raise
             with self._lock:
                 self.searcher = searcher
