@@ -15,11 +15,14 @@ import time
 from pathlib import Path
 from typing import Any
 
+from starlette.middleware import Middleware
+
 from index import ExportError, IndexMismatchError, IndexNotFoundError
 from index.options import add_store_options, open_store, target_of, where_of
 from index.paths import ROOT
 from ingest.bounds import MAX_QUERY_CHARS, MAX_UPLOAD_BYTES, UPLOAD_TYPES
 from web import TASK_COLUMNS, Library
+from web.headers import SecurityHeaders
 from web.page import CONFIRM_DELETE, CONFIRM_REPLACE, CSS, OPEN_NOTICE, SCROLL_TO_ANSWER, SCROLL_TO_CLAUSE
 
 EXAMPLES = [
@@ -223,6 +226,7 @@ def main(argv: list[str] | None = None) -> int:
         max_file_size=MAX_UPLOAD_BYTES,
         show_error=False,
         quiet=False,
+        app_kwargs={"middleware": [Middleware(SecurityHeaders)]},  # no framing, no sniffing, no referrer
     )
     return 0
 

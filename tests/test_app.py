@@ -52,6 +52,15 @@ def test_api_cites_the_hotline_clauses(client) -> None:
     assert "unknown mode" in client.predict("热线", 5, "magic", api_name="/search")["error"]
 
 
+def test_the_page_cannot_be_framed_or_sniffed(app_server: dict[str, object]) -> None:
+    import httpx
+
+    page = httpx.get(str(app_server["url"]), timeout=10)
+    assert page.status_code == 200 and page.headers["x-frame-options"] == "DENY"
+    assert page.headers["content-security-policy"] == "frame-ancestors 'none'"
+    assert page.headers["x-content-type-options"] == "nosniff"
+
+
 def test_upload_then_the_next_answer_finds_the_new_item(client, tmp_path: Path) -> None:
     from gradio_client import handle_file
 
