@@ -114,3 +114,17 @@ def test_the_split_keeps_questions_that_share_a_clause_on_one_side() -> None:
     assert split(pairs, 0.2, seed=1) == (train, validation)  # fixed by the seed
     with pytest.raises(TuneDataError, match="nothing to validate on"):
         split([Pair("a", "x", ("c",)), Pair("b", "y", ("c",))])
+
+
+def test_one_vote_per_answer_the_last_one_wins(tmp_path: Path) -> None:
+    log = tmp_path / "feedback.jsonl"
+    votes = [
+        {"answer_id": "a1", "question": "热线", "chunk_ids": ["x#1", "x#2"], "vote": "up"},
+        {"answer_id": "a1", "question": "热线", "chunk_ids": ["x#1", "x#2"], "vote": "up"},  # a repeated click
+        {"answer_id": "a1", "question": "热线", "chunk_ids": ["x#1", "x#2"], "vote": "down"},  # changed their mind
+        {"answer_id": "a2", "question": "开办", "chunk_ids": ["x#1", "x#2"], "vote": "down"},
+        {"answer_id": "a2", "question": "开办", "chunk_ids": ["x#1", "x#2"], "vote": "up"},
+    ]
+    log.write_text("".join(json.dumps(v, ensure_ascii=False) + "\n" for v in votes), encoding="utf-8")
+    pairs, stale = feedback_pairs(log, ["x#1", "x#2"])
+    assert stale == 0 and [(p.id, p.positives, p.negatives) for p in pairs] == [("a2", ("x#1",), ())]

@@ -24,6 +24,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ingest import Chunk
 
@@ -129,7 +130,7 @@ def feedback_pairs(path: str | Path, chunk_ids: Iterable[str]) -> tuple[list[Pai
         lines = Path(path).read_text(encoding="utf-8").splitlines()
     except OSError as exc:
         raise TuneDataError(f"{path}: cannot read the feedback log ({exc.strerror})") from exc
-    answers: dict[str, dict[str, list[str] | str]] = {}
+    answers: dict[str, dict[str, Any]] = {}
     problems, stale = [], 0
     for number, line in enumerate(lines, 1):
         if not line.strip():
@@ -150,28 +151,36 @@ def feedback_pairs(path: str | Path, chunk_ids: Iterable[str]) -> tuple[list[Pai
         if not set(named) <= held:
             stale += 1
             continue
-        answer = answers.setdefault(
-            str(vote.get("answer_id") or f"line-{number}"), {"question": question, "pos": [], "neg": []}
-        )
-        if kind == "up":
-            answer["pos"].append(shown[0])  # type: ignore[union-attr]
-        elif kind == "down":
-            answer["neg"].extend(shown)  # type: ignore[union-attr]
-        else:
-            right = str(vote["right"])
-            answer["pos"].append(right)  # type: ignore[union-attr]
-            answer["neg"].extend(shown[: shown.index(right)] if right in shown else shown)  # type: ignore[union-attr]
+        answer = answers.setdefault(str(vote.get("answer_id") or f"line-{number}"), {"question": question})
+        # one vote per answer and kind: a later 👍/👎 replaces an earlier one, a later pick an earlier pick
+        answer["pick" if kind == "pick" else "thumb"] = (kind, [str(c) for c in shown], str(vote.get("right") or ""))
     if problems:
         raise TuneDataError(f"{path}: lines that are not votes: {_listed(problems)}")
     if not lines or not any(line.strip() for line in lines):
         raise TuneDataError(f"{path}: no votes (an empty file?)")
     pairs = []
     for answer_id, answer in answers.items():
-        positives = tuple(dict.fromkeys(answer["pos"]))
-        negatives = tuple(c for c in dict.fromkeys(answer["neg"]) if c not in positives)
+        pos, neg = _judged([v for k, v in answer.items() if k != "question"])
+        positives = tuple(dict.fromkeys(pos))
+        negatives = tuple(c for c in dict.fromkeys(neg) if c not in positives)
         if positives:
             pairs.append(Pair(answer_id, str(answer["question"]), positives, negatives, "feedback"))
     return pairs, stale
+
+
+def _judged(votes: list[Any]) -> tuple[list[str], list[str]]:
+    """Positive and negative chunk ids from an answer's last 👍/👎 and last pick."""
+    pos: list[str] = []
+    neg: list[str] = []
+    for kind, shown, right in votes:
+        if kind == "up":
+            pos.append(shown[0])
+        elif kind == "down":
+            neg.extend(shown)
+        else:
+            pos.append(right)
+            neg.extend(shown[: shown.index(right)] if right in shown else shown)
+    return pos, neg
 
 
 def split(pairs: Sequence[Pair], validation: float = 0.2, seed: int = 13) -> tuple[list[Pair], list[Pair]]:

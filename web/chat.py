@@ -139,6 +139,8 @@ class Chat:
         record = next((r for r in reversed(records) if r["message"] == index), None)
         if record is None:
             return "只能对回答进行评价。"
+        if not isinstance(data.liked, bool):  # only a real 👍 or 👎 is a vote
+            return "无法识别的评价，未记录。"
         vote = "up" if data.liked else "down"
         self._vote(record, vote)
         return f"已记录{'👍' if vote == 'up' else '👎'}：{html.escape(record['question'])}"
