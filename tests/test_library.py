@@ -71,3 +71,24 @@ def test_a_replacement_that_cannot_be_read_keeps_the_old_notice(library: Library
     assert [row[0] for row in library.notices()] == ["a", "b"] and _stored(library) == []
     with pytest.raises(UploadError, match="不存在"):
         library.upload(tmp_path / "gone.txt", replace=True)
+
+
+def test_a_full_disk_during_an_upload_or_a_delete_is_said_in_words_and_changes_nothing(
+    library: Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+    import os
+
+    import numpy as np
+
+    def full(*args: object, **kwargs: object) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    notices, stored = library.notices(), _stored(library)
+    monkeypatch.setattr(np, "save", full)
+    with pytest.raises(UploadError, match=r"停车方案\.txt: 未能保存（磁盘已满）；库未改变"):
+        library.upload(_file(tmp_path / "v1", "停车方案.txt", PARKING))
+    with pytest.raises(UploadError, match=r"未能删除（磁盘已满）；库未改变"):
+        library.delete(notices[0][0])
+    monkeypatch.undo()
+    assert library.notices() == notices and _stored(library) == stored

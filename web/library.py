@@ -6,6 +6,7 @@ names derived from their content hash, never from the path a browser sent.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import shutil
@@ -27,6 +28,22 @@ from ingest.model import Chunk
 from web.feedback import FeedbackLog
 from web.tasks import department_tasks, departments
 from web.uploads import UploadError, UploadResult, display_name, reason_in_chinese, safe_stem, same_name
+
+
+def write_problem(exc: BaseException) -> str:
+    """Why a write failed, in Chinese: a full disk, no permission, another writer, or the system's words.
+
+    >>> write_problem(OSError(errno.ENOSPC, "No space left on device"))
+    '磁盘已满'
+    """
+    if isinstance(exc, TimeoutError):
+        return "另一个写入操作长时间未结束，请稍后再试"
+    code = getattr(exc, "errno", None)
+    if code in (errno.ENOSPC, errno.EDQUOT):
+        return "磁盘已满"
+    if code in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return "没有写入权限"
+    return f"写入失败：{getattr(exc, 'strerror', None) or exc}"
 
 
 def durable_write(path: Path, data: bytes) -> None:
@@ -205,14 +222,16 @@ class Library:
                 chunk.id = doc_id + chunk.id[chunk.id.index("#") :]
                 chunk.metadata = {**chunk.metadata, "sha256": digest, "file": f"{doc_id}{suffix}"}
             target = self.uploads / f"{doc_id}{suffix}"
-            durable_write(target, data)  # stored under its final name before the swap: acknowledged means stored
             try:
+                durable_write(target, data)  # stored under its final name before the swap: acknowledged means stored
                 # one change: the new notice in, the old versions out; a local index is saved in place, atomically,
                 # under the index's writer lock, on top of what another writer (the CLI) may have saved
                 with writing(self.searcher) as current:
                     searcher = current.add(chunks, replacing=replaces)
-            except BaseException:
+            except BaseException as exc:
                 target.unlink(missing_ok=True)
+                if isinstance(exc, (OSError, TimeoutError)):
+                    raise UploadError(f"{name}: 未能保存（{write_problem(exc)}）；库未改变") from exc
                 raise
             with self._lock:
                 self.searcher = searcher
@@ -240,8 +259,11 @@ class Library:
                 raise UploadError(f"{doc_id}：库中没有这份通知")
             if len(self.searcher.notices()) == 1:
                 raise UploadError(f"{notice.title}：这是库中唯一的通知，不能删除（库不能为空）")
-            with writing(self.searcher) as current:  # saved in place, under the writer lock, on the newest state
-                searcher = current.remove([doc_id])
+            try:
+                with writing(self.searcher) as current:  # saved in place, under the writer lock, on the newest state
+                    searcher = current.remove([doc_id])
+            except (OSError, TimeoutError) as exc:
+                raise UploadError(f"{notice.title}: 未能删除（{write_problem(exc)}）；库未改变") from exc
             with self._lock:
                 self.searcher = searcher
             self._forget_uploads([doc_id])
