@@ -8,8 +8,10 @@ Only the page's layout and the command line live here: what each event does is
 """
 
 import argparse
+import atexit
 import logging
 import os
+import shutil
 import sys
 import time
 from pathlib import Path
@@ -36,6 +38,19 @@ EXAMPLES = [
 CONCURRENCY = 4
 
 
+def temp_dir(data_dir: Path) -> Path:
+    """The app's own temporary folder, under its data directory (never the machine-wide /tmp/gradio)."""
+    return Path(data_dir) / "tmp"
+
+
+def fresh_temp_dir(data_dir: Path) -> Path:
+    """:func:`temp_dir`, emptied of what an earlier run left (raw uploads, exports), and created."""
+    folder = temp_dir(data_dir)
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
 def build_ui(library: Library) -> Any:
     """The Gradio Blocks app for a :class:`web.Library`: the page layout, each event wired to :class:`web.chat.Chat`."""
     import gradio as gr
@@ -43,7 +58,7 @@ def build_ui(library: Library) -> Any:
     from web.api import WebApi
     from web.chat import DEFAULT_MODE_LABEL, MODE_HELP, MODE_LABELS, Chat
 
-    chat = Chat(library)
+    chat = Chat(library, export_dir=temp_dir(library.data_dir) / "exports")
     notices, leads, years = chat.choices()
     with gr.Blocks(title="政策条款问答") as demo:
         gr.Markdown("## 政策条款问答\n输入问题，查看出处条款、所属通知与牵头部门。")
@@ -207,6 +222,9 @@ def main(argv: list[str] | None = None) -> int:
         logging.getLogger(noisy).setLevel(logging.WARNING)
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
+    own_temp = fresh_temp_dir(args.data_dir)  # Gradio's uploads and our exports: this app's only, gone at a clean stop
+    os.environ.setdefault("GRADIO_TEMP_DIR", str(own_temp / "gradio"))
+    atexit.register(shutil.rmtree, own_temp, ignore_errors=True)
     started = time.time()
     try:
         searcher = open_store(args, build_if_missing=target_of(args) is None)

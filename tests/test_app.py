@@ -61,7 +61,7 @@ def test_the_page_cannot_be_framed_or_sniffed(app_server: dict[str, object]) -> 
     assert page.headers["x-content-type-options"] == "nosniff"
 
 
-def test_upload_then_the_next_answer_finds_the_new_item(client, tmp_path: Path) -> None:
+def test_upload_then_the_next_answer_finds_the_new_item(client, app_server: dict[str, object], tmp_path: Path) -> None:
     from gradio_client import handle_file
 
     notice = tmp_path / "经开区方案.txt"
@@ -72,6 +72,8 @@ def test_upload_then_the_next_answer_finds_the_new_item(client, tmp_path: Path) 
     assert result["hits"][0]["doc_id"] == added["doc_id"] and "夜间延时帮办" in result["hits"][0]["text"]
     again = client.predict(handle_file(str(notice)), api_name="/upload")
     assert again["status"].startswith("已在库中")
+    own_temp = Path(str(app_server["data"])) / "tmp" / "gradio"  # the app's own, not the machine's /tmp/gradio
+    assert own_temp.is_dir() and not list(own_temp.rglob("经开区方案.txt"))  # raw copies gone once dealt with
     bad = tmp_path / "tool.exe"
     bad.write_bytes(b"MZ")
     assert "不支持的文件类型" in client.predict(handle_file(str(bad)), api_name="/upload")["error"]

@@ -17,7 +17,7 @@ from ingest.bounds import MAX_K
 from ingest.departments import canonical
 from web.library import Library
 from web.notice_view import notice_dict
-from web.uploads import UploadError
+from web.uploads import UploadError, forget_upload
 
 
 class WebApi:
@@ -61,6 +61,8 @@ class WebApi:
             result = self.library.upload(path, record.get("orig_name") or path.name, replace=bool(replace))
         except UploadError as exc:
             return {"error": str(exc)}
+        finally:
+            forget_upload(path)  # the raw copy is not kept, nor served again (a replacement is sent again)
         return {
             "name": result.name,
             "doc_id": result.doc_id,

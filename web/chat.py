@@ -22,7 +22,7 @@ from web.library import Library
 from web.notice_view import notice_html
 from web.render import answer_html, citations_csv, label_text, plain_text, tasks_csv
 from web.tasks import write_xlsx
-from web.uploads import UploadError, UploadResult
+from web.uploads import UploadError, UploadResult, forget_upload
 
 #: How many CSV exports the app keeps on disk (the newest; Gradio serves its own copies).
 KEEP_EXPORTS = 200
@@ -52,9 +52,13 @@ class Chat:
     replacement (token → (path, name)); tokens are random, so one session cannot name another's files.
     """
 
-    def __init__(self, library: Library) -> None:
+    def __init__(self, library: Library, export_dir: Path | None = None) -> None:
         self.library = library
-        self.export_dir = Path(tempfile.mkdtemp(prefix="policy-qa-exports-"))
+        if export_dir is None:
+            self.export_dir = Path(tempfile.mkdtemp(prefix="policy-qa-exports-"))
+        else:
+            self.export_dir = Path(export_dir)
+            self.export_dir.mkdir(parents=True, exist_ok=True)
         self.held: dict[str, tuple[str, str]] = {}
 
     # --- the chat ------------------------------------------------------------------------
@@ -224,7 +228,9 @@ class Chat:
             name = getattr(item, "orig_name", None) or path.name
             result, line = self.upload_line(path, name, replace=False)
             lines.append(line)
-            if result is not None and result.pending:
+            if result is None or not result.pending:
+                forget_upload(path)  # stored (or refused): the raw copy is not kept, nor served again
+            else:
                 token = uuid.uuid4().hex
                 self.held[token] = (str(path), name)
                 titles = {row[0]: row[1] for row in self.library.notices()}
@@ -245,6 +251,7 @@ class Chat:
                 continue
             path, name = self.held.pop(token)
             lines.append(self.upload_line(Path(path), name, replace=True)[1])
+            forget_upload(Path(path))
         return ("\n\n".join(lines), *self.held_view([]), *self.library_view())
 
     def upload_line(self, path: Path, name: str, replace: bool) -> tuple[UploadResult | None, str]:

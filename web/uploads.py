@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -113,3 +114,10 @@ def same_name(notice: NoticeInfo, stem: str) -> bool:
     if notice.doc_id == stem:
         return True
     return bool(notice.sha256) and re.fullmatch(re.escape(stem) + "_[0-9a-f]{8}", notice.doc_id) is not None
+
+
+def forget_upload(path: Path) -> None:
+    """Delete Gradio's copy of an uploaded file once it is dealt with, when it lies in this app's own temp folder."""
+    own = os.environ.get("GRADIO_TEMP_DIR")
+    if own and Path(path).resolve().is_relative_to(Path(own).resolve()):
+        Path(path).unlink(missing_ok=True)
