@@ -47,6 +47,8 @@ UNSEEN_SHARES = (0.2, 0.25, 0.34, 0.4, 0.5, 0.6, 0.67, 0.75, 1.0, 1.01)  # 1.01:
 UNSEEN_BARS = tuple(round(0.84 + 0.005 * i, 3) for i in range(23))  # 0.84 … 0.95
 KINDS = ("answerable", "removed", "unanswerable")
 HALVES = ("select", "report")
+#: The evidence columns :func:`_columns` makes per kind.
+COLUMNS = ("dense", "coverage", "unseen", "latin")
 
 
 def evidence(searcher: Any, questions: list[Any]) -> list[dict[str, Any]]:
@@ -147,7 +149,7 @@ def calibrate(benches: dict[str, list[dict[str, Any]]], max_wrong: float) -> dic
     """
     select = {name: [r for r in rows if half_of(r["id"]) == "select"] for name, rows in benches.items()}
     columns = {name: _columns(rows) for name, rows in select.items()}
-    pooled = {k: {c: np.concatenate([got[k][c] for got in columns.values()]) for c in columns_keys()} for k in KINDS}
+    pooled = {k: {c: np.concatenate([got[k][c] for got in columns.values()]) for c in COLUMNS} for k in KINDS}
     best, best_key = AbstainRule(), (-1.0, 0.0)
     for rule in candidates():
         wrong = [
@@ -172,11 +174,6 @@ def calibrate(benches: dict[str, list[dict[str, Any]]], max_wrong: float) -> dic
         }
 
     return {"current": report(AbstainRule()), "chosen": report(best), "max_wrong": max_wrong}
-
-
-def columns_keys() -> tuple[str, ...]:
-    """The evidence columns :func:`_columns` makes."""
-    return ("dense", "coverage", "unseen", "latin")
 
 
 def table(result: dict[str, Any]) -> str:

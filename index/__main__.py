@@ -11,7 +11,7 @@ import sys
 import time
 from pathlib import Path
 
-from index.answer import Answer, Hit
+from index.answer import NEAREST_HEADING, Answer, Hit
 from index.filters import Filters, filters_from
 from index.fuse import DEFAULT_MODE, MODES
 from index.options import (
@@ -56,7 +56,7 @@ def format_answer(answer: Answer) -> str:
     if answer.abstained:
         out = [f"{answer.message} (no matching clause)"]
         if answer.nearest:
-            out.append("最接近的条款（不是答案，仅供参考）:")
+            out.append(NEAREST_HEADING)
             out += [format_hit(h) for h in answer.nearest]
         return "\n\n".join(out)
     out = []

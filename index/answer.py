@@ -9,7 +9,7 @@ from index.abstain import Evidence, is_latin
 from index.stores.base import Facts
 from index.views import cite_label
 from ingest import Chunk
-from ingest.departments import canonical, specific
+from ingest.departments import canonical, lead_names, specific
 
 
 @dataclass
@@ -37,8 +37,10 @@ class Hit(Chunk):
 REFUSAL = "没有找到匹配的条款：这些通知中没有回答这个问题的条款。请换一种说法，或缩小/放宽筛选条件。"
 #: A refusal that can name the question's words no notice uses.
 REFUSAL_UNSEEN = "没有找到匹配的条款：这些通知中没有关于“{words}”的条款。"
-#: How many closest clauses a refusal shows, labelled as not answering.
+#: How many closest clauses a refusal shows, under :data:`NEAREST_HEADING`.
 NEAREST = 3
+#: The heading over a refusal's closest clauses (chat and CLI): shown so staff can judge, never as an answer.
+NEAREST_HEADING = "最接近的条款（不是答案，仅供参考）："
 #: The lead line reads at most this many hits …
 LEAD_HITS = 3
 #: … each scoring at least this share of the best hit's score (docs/search.md, "Lead line").
@@ -155,13 +157,10 @@ def make_answer(
     leads: dict[str, list[tuple[str, list[str]]]] = {}
     wording: dict[str, str] = {}
     for hit in lead_hits(hits):
-        named: list[str] = []
-        for original in specific(hit.lead):  # generic units (各有关部门 …) are not departments
-            name = canonical(original)
-            if name not in named:
-                named.append(name)
-            if original != name:
-                wording.setdefault(name, original)
+        named = lead_names(hit.lead)  # canonical forms; generic units (各有关部门 …) are not departments
+        for original in specific(hit.lead):
+            if canonical(original) != original:
+                wording.setdefault(canonical(original), original)
         if named:
             leads.setdefault(hit.title or hit.notice_title, []).append((hit.label, named))
     return Answer(query, hits, False, asks_responsibility, leads, list(led_work_of or []), wording=wording)

@@ -359,9 +359,11 @@ class Searcher:
                 wanted.add(lx[0][0])
         facts = self.store.facts(wanted)
         ranked = [[(key, score) for key, score in c if key in facts] for c in ranked]  # gone since (a shared store)
-        words_of = [content_words(t) for t in tokens] if with_abstain else [[] for _ in tokens]
-        seen = seen_words(self.store, (w for words in words_of for w in words), where) if with_abstain else set()
-        if with_abstain:
+        words_of: list[list[str]] = [[] for _ in tokens]
+        seen: set[str] = set()
+        if with_abstain:  # the question's content words, and which of them any searched chunk holds
+            words_of = [content_words(t) for t in tokens]
+            seen = seen_words(self.store, (w for words in words_of for w in words), where)
             clock.lap("abstain")
         if mode in FUSED and self.reranker is not None:
             texts_of = {key: facts[key].chunk.text for key in wanted if key in facts}

@@ -36,7 +36,7 @@ MAX_K = 100
 #: File types staff may upload in the web app.
 UPLOAD_TYPES = (".txt", ".docx", ".xlsx", ".pdf", ".html", ".htm")
 #: Largest upload, in bytes.
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+MAX_UPLOAD_BYTES = 20 * MIB
 
 
 class LimitError(Exception):

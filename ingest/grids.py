@@ -11,6 +11,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from ingest import bounds
+
 
 class GridReadError(Exception):
     """A spreadsheet that cannot be read; the message names the file and the reason."""
@@ -64,8 +66,6 @@ def read_xlsx(path: Path) -> str:
     with path.open("rb") as handle:
         if handle.read(4) != b"PK\x03\x04":
             raise GridReadError(f"{path}: not an .xlsx (an .xlsx is a ZIP archive; this file is something else)")
-    from ingest import bounds
-
     bounds.check_zip(path, ".xlsx")  # from the ZIP directory, before anything is inflated
     try:
         _check_rows(path, load_workbook(str(path), read_only=True, data_only=True))
@@ -104,8 +104,6 @@ def _check_rows(path: Path, streamed: Any) -> None:
     Raises:
         ingest.bounds.LimitError: over the row limit, naming the sheet.
     """
-    from ingest import bounds
-
     limit, rows = bounds.current().max_sheet_rows, 0
     try:
         for sheet in streamed.worksheets:

@@ -202,15 +202,13 @@ class Library:
         data = path.read_bytes()
         digest = hashlib.sha256(data).hexdigest()
         doc_id = f"{safe_stem(name)}_{digest[:8]}"
-        same = next((n.doc_id for n in self.searcher.notices() if n.sha256 == digest), None)
-        if same is not None:
-            return UploadResult(name, same, 0, f"已在库中（与 {same} 内容相同），未重复添加")
+        if (stored := self._same_content(name, digest)) is not None:
+            return stored
         # parsed outside the lock (bounded by ingest.bounds): a slow file never holds up other uploads
         chunks = self._read(data, name, doc_id, suffix)  # an unreadable file is refused before anything is asked
         with self._upload_lock:  # one change at a time: the duplicate check and the swap go together
-            same = next((n.doc_id for n in self.searcher.notices() if n.sha256 == digest), None)
-            if same is not None:
-                return UploadResult(name, same, 0, f"已在库中（与 {same} 内容相同），未重复添加")
+            if (stored := self._same_content(name, digest)) is not None:
+                return stored  # stored by another upload while this one was parsed
             older = [n for n in self.searcher.notices() if same_name(n, safe_stem(name))]
             replaces = tuple(n.doc_id for n in older)
             titles = "、".join(f"《{n.title}》" for n in older)
@@ -238,6 +236,13 @@ class Library:
             self._forget_uploads(replaces)
         status = f"已替换{titles}" if replaces else "已添加"
         return UploadResult(name, doc_id, len(chunks), status, replaces)
+
+    def _same_content(self, name: str, digest: str) -> UploadResult | None:
+        """The result for a file whose content the library already holds, else None."""
+        same = next((n.doc_id for n in self.searcher.notices() if n.sha256 == digest), None)
+        if same is None:
+            return None
+        return UploadResult(name, same, 0, f"已在库中（与 {same} 内容相同），未重复添加")
 
     def _forget_uploads(self, doc_ids: Iterable[str]) -> None:
         """Delete the stored uploads of notices no longer in the index."""

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from typing import Any
 from urllib.parse import quote
 
-from index.answer import REFUSAL, Answer, Hit
+from index.answer import NEAREST_HEADING, REFUSAL, Answer, Hit
 from index.views import clause_label
 from web.cells import csv_rows
 from web.tasks import COLUMNS
@@ -20,8 +20,6 @@ from web.tasks import COLUMNS
 NOTICE_LINK = "clause="
 #: The refusal when nothing was found at all (the same words as the CLI, batch files and the API).
 NO_MATCH = REFUSAL
-#: The heading over a refusal's closest clauses: shown so staff can judge, never as an answer.
-NEAREST_HEADING = "最接近的条款（不是答案，仅供参考）："
 
 
 def highlight(text: str, terms: Sequence[str]) -> str:

@@ -25,6 +25,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from index.errors import IndexChangedError
+from index.stores.layout import read_manifest_raw
 
 #: How long a writer waits for another one to finish, in seconds.
 WAIT_SECONDS = 600.0
@@ -85,10 +86,8 @@ def _flock(path: Path, index: Path, wait: float) -> int:
 
 def disk_generation(index: Path) -> str | None:
     """The generation of the index saved at ``index`` (None when there is none, or it has none)."""
-    import json
-
     try:
-        value = json.loads((Path(index) / "manifest.json").read_text(encoding="utf-8")).get("generation")
+        value = read_manifest_raw(Path(index)).get("generation")
     except (OSError, ValueError, AttributeError):
         return None
     return value if isinstance(value, str) else None
