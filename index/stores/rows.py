@@ -8,7 +8,7 @@ added chunks are kept apart (``extra``) and scored exactly. A chunk's score is
 
 from __future__ import annotations
 
-from typing import Any
+import sys
 
 import numpy as np
 
@@ -52,7 +52,7 @@ class DenseRows:
         self.dead = np.flatnonzero(~live)
         self.full_rows = np.flatnonzero(live)[np.searchsorted(live_owners, np.arange(chunks))]
         self.count = int(live.sum())  # live vectors (chunks and their sentences)
-        self._exact: tuple[Any, np.ndarray | None, np.ndarray] | None = None  # see _exact_matrix
+        self._exact: tuple[np.ndarray, np.ndarray | None, np.ndarray] | None = None  # see _exact_matrix
 
     def vectors(self) -> np.ndarray:
         """A copy of the live vectors in row order (chunk by chunk, each chunk's text first)."""
@@ -129,30 +129,33 @@ class DenseRows:
     def _score_rows(self, queries: np.ndarray) -> np.ndarray:
         """Inner products of every live vector with the queries, shape (live rows, queries).
 
-        Computed with torch, on the same thread pool as the encoder: a numpy (OpenBLAS) product
-        leaves OpenBLAS threads spinning that then starve the next encode on a 2-core machine
-        (measured: 114 ms per answer on MSGABench instead of 29 ms).
+        numpy's product, unless torch is already loaded (the torch encoder backend): then
+        torch's, on the encoder's own thread pool, since OpenBLAS threads left spinning after a
+        numpy product starved the next torch encode on a 2-core machine (114 ms per answer on
+        MSGABench instead of 29 ms). With onnxruntime, numpy is the faster of the two
+        (MSGABench, 41k rows: p50 11 ms against 17–20 ms) and the query path loads no torch.
         """
-        import torch
-
+        matrix = self._exact_matrix()[0]
+        block = np.ascontiguousarray(queries.T, dtype=np.float32)
+        torch = sys.modules.get("torch")
+        if torch is None:
+            return matrix @ block
         with torch.inference_mode():
-            return (self._exact_matrix()[0] @ torch.from_numpy(np.ascontiguousarray(queries.T))).numpy()
+            return (torch.from_numpy(matrix) @ torch.from_numpy(block)).numpy()
 
-    def _exact_matrix(self) -> tuple[Any, np.ndarray | None]:
-        """The live vectors as one torch matrix, and which rows they are (None: all of FAISS's).
+    def _exact_matrix(self) -> tuple[np.ndarray, np.ndarray | None]:
+        """The live vectors as one matrix, and which rows they are (None: all of FAISS's).
 
         Without changes it is a view of FAISS's storage; after changes the live rows are
         gathered in chunk order, the same matrix a fresh build would hold. Made on first use.
         """
         if self._exact is None:
-            import torch
-
             vectors, rows, full = self.dense.storage(), None, self.full_rows
             if len(self.extra) or len(self.dead):
                 rows = np.flatnonzero(self.live)
                 vectors = np.concatenate([vectors, self.extra])[rows]
                 full = np.searchsorted(rows, self.full_rows)
-            self._exact = (torch.from_numpy(np.ascontiguousarray(vectors)), rows, full)
+            self._exact = (np.ascontiguousarray(vectors, dtype=np.float32), rows, full)
         return self._exact[0], self._exact[1]
 
     def _aggregate_all(self, scores: np.ndarray, k: int) -> list[tuple[int, float]]:
