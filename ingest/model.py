@@ -117,6 +117,23 @@ class Notice:
         parts += [self.addressees, *self.attachments, *self.header]
         return [p for p in parts if p]
 
+    def to_dict(self) -> dict[str, Any]:
+        """Return the notice, its chunks included, as a JSON-ready dict."""
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Notice:
+        """Build a notice from :meth:`to_dict`'s output (its chunks by :meth:`Chunk.from_dict`).
+
+        Raises:
+            ValueError: if the notice or a chunk lacks a required field.
+        """
+        if "doc_id" not in data or "source" not in data:
+            raise ValueError(f"notice record {data.get('doc_id', '?')!r} lacks doc_id or source")
+        values = {n: data[n] for n in _field_names(cls) if n in data}
+        values["chunks"] = [Chunk.from_dict(c) for c in data.get("chunks", [])]
+        return cls(**values)
+
 
 @cache
 def _field_names(cls: type) -> tuple[str, ...]:

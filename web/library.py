@@ -22,8 +22,9 @@ from index.fuse import DEFAULT_MODE
 from index.searcher import Searcher
 from index.stores.base import NoticeInfo
 from index.writing import writing
-from ingest.bounds import MAX_UPLOAD_BYTES, UPLOAD_TYPES
+from ingest.bounds import MAX_UPLOAD_BYTES, UPLOAD_TYPES, LimitError
 from ingest.departments import lead_names
+from ingest.isolated import read_isolated
 from ingest.model import Chunk
 from web.feedback import FeedbackLog
 from web.tasks import department_tasks, departments
@@ -276,15 +277,14 @@ class Library:
 
     def _read(self, data: bytes, name: str, doc_id: str, suffix: str) -> list[Any]:
         """Parse the upload from a private scratch file; UploadError with the reader's reason."""
-        import ingest
-
         folder = self.uploads / f".reading-{doc_id}-{uuid.uuid4().hex[:8]}"
         folder.mkdir(parents=True)
         scratch = folder / f"{safe_stem(name)}{suffix}"  # a notice without a title line is titled by its file name
         scratch.write_bytes(data)
-        try:
-            problems: list[str] = []
-            notices = ingest.load_notices(scratch, warnings=problems)
+        try:  # in a child process with a memory and a time limit: a heavy file is refused, the server unharmed
+            notices, problems = read_isolated(scratch)
+        except LimitError as exc:
+            raise UploadError(f"{name}: 无法读取（{reason_in_chinese(str(exc))}）") from exc
         except Exception as exc:  # a parser failure is the uploader's problem to hear about
             raise UploadError(f"{name}: 无法读取（文件内容无法解析，可能已损坏）") from exc
         finally:

@@ -28,6 +28,8 @@ _REASONS = (
     ("would inflate to", "文件解压后体积超过上限，不像真实的通知文件"),
     ("inflates", "文件压缩比异常（疑似压缩炸弹）"),
     ("parts in the", "文件内部部件数量超过上限"),
+    ("of memory (the limit)", "读取所需内存超过上限，不像真实的通知文件"),
+    ("(the time limit)", "读取时间超过上限，不像真实的通知文件"),
 )
 #: What a count limit of ingest.bounds counts, in Chinese.
 _COUNTED = {
@@ -47,6 +49,8 @@ def reason_in_chinese(problem: str) -> str:
     'PDF 没有文字层（可能是扫描件），请先做文字识别'
     >>> reason_in_chinese("/tmp/t.xlsx (sheet A): more than 20,000 rows (20,001 or more); the limit is 20,000")
     '表格行数超过上限（20,000）'
+    >>> reason_in_chinese("/tmp/b.docx: reading needs more than 768 MiB of memory (the limit); stopped")
+    '读取所需内存超过上限，不像真实的通知文件'
     """
     over = _OVER.search(problem)
     if over:
