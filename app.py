@@ -230,6 +230,12 @@ def main(argv: list[str] | None = None) -> int:
         searcher = open_store(args, build_if_missing=target_of(args) is None)
     except (IndexNotFoundError, IndexMismatchError, ExportError, FileNotFoundError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
+        if isinstance(exc, IndexMismatchError) and args.milvus is None:
+            print(
+                f"this app's uploads are in {args.data_dir / 'uploads'}; repair keeps them: "
+                f"python -m index repair --index {where_of(args)} --data {args.data_dir}",
+                file=sys.stderr,
+            )
         return 2
     library = Library(searcher, args.data_dir, args.feedback_log)
     print(f"index ready: {len(searcher)} chunks in {where_of(args)} ({time.time() - started:.1f} s)", flush=True)

@@ -1,4 +1,4 @@
-"""Command line: ``python -m index build | search | batch | add | remove``."""
+"""Command line: ``python -m index build | search | batch | add | remove | repair``."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ from index.options import (
     target_of,
     where_of,
 )
-from index.paths import default_index_path
+from index.paths import DEFAULT_CORPUS, ROOT, default_index_path
 from index.views import clause_label
 
 
@@ -127,6 +127,21 @@ def main(argv: list[str] | None = None) -> int:
             cmd.add_argument("doc_ids", nargs="+")
         add_store_options(cmd, "index directory (default: $POLICY_QA_INDEX or build/index)")
 
+    repair = sub.add_parser(
+        "repair",
+        help="rebuild a damaged local index from its notices and the app's stored uploads (doc_ids and hashes kept)",
+    )
+    repair.add_argument(
+        "paths", nargs="*", type=Path, default=[DEFAULT_CORPUS], help="notices built in (default data/notices)"
+    )
+    add_store_options(repair, "index directory to rebuild (default: $POLICY_QA_INDEX or build/index)")
+    repair.add_argument(
+        "--data",
+        type=Path,
+        default=Path(os.environ.get("POLICY_QA_DATA", ROOT / "build" / "data")),
+        help="the app's data folder, whose uploads/ are read again (default: $POLICY_QA_DATA or build/data)",
+    )
+
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
     from ingest import bounds
@@ -156,6 +171,8 @@ def _run(args: argparse.Namespace) -> int:
                 f"into {where_of(args)} in {time.time() - started:.1f} s"
             )
             return 0
+        if args.command == "repair":
+            return _repair(args)
         if args.command in ("add", "remove"):
             started = time.time()
             from index.writing import writing
@@ -203,11 +220,32 @@ def _run(args: argparse.Namespace) -> int:
     except (OSError, sqlite3.Error) as exc:  # disk full, permissions: the previous index is untouched
         where = f" {exc.filename}" if getattr(exc, "filename", None) else ""
         message = f"error: could not read or write{where}: {getattr(exc, 'strerror', None) or exc}."
-        if args.command in ("build", "add", "remove"):
-            again = "the build" if args.command == "build" else f"the {args.command}"
+        if args.command in ("build", "add", "remove", "repair"):
+            again = f"the {args.command}"
             message += f" The previous index (if any) is unchanged; free space or fix permissions, then rerun {again}."
         print(message, file=sys.stderr)
         return 1
+
+
+def _repair(args: argparse.Namespace) -> int:
+    """``python -m index repair``: rebuild a local index, its uploads kept; exit 1 if a file was left out."""
+    from index.writing import repair
+
+    if args.milvus:
+        print("error: repair rebuilds a local index; rebuild a Milvus collection with build --milvus", file=sys.stderr)
+        return 2
+    started = time.time()
+    target = target_of(args) or default_index_path()
+    uploads = args.data / "uploads"
+    searcher, problems = repair(target, args.paths, uploads, embedder=embedder_of(args), backend=backend_of(args))
+    uploaded = sum(1 for n in searcher.notices() if n.sha256)
+    print(
+        f"repaired {target}: {len(searcher.notices()) - uploaded} notices from {', '.join(map(str, args.paths))} "
+        f"and {uploaded} uploads from {uploads}, {len(searcher)} chunks ({time.time() - started:.1f} s)"
+    )
+    for problem in problems:
+        print(f"warning: left out {problem}", file=sys.stderr)
+    return 1 if problems else 0
 
 
 if __name__ == "__main__":

@@ -1,11 +1,12 @@
-"""Changing a local index safely: hold its writer lock, and change what is on disk now, not a stale copy."""
+"""Changing a local index safely: hold its writer lock, change what is on disk now, and repair it from its sources."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
+from index.encoders.base import Embedder
 from index.searcher import Searcher
 from index.stores.writer import disk_generation, writer_lock
 
@@ -33,3 +34,42 @@ def writing(searcher: Searcher) -> Iterator[Searcher]:
                 Path(path), embedder=searcher.embedder, reranker=searcher.reranker, cache_dir=searcher.cache_dir
             )
         yield searcher
+
+
+def repair(
+    path: Path,
+    sources: Sequence[str | Path],
+    uploads: Path | None = None,
+    *,
+    embedder: Embedder | None = None,
+    backend: str | None = None,
+) -> tuple[Searcher, list[str]]:
+    """Rebuild the local index at ``path`` from ``sources`` and every upload stored in ``uploads``.
+
+    What a damaged index's refusal advises (``python -m index repair``). Each stored upload is
+    read as it was when it was added (:func:`ingest.uploaded.read_stored`): the same doc_id,
+    title, chunk ids and content hash, so the library, its feedback and its exports still name
+    the same notices. Embeddings come from the cache, so only text never seen is encoded. The
+    new index is saved under the writer lock (a running app reopens it before its next change).
+
+    Returns:
+        The new searcher, and the files that could not be read, each with why (they are left
+        where they are; the rest is indexed).
+
+    Raises:
+        ValueError: if nothing at all could be read, or two notices share a doc_id.
+    """
+    from ingest import bounds, load_notices
+    from ingest.uploaded import UnreadableUploadError, read_stored
+
+    problems: list[str] = []
+    chunks = [chunk for notice in load_notices(list(sources), warnings=problems) for chunk in notice.chunks]
+    found = uploads.iterdir() if uploads is not None and uploads.is_dir() else ()
+    for upload in sorted(p for p in found if p.is_file() and not p.name.startswith(".")):
+        try:
+            chunks += read_stored(upload, upload.parent)
+        except (UnreadableUploadError, bounds.LimitError, OSError) as exc:
+            problems.append(str(exc))
+    if not chunks:
+        raise ValueError(f"nothing to index: {'; '.join(problems) or 'no notices in ' + ', '.join(map(str, sources))}")
+    return Searcher.build(chunks, path, embedder=embedder, backend=backend), problems

@@ -11,7 +11,6 @@ import hashlib
 import os
 import shutil
 import threading
-import uuid
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -24,8 +23,8 @@ from index.stores.base import NoticeInfo
 from index.writing import writing
 from ingest.bounds import MAX_UPLOAD_BYTES, UPLOAD_TYPES, LimitError
 from ingest.departments import lead_names
-from ingest.isolated import read_isolated
 from ingest.model import Chunk
+from ingest.uploaded import UnreadableUploadError, read_upload
 from web.feedback import FeedbackLog
 from web.tasks import department_tasks, departments
 from web.uploads import UploadError, UploadResult, display_name, reason_in_chinese, safe_stem, same_name
@@ -202,11 +201,10 @@ class Library:
             raise UploadError(f"{name}: 空文件")
         data = path.read_bytes()
         digest = hashlib.sha256(data).hexdigest()
-        doc_id = f"{safe_stem(name)}_{digest[:8]}"
         if (stored := self._same_content(name, digest)) is not None:
             return stored
         # parsed outside the lock (bounded by ingest.bounds): a slow file never holds up other uploads
-        chunks = self._read(data, name, doc_id, suffix)  # an unreadable file is refused before anything is asked
+        doc_id, chunks = self._read(data, name)  # an unreadable file is refused before anything is asked
         with self._upload_lock:  # one change at a time: the duplicate check and the swap go together
             if (stored := self._same_content(name, digest)) is not None:
                 return stored  # stored by another upload while this one was parsed
@@ -216,10 +214,6 @@ class Library:
             if older and not replace:
                 status = f"库中已有同名通知{titles}，内容不同；确认后可替换"
                 return UploadResult(name, None, 0, status, replaces, pending=True)
-            for chunk in chunks:
-                chunk.doc_id = doc_id
-                chunk.id = doc_id + chunk.id[chunk.id.index("#") :]
-                chunk.metadata = {**chunk.metadata, "sha256": digest, "file": f"{doc_id}{suffix}"}
             target = self.uploads / f"{doc_id}{suffix}"
             try:
                 durable_write(target, data)  # stored under its final name before the swap: acknowledged means stored
@@ -275,26 +269,16 @@ class Library:
             self._forget_uploads([doc_id])
         return notice.title
 
-    def _read(self, data: bytes, name: str, doc_id: str, suffix: str) -> list[Any]:
-        """Parse the upload from a private scratch file; UploadError with the reader's reason."""
-        folder = self.uploads / f".reading-{doc_id}-{uuid.uuid4().hex[:8]}"
-        folder.mkdir(parents=True)
-        scratch = folder / f"{safe_stem(name)}{suffix}"  # a notice without a title line is titled by its file name
-        scratch.write_bytes(data)
+    def _read(self, data: bytes, name: str) -> tuple[str, list[Chunk]]:
+        """The upload's doc_id and chunks (ingest.uploaded.read_upload); UploadError with the reason in Chinese."""
         try:  # in a child process with a memory and a time limit: a heavy file is refused, the server unharmed
-            notices, problems = read_isolated(scratch)
-        except LimitError as exc:
+            return read_upload(data, name, self.uploads)
+        except (LimitError, UnreadableUploadError) as exc:
+            if "no text to read" in str(exc):
+                raise UploadError(f"{name}: 没有可读取的文字（扫描件或文件损坏？）") from exc
             raise UploadError(f"{name}: 无法读取（{reason_in_chinese(str(exc))}）") from exc
         except Exception as exc:  # a parser failure is the uploader's problem to hear about
             raise UploadError(f"{name}: 无法读取（文件内容无法解析，可能已损坏）") from exc
-        finally:
-            shutil.rmtree(folder, ignore_errors=True)
-        if problems:
-            raise UploadError(f"{name}: 无法读取（{reason_in_chinese(problems[0])}）")
-        chunks = [chunk for notice in notices for chunk in notice.chunks]
-        if not chunks:
-            raise UploadError(f"{name}: 没有可读取的文字（扫描件或文件损坏？）")
-        return chunks
 
     def record_feedback(self, question: str, chunk_ids: list[str], vote: str, **bound: Any) -> dict[str, Any]:
         """Append one vote to the feedback log (:meth:`web.feedback.FeedbackLog.record`)."""

@@ -9,9 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from index.stores.base import NoticeInfo
-
-_UNSAFE = re.compile(r"[^\w\u4e00-\u9fff-]+")
-
+from ingest.uploaded import safe_stem
 
 #: The readers' reasons (English, for the CLI and logs) as staff read them in the chat, first match wins.
 _REASONS = (
@@ -58,6 +56,9 @@ def reason_in_chinese(problem: str) -> str:
     return next((chinese for key, chinese in _REASONS if key in problem), "文件内容无法解析，可能已损坏")
 
 
+__all__ = ["UploadError", "UploadResult", "display_name", "reason_in_chinese", "safe_stem", "same_name"]
+
+
 class UploadError(ValueError):
     """An upload that was refused; the message says why, for the person who sent it."""
 
@@ -82,17 +83,6 @@ class UploadResult:
     status: str
     replaces: tuple[str, ...] = ()
     pending: bool = False
-
-
-def safe_stem(name: str) -> str:
-    """A file stem safe to store: word characters, CJK and "-" only, at most 40 characters.
-
-    >>> safe_stem("../../etc/passwd; rm -rf *.txt"), safe_stem("汉中市 2024 工作要点")
-    ('passwd_rm_-rf', '汉中市_2024_工作要点')
-    """
-    stem = Path(name.replace("\\", "/")).name
-    stem = stem.rsplit(".", 1)[0] if "." in stem else stem
-    return _UNSAFE.sub("_", stem).strip("_")[:40] or "notice"
 
 
 def display_name(name: str) -> str:

@@ -28,9 +28,14 @@ EXTRA_CHUNKS = "chunks.extra.jsonl"
 PACKAGES = ("faiss-cpu", "jieba", "sentence-transformers", "transformers", "torch", "numpy", "opencc")
 
 
-def rebuild_hint(path: Path) -> str:
-    """The command that (re)builds an index at ``path``."""
+def first_build_hint(path: Path) -> str:
+    """The command that builds an index at ``path`` for the first time."""
     return f"python -m index build data/notices --index {path}"
+
+
+def rebuild_hint(path: Path) -> str:
+    """The command that rebuilds a damaged index at ``path``, uploads and their doc_ids kept (``index repair``)."""
+    return f"python -m index repair --index {path} (reads data/notices and the app's stored uploads again)"
 
 
 def package_versions() -> dict[str, str]:
@@ -123,7 +128,7 @@ def read_manifest(folder: Path) -> dict[str, Any]:
     recover(folder)
     manifest_path = folder / MANIFEST
     if not manifest_path.is_file():
-        raise IndexNotFoundError(f"no index at {folder} (no {MANIFEST}); build one with: {rebuild_hint(folder)}")
+        raise IndexNotFoundError(f"no index at {folder} (no {MANIFEST}); build one with: {first_build_hint(folder)}")
     try:
         manifest = read_manifest_raw(folder)
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:

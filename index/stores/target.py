@@ -12,7 +12,7 @@ from typing import Any
 
 from index.errors import IndexNotFoundError
 from index.stores.base import Encode, Store
-from index.stores.layout import MANIFEST, package_versions, rebuild_hint, recover
+from index.stores.layout import MANIFEST, first_build_hint, package_versions, recover
 from index.stores.local import LocalStore
 from index.stores.milvus import MilvusStore
 from ingest import Chunk
@@ -70,7 +70,7 @@ def require_local(target: str | Path) -> None:
     folder = Path(target)
     recover(folder)
     if not (folder / MANIFEST).is_file():
-        raise IndexNotFoundError(f"no index at {target}; build one with: {rebuild_hint(folder)}")
+        raise IndexNotFoundError(f"no index at {target}; build one with: {first_build_hint(folder)}")
 
 
 def connect_store(
