@@ -25,7 +25,7 @@ from index.paths import ROOT
 from ingest.bounds import MAX_QUERY_CHARS, MAX_UPLOAD_BYTES, UPLOAD_TYPES
 from web import TASK_COLUMNS, Library
 from web.headers import SecurityHeaders
-from web.page import CONFIRM_DELETE, CONFIRM_REPLACE, CSS, OPEN_NOTICE, SCROLL_TO_ANSWER, SCROLL_TO_CLAUSE
+from web.page import CONFIRM_REPLACE, CSS, OPEN_NOTICE, SCROLL_TO_ANSWER, SCROLL_TO_CLAUSE
 
 EXAMPLES = [
     "哪些部门负责12345热线",
@@ -158,7 +158,12 @@ def build_ui(library: Library) -> Any:
             with gr.Row():
                 doomed = gr.Dropdown(notices, value=None, label="选择要删除的通知", elem_id="doomed", scale=4)
                 delete = gr.Button("删除所选通知", variant="stop", elem_id="delete", scale=1)
+            with gr.Row(visible=False, elem_id="delete-confirm") as confirm_row:
+                question = gr.Markdown(elem_id="delete-question")
+                confirm = gr.Button("确认删除", variant="stop", elem_id="delete-yes", scale=0, min_width=100)
+                cancel = gr.Button("取消", elem_id="delete-no", scale=0, min_width=80)
             deleted = gr.Markdown(elem_id="delete-status")
+            delete_token = gr.State("")  # held server-side: issued by the ask, spent by the confirmation
             table = gr.Dataframe(
                 library.notices(),
                 headers=["doc_id", "标题", "发文机关", "日期", "条款数"],
@@ -172,7 +177,14 @@ def build_ui(library: Library) -> Any:
             files.upload(chat.on_upload, [files], [status, files, *held_outputs, *view], api_visibility="private")
             replace_outputs = [status, *held_outputs, *view]
             replace.click(chat.on_replace, [held_files], replace_outputs, js=CONFIRM_REPLACE, api_visibility="private")
-            delete.click(chat.on_delete, [doomed], [deleted, *view], js=CONFIRM_DELETE, api_visibility="private")
+            asked = [deleted, question, confirm_row, delete_token]
+            delete.click(chat.on_delete_ask, [doomed], asked, api_visibility="private")
+            confirm.click(
+                chat.on_delete, [doomed, delete_token], [deleted, confirm_row, delete_token, *view],
+                api_visibility="private",
+            )  # fmt: skip
+            cancel.click(chat.on_delete_cancel, None, [deleted, confirm_row, delete_token], api_visibility="private")
+            doomed.change(lambda: (gr.update(visible=False), ""), None, [confirm_row, delete_token], queue=False)
         # a reload or a second browser shows the library as the index has it, uploads included
         demo.load(chat.library_view, None, view, api_visibility="private")
 

@@ -87,7 +87,7 @@ def test_repair_rebuilds_a_damaged_app_index_with_its_uploads_as_they_were(
     _upload(library, tmp_path, "停车 方案.txt", "一、任务\n1.推行错时停车。（县交通局牵头）\n2.审批人员培训。（县人社局牵头）")
     _upload(library, tmp_path, "热线.txt", "某县12345热线工作要点\n1.整合12345热线。（县政务服务中心牵头）")
     gone = _upload(library, tmp_path, "删去.txt", "1.开展试点。（县数据局牵头）")
-    library.delete(gone)
+    library.delete(gone, library.ask_delete(gone)[0])
     path = library.searcher.store.path
     before = _library_state(library.searcher)
     assert ("停车_方案_" in before[0][2][0]) and before[0][2][1] == "停车_方案"  # titled by its original name

@@ -89,6 +89,6 @@ def test_a_full_disk_during_an_upload_or_a_delete_is_said_in_words_and_changes_n
     with pytest.raises(UploadError, match=r"停车方案\.txt: 未能保存（磁盘已满）；库未改变"):
         library.upload(_file(tmp_path / "v1", "停车方案.txt", PARKING))
     with pytest.raises(UploadError, match=r"未能删除（磁盘已满）；库未改变"):
-        library.delete(notices[0][0])
+        library.delete(notices[0][0], library.ask_delete(notices[0][0])[0])
     monkeypatch.undo()
     assert library.notices() == notices and _stored(library) == stored

@@ -211,13 +211,34 @@ def test_twenty_threads_search_while_notices_are_uploaded(library: Library, tmp_
 
 def test_deleting_names_an_unknown_notice_and_refuses_to_empty_the_library(library: Library) -> None:
     with pytest.raises(UploadError, match="库中没有这份通知"):
-        library.delete("../../b")
-    assert library.delete("b") == "某区经开区深化审批改革工作方案"
+        library.ask_delete("../../b")
+    assert library.delete("b", library.ask_delete("b")[0]) == "某区经开区深化审批改革工作方案"
     assert [n.doc_id for n in library.searcher.notices()] == ["a"]
     assert [n.doc_id for n in Searcher.open(library.searcher.store.path, embedder=KeywordEmbedder()).notices()] == ["a"]
     with pytest.raises(UploadError, match="唯一的通知"):
-        library.delete("a")
+        library.delete("a", library.ask_delete("a")[0])
     assert [n.doc_id for n in library.searcher.notices()] == ["a"]
+
+
+def test_a_deletion_needs_the_token_its_ask_issued_for_that_notice_once_and_in_time(library: Library) -> None:
+    token_a, title_a = library.ask_delete("a")
+    assert title_a and library.ask_delete("b")[1] == "某区经开区深化审批改革工作方案"
+    for doc_id, token in [("b", ""), ("b", None), ("b", "forged-token"), ("b", token_a)]:
+        with pytest.raises(UploadError, match="删除未经确认.*库未改变"):
+            library.delete(doc_id, token)  # type: ignore[arg-type]  # a client may send anything
+    with pytest.raises(UploadError, match="删除未经确认"):
+        library.delete("a", token_a)  # spent by the attempt on another notice
+    clock = [0.0]
+    library.confirmations.clock = lambda: clock[0]
+    late, _ = library.ask_delete("b")
+    clock[0] += library.confirmations.seconds + 1
+    with pytest.raises(UploadError, match="删除未经确认"):
+        library.delete("b", late)
+    assert [n.doc_id for n in library.searcher.notices()] == ["a", "b"]
+    token, _ = library.ask_delete("b")
+    assert library.delete("b", token) == "某区经开区深化审批改革工作方案"
+    with pytest.raises(UploadError, match="删除未经确认"):
+        library.delete("b", token)
 
 
 @pytest.mark.parametrize("name", sorted(BAD_FILES))

@@ -271,12 +271,29 @@ class Chat:
             return gr.update(), gr.update()
         return gr.update(choices=waiting, value=[t for _, t in waiting]), gr.update(visible=bool(waiting))
 
-    def on_delete(self, doc_id: str | None) -> tuple[Any, ...]:
-        """Delete the chosen notice (the browser asked for confirmation; None when it was cancelled)."""
+    def on_delete_ask(self, doc_id: str | None) -> tuple[Any, ...]:
+        """The first step of a deletion: the question, the confirm row shown, and the token it needs."""
         if not doc_id:
-            return ("未删除（未选择通知或已取消）。", *self.library_view())
+            return "未删除（未选择通知）。", "", gr.update(visible=False), ""
         try:
-            title = self.library.delete(doc_id)
+            token, title = self.library.ask_delete(doc_id)
         except UploadError as exc:
-            return (f"❌ {html.escape(str(exc))}", *self.library_view())
-        return (f"✅ 已删除：{html.escape(title)}", *self.library_view())
+            return f"❌ {html.escape(str(exc))}", "", gr.update(visible=False), ""
+        question = f"确定从库中删除《{html.escape(title)}》吗？删除后需重新上传才能恢复。"
+        return "", question, gr.update(visible=True), token
+
+    def on_delete(self, doc_id: str | None, token: str) -> tuple[Any, ...]:
+        """The second step: delete the notice the token was issued for (refused without it)."""
+        hide = (gr.update(visible=False), "")
+        if not doc_id:
+            return ("未删除（未选择通知）。", *hide, *self.library_view())
+        try:
+            title = self.library.delete(doc_id, token)
+        except UploadError as exc:
+            return (f"❌ {html.escape(str(exc))}", *hide, *self.library_view())
+        return (f"✅ 已删除：{html.escape(title)}", *hide, *self.library_view())
+
+    @staticmethod
+    def on_delete_cancel() -> tuple[Any, ...]:
+        """Cancel a deletion: nothing changes, the token is dropped."""
+        return "未删除（已取消）。", gr.update(visible=False), ""

@@ -25,6 +25,7 @@ from ingest.bounds import MAX_UPLOAD_BYTES, UPLOAD_TYPES, LimitError
 from ingest.departments import lead_names
 from ingest.model import Chunk
 from ingest.uploaded import UnreadableUploadError, read_upload
+from web.confirmations import Confirmations
 from web.feedback import FeedbackLog
 from web.tasks import department_tasks, departments
 from web.uploads import UploadError, UploadResult, display_name, reason_in_chinese, safe_stem, same_name
@@ -78,6 +79,7 @@ class Library:
         self._version: tuple[Searcher, str] | None = None
         self._all: tuple[Searcher, list[Any]] | None = None
         self._departments: tuple[Searcher, list[str]] | None = None
+        self.confirmations = Confirmations()
         self.reconciled = self.reconcile()
 
     def reconcile(self) -> list[str]:
@@ -246,13 +248,30 @@ class Library:
             if stored.stem in gone:
                 stored.unlink(missing_ok=True)
 
-    def delete(self, doc_id: str) -> str:
-        """Remove a notice from the index (and its stored upload, if it was uploaded); returns its title.
+    def ask_delete(self, doc_id: str) -> tuple[str, str]:
+        """The confirmation token that :meth:`delete` needs for ``doc_id``, and the notice's title.
 
         Raises:
-            UploadError: naming a doc_id that is not in the library, or the last notice (an index
-                cannot be empty). Nothing is changed then.
+            UploadError: naming a doc_id that is not in the library.
         """
+        notice = next((n for n in self.searcher.notices() if n.doc_id == doc_id), None)
+        if notice is None:
+            raise UploadError(f"{doc_id}：库中没有这份通知")
+        return self.confirmations.issue(doc_id), notice.title
+
+    def delete(self, doc_id: str, token: str) -> str:
+        """Remove a notice from the index (and its stored upload, if it was uploaded); returns its title.
+
+        ``token`` is the one :meth:`ask_delete` issued for this notice: a deletion is carried out
+        only as the second of two requests, whatever the client.
+
+        Raises:
+            UploadError: without a valid token for this notice (none, spent, expired, another
+                notice's), for a doc_id not in the library, or the last notice (an index cannot
+                be empty). Nothing is changed then.
+        """
+        if not self.confirmations.redeem(token, doc_id):
+            raise UploadError(f"{doc_id}：删除未经确认（确认已过期、已使用或属于另一份通知），库未改变；请重新确认")
         with self._upload_lock:  # one change at a time, as uploads
             notice = next((n for n in self.searcher.notices() if n.doc_id == doc_id), None)
             if notice is None:

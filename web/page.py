@@ -4,8 +4,6 @@
 data, and nothing a notice or a user supplies is ever put into them.
 """
 
-#: Asks before a notice is deleted; a cancelled deletion reaches the server as no choice.
-CONFIRM_DELETE = "(doc) => (doc && confirm('确定从库中删除这份通知吗？删除后需重新上传才能恢复。')) ? doc : null"
 #: Asks before held files replace their notices; a cancelled replacement reaches the server as no choice.
 #: (A list returned by an event's script is read as one value per input, hence the outer list.)
 CONFIRM_REPLACE = (
