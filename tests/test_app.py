@@ -49,7 +49,7 @@ def test_api_cites_the_hotline_clauses(client) -> None:
     assert item13["lead"] == ["市行政审批服务局", "市数据局"] and item13["section"] == ["四、深入推动政务服务迭代升级"]
     assert "市行政审批服务局、市数据局牵头（第13项）" in result["lead_line"]
     assert client.predict("今天汉中的天气怎么样", api_name="/search")["abstained"] is True
-    assert "unknown mode" in client.predict("热线", 5, "magic", api_name="/search")["error"]
+    assert client.predict("热线", 5, "magic", api_name="/search")["parameter"] == "mode"
 
 
 def test_the_page_cannot_be_framed_or_sniffed(app_server: dict[str, object]) -> None:

@@ -40,8 +40,48 @@ def test_an_upload_of_a_changed_version_waits_for_replace(api: WebApi, tmp_path:
 
 
 def test_search_and_tasks_name_what_is_wrong(api: WebApi) -> None:
-    assert "unknown mode" in api.search("热线", mode="nope")["error"]
-    assert "k=0" in api.search("热线", k=0)["error"]
+    assert api.search("热线", mode="nope")["parameter"] == "mode"
+    assert "参数 k 应为 1 到 100 的整数，收到 0" in api.search("热线", k=0)["error"]
     assert api.search("  ")["error"].startswith("问题为空")
     assert [t["chunk_id"] for t in api.tasks("税务局")["tasks"]] == ["b#一/(一)"]
     assert "error" in api.tasks("不存在的局")
+
+
+HOSTILE = [
+    ("search", {"question": 5}, "question"),
+    ("search", {"question": ["热线"]}, "question"),
+    ("search", {"question": "热线", "k": None}, "k"),
+    ("search", {"question": "热线", "k": "x"}, "k"),
+    ("search", {"question": "热线", "k": 2.5}, "k"),
+    ("search", {"question": "热线", "k": True}, "k"),
+    ("search", {"question": "热线", "k": 101}, "k"),
+    ("search", {"question": "热线", "mode": 3}, "mode"),
+    ("search", {"question": "热线", "doc_id": ["a"]}, "doc_id"),
+    ("search", {"question": "热线", "lead": 5}, "lead"),
+    ("search", {"question": "热线", "due_before": 5}, "due_before"),
+    ("tasks", {"department": None}, "department"),
+    ("tasks", {"department": 5}, "department"),
+    ("tasks", {"department": "税务局", "role": "x"}, "role"),
+    ("notice", {"doc_id": None, "chunk_id": None}, "doc_id"),
+    ("notice", {"doc_id": 5}, "doc_id"),
+    ("upload", {"file": None}, "file"),
+    ("upload", {"file": {"path": None}}, "file"),
+    ("upload", {"file": {"path": "x.txt"}, "replace": "false"}, "replace"),
+]
+
+
+@pytest.mark.parametrize(("endpoint", "params", "named"), HOSTILE, ids=[f"{e}-{p}" for e, p, _ in HOSTILE])
+def test_null_and_wrong_types_are_refused_naming_the_parameter(
+    api: WebApi, endpoint: str, params: dict[str, object], named: str
+) -> None:
+    before = api.library.notices()
+    answer = getattr(api, endpoint)(**params)
+    assert answer["parameter"] == named and f"参数 {named} 应为" in answer["error"]
+    assert api.library.notices() == before
+
+
+def test_absent_optional_parameters_take_their_defaults(api: WebApi) -> None:
+    plain = api.search("热线")
+    assert api.search("热线", k="5", mode=None, doc_id=None, lead=None, year=None, due_before=None) == plain
+    assert api.search("热线", k=5.0)["hits"] == plain["hits"]
+    assert api.tasks("税务局", None)["tasks"] == api.tasks("税务局")["tasks"]

@@ -13,10 +13,12 @@ from gradio.data_classes import FileData
 
 from index import DEFAULT_MODE
 from index.filters import filters_from
+from index.fuse import MODES
 from ingest.bounds import MAX_K
 from ingest.departments import canonical
 from web.library import Library
 from web.notice_view import notice_dict
+from web.params import ParamError, choice, flag, text, whole
 from web.uploads import UploadError, forget_upload
 
 
@@ -37,12 +39,17 @@ class WebApi:
         due_before: str = "",
     ) -> dict[str, Any]:
         """Answer one question: the hits with every field, whether it abstained, and the leads."""
-        if not isinstance(question, str) or not question.strip():
-            return {"error": "问题为空：请输入问题。"}
         try:
-            k = int(k)
-            if not 1 <= k <= MAX_K:
-                raise ValueError(f"k={k}: ask for 1 to {MAX_K} results")
+            question = text("question", question)
+            if not question.strip():
+                return {"error": "问题为空：请输入问题。", "parameter": "question", "value": question[:60]}
+            k = whole("k", k, 1, MAX_K)
+            mode = DEFAULT_MODE if mode is None else choice("mode", mode, MODES)
+            year = str(year) if isinstance(year, int) and not isinstance(year, bool) else text("year", year)
+            doc_id, lead, due_before = text("doc_id", doc_id), text("lead", lead), text("due_before", due_before)
+        except ParamError as exc:
+            return exc.to_dict()
+        try:
             filters = filters_from(doc_id=[doc_id] if doc_id else [], lead=lead, year=year, due_before=due_before)
             answer = self.library.answer(question, k=k, mode=mode, filters=filters)
         except (TypeError, ValueError) as exc:
@@ -55,10 +62,17 @@ class WebApi:
         A file with a notice's name but other content is not added: the answer has
         ``"pending": true`` and ``"replaces"``; send it again with ``replace=True`` to replace.
         """
-        record = file if isinstance(file, dict) else getattr(file, "__dict__", {})
-        path = Path(record.get("path") or getattr(file, "path", ""))
+        record = file if isinstance(file, dict) else getattr(file, "__dict__", None)
         try:
-            result = self.library.upload(path, record.get("orig_name") or path.name, replace=bool(replace))
+            if not isinstance(record, dict) or not isinstance(record.get("path"), str) or not record["path"]:
+                raise ParamError("file", "上传的文件（带 path 的文件对象）", file)
+            replace = flag("replace", replace)
+            name = text("orig_name", record.get("orig_name"))
+        except ParamError as exc:
+            return exc.to_dict()
+        path = Path(record["path"])
+        try:
+            result = self.library.upload(path, name or path.name, replace=replace)
         except UploadError as exc:
             return {"error": str(exc)}
         finally:
@@ -75,6 +89,11 @@ class WebApi:
     def tasks(self, department: str, role: str = "") -> dict[str, Any]:
         """Every item a department (any of its names) leads or supports; role "牵头", "配合" or "" for both."""
         try:
+            department = text("department", department, required=True)
+            role = choice("role", role, ("", "牵头", "配合"))
+        except ParamError as exc:
+            return exc.to_dict()
+        try:
             found = self.library.tasks(department, role)
         except ValueError as exc:
             return {"error": str(exc)}
@@ -82,6 +101,12 @@ class WebApi:
 
     def notice(self, doc_id: str = "", chunk_id: str = "") -> dict[str, Any]:
         """A notice with its metadata and every clause in order, by its doc_id or by one of its chunk ids."""
+        try:
+            doc_id, chunk_id = text("doc_id", doc_id), text("chunk_id", chunk_id)
+            if not doc_id and not chunk_id:
+                raise ParamError("doc_id", "通知的 doc_id（或给出 chunk_id）", doc_id)
+        except ParamError as exc:
+            return exc.to_dict()
         try:
             info, chunks = self.library.document(doc_id or self.library.doc_of(chunk_id))
         except KeyError:

@@ -1,0 +1,76 @@
+"""Request parameters checked before use: ``null`` and wrong types refused with the parameter named.
+
+An API is called by other programs, which send ``null``, numbers for strings and strings for
+booleans. Each check returns the value in its proper type or raises :class:`ParamError`,
+whose message names the parameter, what it should be and what came.
+
+    >>> whole("k", "5", 1, 100), text("lead", None), flag("replace", None)
+    (5, '', False)
+    >>> whole("k", True, 1, 100)
+    Traceback (most recent call last):
+    web.params.ParamError: 参数 k 应为 1 到 100 的整数，收到 True
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+_SHOWN = 60
+
+
+class ParamError(ValueError):
+    """A parameter of the wrong type or out of range; ``name`` and ``value`` say which and what came."""
+
+    def __init__(self, name: str, expected: str, value: Any) -> None:
+        shown = repr(value) if not isinstance(value, str) else repr(value[:_SHOWN])
+        super().__init__(f"参数 {name} 应为{expected}，收到 {shown[:_SHOWN + 2]}")
+        self.name = name
+        self.value = value
+
+    def to_dict(self) -> dict[str, Any]:
+        """The error as JSON: the message, the parameter and the value received (cut to 60 characters)."""
+        value = self.value if isinstance(self.value, (int, float, bool, type(None))) else repr(self.value)[:_SHOWN]
+        return {"error": str(self), "parameter": self.name, "value": value}
+
+
+def text(name: str, value: Any, *, required: bool = False) -> str:
+    """A string parameter; ``None`` is "" unless ``required`` (then, like "", refused)."""
+    if value is None and not required:
+        return ""
+    if not isinstance(value, str):
+        raise ParamError(name, "文字", value)
+    if required and not value.strip():
+        raise ParamError(name, "非空文字", value)
+    return value
+
+
+def whole(name: str, value: Any, low: int, high: int) -> int:
+    """A whole number from ``low`` to ``high`` (an int, an integral float or a string of digits; not a bool)."""
+    expected = f" {low} 到 {high} 的整数"
+    if isinstance(value, bool):
+        raise ParamError(name, expected, value)
+    integral = isinstance(value, float) and value.is_integer()
+    if integral or (isinstance(value, str) and re.fullmatch(r"\s*\d{1,9}\s*", value)):
+        value = int(value)
+    if not isinstance(value, int) or not low <= value <= high:
+        raise ParamError(name, expected, value)
+    return value
+
+
+def flag(name: str, value: Any) -> bool:
+    """A boolean; ``None`` is False. Strings are refused: ``"false"`` would otherwise read as true."""
+    if value is None:
+        return False
+    if not isinstance(value, bool):
+        raise ParamError(name, " true 或 false", value)
+    return value
+
+
+def choice(name: str, value: Any, choices: tuple[str, ...]) -> str:
+    """One of ``choices``; ``None`` is the first."""
+    if value is None:
+        return choices[0]
+    if not isinstance(value, str) or value not in choices:
+        raise ParamError(name, "以下之一：" + "、".join(repr(c) for c in choices), value)
+    return value
