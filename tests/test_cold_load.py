@@ -100,7 +100,7 @@ def test_damaged_statistics_are_reported_with_the_rebuild_command(saved: tuple[S
 
     _, folder = saved
     (folder / "stats.json").write_text(json.dumps([1, 2]), encoding="utf-8")
-    with pytest.raises(IndexMismatchError, match="python -m index build"):
+    with pytest.raises(IndexMismatchError, match="python -m index repair --index"):
         Searcher.open(folder, embedder=KeywordEmbedder())
 
 

@@ -55,7 +55,7 @@ def test_a_damaged_index_names_the_problem_and_the_rebuild_command(built: Search
     with pytest.raises((IndexMismatchError, ValueError)):
         Searcher.open(path, embedder=KeywordEmbedder())
     (path / "manifest.json").write_text("{not json", encoding="utf-8")
-    with pytest.raises(IndexMismatchError, match=r"damaged .*rebuild with: python -m index build"):
+    with pytest.raises(IndexMismatchError, match=r"damaged .*rebuild with: python -m index repair --index"):
         Searcher.open(path, embedder=KeywordEmbedder())
 
 
@@ -138,3 +138,24 @@ def test_a_write_failing_mid_build_keeps_the_previous_index(corpus: Path, tmp_pa
     )
     assert _ids(Searcher.open(index, embedder=KeywordEmbedder())) == old
     assert not [p for p in index.parent.iterdir() if p.name.startswith(".index-full") and p.suffix != ".lock"]
+
+
+def test_a_save_makes_its_files_directories_and_renames_durable(built: Searcher, tmp_path: Path, monkeypatch) -> None:
+    synced: list[str] = []
+    real = os.fsync
+
+    def recording(fd: int) -> None:
+        synced.append(os.readlink(f"/proc/self/fd/{fd}"))
+        real(fd)
+
+    monkeypatch.setattr(os, "fsync", recording)
+    path = built.store.path
+    extra = tmp_path / "more.txt"
+    extra.write_text(NOTICE_A.replace("12345", "54321"), encoding="utf-8")
+    built.add([extra])
+    monkeypatch.undo()
+    assert str(path.parent) in synced  # the swap's renames
+    written = [Path(s) for s in synced if ".tmp-" in s]
+    assert any(p.name == "manifest.json" for p in written)  # every file …
+    assert any(p.name.startswith(f".{path.name}.tmp-") for p in written)  # … and the folder that names them
+    assert synced.index(str(path.parent)) > max(synced.index(str(p)) for p in written)  # renamed once durable

@@ -30,14 +30,14 @@ def test_save_load_round_trip(built: Searcher, tmp_path: Path) -> None:
 
 
 def test_load_with_another_model_names_the_mismatch(built: Searcher, tmp_path: Path) -> None:
-    with pytest.raises(IndexMismatchError, match=r"built with model fake-keywords .*python -m index build"):
+    with pytest.raises(IndexMismatchError, match=r"built with model fake-keywords .*python -m index repair --index"):
         Searcher.open(tmp_path / "index", embedder=KeywordEmbedder("another-model"))
 
 
 def test_damaged_index_is_refused_with_the_rebuild_command(built: Searcher, tmp_path: Path) -> None:
     chunks = tmp_path / "index" / CHUNKS
     chunks.write_text(chunks.read_text(encoding="utf-8")[:-50], encoding="utf-8")
-    with pytest.raises(IndexMismatchError, match="hash in the manifest.*python -m index build"):
+    with pytest.raises(IndexMismatchError, match="hash in the manifest.*python -m index repair --index"):
         Searcher.open(tmp_path / "index", embedder=KeywordEmbedder())
 
 

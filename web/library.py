@@ -20,6 +20,7 @@ from index.filters import year_of
 from index.fuse import DEFAULT_MODE
 from index.searcher import Searcher
 from index.stores.base import NoticeInfo
+from index.stores.layout import fsync_directory
 from index.writing import writing
 from ingest.bounds import MAX_UPLOAD_BYTES, UPLOAD_TYPES, LimitError
 from ingest.departments import lead_names
@@ -54,11 +55,7 @@ def durable_write(path: Path, data: bytes) -> None:
         handle.write(data)
         handle.flush()
         os.fsync(handle.fileno())
-    folder = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(folder)
-    finally:
-        os.close(folder)
+    fsync_directory(path.parent)
 
 
 class Library:

@@ -35,7 +35,7 @@ def first_build_hint(path: Path) -> str:
 
 def rebuild_hint(path: Path) -> str:
     """The command that rebuilds a damaged index at ``path``, uploads and their doc_ids kept (``index repair``)."""
-    return f"python -m index repair --index {path} (reads data/notices and the app's stored uploads again)"
+    return f"python -m index repair --index {path}"
 
 
 def package_versions() -> dict[str, str]:
@@ -69,9 +69,11 @@ def atomic_directory(path: Path) -> Iterator[Path]:
             old = path.parent / f".{path.name}.old-{os.getpid()}-{time.time_ns()}"
             os.replace(path, old)
             os.replace(work, path)
+            fsync_directory(path.parent)  # the renames themselves survive a power cut
             shutil.rmtree(old, ignore_errors=True)
         else:
             os.replace(work, path)
+            fsync_directory(path.parent)
     finally:
         if work.exists():
             shutil.rmtree(work, ignore_errors=True)
@@ -96,10 +98,25 @@ def recover(path: Path) -> bool:
 
 
 def _fsync_tree(folder: Path) -> None:
+    """Fsync every file of ``folder``, then every directory, deepest first (their entries name the files)."""
+    folders = [folder]
     for item in folder.rglob("*"):
         if item.is_file():
             with item.open("rb") as handle:
                 os.fsync(handle.fileno())
+        elif item.is_dir():
+            folders.append(item)
+    for directory in sorted(folders, key=lambda d: len(d.parts), reverse=True):
+        fsync_directory(directory)
+
+
+def fsync_directory(folder: Path) -> None:
+    """Fsync a directory, so that files created, renamed or removed in it stay so after a crash."""
+    handle = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(handle)
+    finally:
+        os.close(handle)
 
 
 def write_manifest(folder: Path, manifest: dict[str, Any]) -> None:
