@@ -14,6 +14,8 @@ from typing import Any
 
 import numpy as np
 
+from index.encoders.compact_vocab import TokenizerPair
+
 
 def default_threads() -> int:
     """``$POLICY_QA_THREADS``, else the CPUs this process may run on."""
@@ -59,20 +61,16 @@ class OnnxSession:
     def __init__(
         self, model: Path, tokenizer: Path, settings: dict[str, Any], threads: int | None = None, spin: bool = False
     ) -> None:
-        from tokenizers import Tokenizer
-
         self.threads = threads or default_threads()
         self.session = _session(model, self.threads, spin)
         self.inputs = [i.name for i in self.session.get_inputs()]
-        self.tokenizer = Tokenizer.from_file(str(tokenizer))
-        self.tokenizer.enable_truncation(int(settings["max_seq_length"]))
-        self.tokenizer.no_padding()
+        self.tokenizer = TokenizerPair(tokenizer, int(settings["max_seq_length"]))
         self.pad_id = int(settings["pad_id"])
 
     def encode(self, texts: Sequence[str], batch_size: int) -> np.ndarray:
         """Unit vectors of ``texts`` in their order; batches are formed shortest first (less padding)."""
-        encodings = self.tokenizer.encode_batch(list(texts))
-        lengths = np.array([len(e.ids) for e in encodings])
+        encodings = self.tokenizer.encode(texts)
+        lengths = np.array([len(e) for e in encodings])
         order = np.argsort(lengths, kind="stable")
         out: np.ndarray | None = None
         for start in range(0, len(order), batch_size):
@@ -81,7 +79,7 @@ class OnnxSession:
             ids = np.full((len(part), width), self.pad_id, dtype=np.int64)
             mask = np.zeros((len(part), width), dtype=np.int64)
             for row, n in enumerate(part):
-                tokens = encodings[n].ids
+                tokens = encodings[n]
                 ids[row, : len(tokens)] = tokens
                 mask[row, : len(tokens)] = 1
             feeds = {"input_ids": ids, "attention_mask": mask}
