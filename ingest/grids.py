@@ -7,6 +7,7 @@ Every grid cell is kept (merged cells repeated in each position they cover, empt
 from __future__ import annotations
 
 import re
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -68,7 +69,7 @@ def read_xlsx(path: Path) -> str:
             raise GridReadError(f"{path}: not an .xlsx (an .xlsx is a ZIP archive; this file is something else)")
     bounds.check_zip(path, ".xlsx")  # from the ZIP directory, before anything is inflated
     try:
-        _check_rows(path, load_workbook(str(path), read_only=True, data_only=True))
+        _check_rows(path)
         workbook = load_workbook(str(path), data_only=True)
     except bounds.LimitError:
         raise
@@ -98,23 +99,49 @@ def read_xlsx(path: Path) -> str:
     return "\n".join(lines)
 
 
-def _check_rows(path: Path, streamed: Any) -> None:
-    """Count the workbook's rows streaming (no more than the limit + 1 are read), then close it.
+#: Any namespace: transitional and strict OOXML name the same elements differently.
+_ANY = "{*}"
+
+
+def _check_rows(path: Path) -> None:
+    """Count the workbook's rows from the sheets' XML, stopping one row past the limit.
+
+    Only ``<row>`` elements are counted, streaming: no cell, no shared string is read (openpyxl's
+    own read-only mode loads every shared string first: 4.5 s for 20,000 rows of a 300,000-row
+    bomb, against 0.1 s here).
 
     Raises:
         ingest.bounds.LimitError: over the row limit, naming the sheet.
     """
+    from lxml import etree
+
     limit, rows = bounds.current().max_sheet_rows, 0
-    try:
-        for sheet in streamed.worksheets:
-            declared = sheet.max_row or 0  # the sheet's <dimension>: read without reading the rows
-            bounds.check_count(f"{path} (sheet {sheet.title})", "rows", rows + declared, limit)
-            for _ in sheet.iter_rows(values_only=True):
-                rows += 1
-                if rows > limit:
-                    bounds.check_count(f"{path} (sheet {sheet.title})", "rows", rows, limit)
-    finally:
-        streamed.close()
+    with zipfile.ZipFile(path) as archive:
+        for title, part in _sheet_parts(archive):
+            with archive.open(part) as stream:
+                for _, element in etree.iterparse(stream, tag=f"{_ANY}row", resolve_entities=False, no_network=True):
+                    rows += 1
+                    element.clear()
+                    if rows > limit:
+                        bounds.check_count(f"{path} (sheet {title})", "rows", rows, limit)
+
+
+def _sheet_parts(archive: zipfile.ZipFile) -> list[tuple[str, str]]:
+    """Each worksheet's title and its part in the archive, in the workbook's order."""
+    from lxml import etree
+
+    parser = etree.XMLParser(resolve_entities=False, no_network=True)
+    workbook = etree.fromstring(archive.read("xl/workbook.xml"), parser)
+    rels = etree.fromstring(archive.read("xl/_rels/workbook.xml.rels"), parser)
+    targets = {r.get("Id"): r.get("Target", "") for r in rels.iter(f"{_ANY}Relationship")}
+    parts = []
+    for sheet in workbook.iter(f"{_ANY}sheet"):
+        rid = next((v for k, v in sheet.attrib.items() if k.endswith("}id")), "")
+        target = targets.get(rid, "")
+        part = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+        if part in archive.namelist():
+            parts.append((sheet.get("name", part), part))
+    return parts
 
 
 def _cell_text(value: Any) -> str:

@@ -67,6 +67,16 @@ def test_a_workbook_over_the_row_limit_is_refused_reading_no_more_than_the_limit
         assert "市数据局" in read_file(_workbook(tmp_path / "small.xlsx", 50))[0].text
     with bounds.using(bounds.BULK):  # a deliberate bulk load takes it
         assert read_file(tmp_path / "big.xlsx")[0].text.count("市数据局") == 51
+    two = Workbook()
+    two.active.title = "任务一"
+    for title in ("任务一", "任务二"):
+        sheet = two[title] if title in two.sheetnames else two.create_sheet(title)
+        for n in range(30):
+            sheet.append([n + 1, "推进政务服务", "市数据局"])
+    two.save(tmp_path / "two.xlsx")
+    with bounds.using(bounds.Limits(max_sheet_rows=50)):  # rows of all sheets together
+        with pytest.raises(ReadError, match=r"\(sheet 任务二\): more than 50 rows"):
+            read_file(tmp_path / "two.xlsx")
 
 
 def test_pages_characters_and_chunks_are_capped(tmp_path: Path) -> None:
