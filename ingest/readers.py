@@ -210,11 +210,14 @@ def read_docx(path: Path) -> str:
     bounds.check_zip(path, ".docx")  # from the ZIP directory, before anything is inflated
     lines: list[str] = []
     try:
+        bounds.check_elements(path, "word/document.xml")  # streaming, before python-docx builds the tree
         for block in docx.Document(str(path)).iter_inner_content():
             if isinstance(block, Table):
                 lines.extend(docx_rows(block))
             else:
                 lines.append(block.text)
+    except bounds.LimitError:
+        raise
     except Exception as exc:  # corrupt archives raise many kinds: zip, XML, KeyError …
         raise ReadError(f"{path}: not a readable .docx ({type(exc).__name__}: {exc})") from exc
     return "\n".join(lines)

@@ -74,9 +74,9 @@ def test_a_workbook_over_the_row_limit_is_refused_reading_no_more_than_the_limit
         for n in range(30):
             sheet.append([n + 1, "推进政务服务", "市数据局"])
     two.save(tmp_path / "two.xlsx")
-    with bounds.using(bounds.Limits(max_sheet_rows=50)):  # rows of all sheets together
-        with pytest.raises(ReadError, match=r"\(sheet 任务二\): more than 50 rows"):
-            read_file(tmp_path / "two.xlsx")
+    rows_of_all_sheets = bounds.Limits(max_sheet_rows=50)
+    with bounds.using(rows_of_all_sheets), pytest.raises(ReadError, match=r"\(sheet 任务二\): more than 50 rows"):
+        read_file(tmp_path / "two.xlsx")
 
 
 def test_pages_characters_and_chunks_are_capped(tmp_path: Path) -> None:
@@ -119,3 +119,16 @@ def test_a_notice_without_a_title_line_is_titled_by_its_file_name_not_a_scratch_
     result = library.upload(untitled)
     title = next(row[1] for row in library.notices() if row[0] == result.doc_id)
     assert title == "停车治理要点" and ".reading" not in title
+
+
+def test_a_docx_of_millions_of_tiny_elements_is_refused_before_its_tree_is_built(tmp_path: Path) -> None:
+    from docx import Document
+
+    document = Document()
+    for n in range(400):
+        document.add_paragraph(f"{n + 1}.推进政务服务。（市数据局牵头）")
+    document.save(tmp_path / "many.docx")
+    refused = pytest.raises(ReadError, match=r"many.docx \(part word/document.xml\): more than 1,000 XML elements")
+    with bounds.using(bounds.Limits(max_xml_elements=1000)), refused:
+        read_file(tmp_path / "many.docx")
+    assert "400.推进政务服务" in read_file(tmp_path / "many.docx")[0].text  # the default is far above a notice

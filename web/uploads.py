@@ -36,8 +36,9 @@ _COUNTED = {
     "characters of text": "文字字数",
     "chunks": "条目数",
     "bytes of text": "文件大小",
+    "XML elements": "文档内部元素数",
 }
-_OVER = re.compile(r"more than ([\d,]+) (rows|pages|characters of text|chunks|bytes of text)")
+_OVER = re.compile(r"more than ([\d,]+) (rows|pages|characters of text|chunks|bytes of text|XML elements)")
 
 
 def reason_in_chinese(problem: str) -> str:
@@ -47,6 +48,8 @@ def reason_in_chinese(problem: str) -> str:
     'PDF 没有文字层（可能是扫描件），请先做文字识别'
     >>> reason_in_chinese("/tmp/t.xlsx (sheet A): more than 20,000 rows (20,001 or more); the limit is 20,000")
     '表格行数超过上限（20,000）'
+    >>> reason_in_chinese("/t/h.docx (part word/document.xml): more than 1,000,000 XML elements (1,000,001 or more)")
+    '文档内部元素数超过上限（1,000,000）'
     >>> reason_in_chinese("/tmp/b.docx: reading needs more than 768 MiB of memory (the limit); stopped")
     '读取所需内存超过上限，不像真实的通知文件'
     """
