@@ -21,7 +21,7 @@ from starlette.middleware import Middleware
 
 from index import ExportError, IndexMismatchError, IndexNotFoundError
 from index.options import add_store_options, open_store, target_of, where_of
-from index.paths import ROOT
+from index.paths import default_data_dir
 from ingest.bounds import MAX_QUERY_CHARS, MAX_UPLOAD_BYTES, UPLOAD_TYPES
 from web import TASK_COLUMNS, Library
 from web.headers import SecurityHeaders
@@ -205,8 +205,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--data-dir",
         type=Path,
-        default=Path(os.environ.get("POLICY_QA_DATA", ROOT / "build" / "data")),
-        help="uploads and the feedback log live here (default build/data)",
+        default=default_data_dir(),
+        help="uploads and the feedback log live here (default: $POLICY_QA_DATA or build/data)",
     )
     parser.add_argument("--feedback-log", type=Path, help="feedback JSON Lines file (default DATA_DIR/feedback.jsonl)")
     parser.add_argument(

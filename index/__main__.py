@@ -24,7 +24,7 @@ from index.options import (
     target_of,
     where_of,
 )
-from index.paths import DEFAULT_CORPUS, ROOT, default_index_path
+from index.paths import DEFAULT_CORPUS, default_data_dir, default_index_path
 from index.views import clause_label
 
 
@@ -138,7 +138,7 @@ def main(argv: list[str] | None = None) -> int:
     repair.add_argument(
         "--data",
         type=Path,
-        default=Path(os.environ.get("POLICY_QA_DATA", ROOT / "build" / "data")),
+        default=default_data_dir(),
         help="the app's data folder, whose uploads/ are read again (default: $POLICY_QA_DATA or build/data)",
     )
 

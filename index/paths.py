@@ -21,6 +21,11 @@ def default_index_path() -> Path:
     return Path(os.environ.get("POLICY_QA_INDEX") or DEFAULT_INDEX)
 
 
+def default_data_dir() -> Path:
+    """The web app's data folder (uploads, feedback): ``$POLICY_QA_DATA``, else ``build/data`` in the project."""
+    return Path(os.environ.get("POLICY_QA_DATA") or ROOT / "build" / "data")
+
+
 def cache_root() -> Path:
     """Where converted models and embedding caches live: ``$POLICY_QA_CACHE`` or ~/.cache/policy-qa."""
     return Path(os.environ.get("POLICY_QA_CACHE") or Path.home() / ".cache" / "policy-qa")
