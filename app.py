@@ -17,15 +17,13 @@ import time
 from pathlib import Path
 from typing import Any
 
-from starlette.middleware import Middleware
-
 from index import ExportError, IndexMismatchError, IndexNotFoundError
 from index.options import add_store_options, open_store, target_of, where_of
 from index.paths import default_data_dir
 from ingest.bounds import MAX_QUERY_CHARS, MAX_UPLOAD_BYTES, UPLOAD_TYPES
 from web import TASK_COLUMNS, Library
-from web.headers import SecurityHeaders
 from web.page import CONFIRM_REPLACE, CSS, OPEN_NOTICE, SCROLL_TO_ANSWER, SCROLL_TO_CLAUSE
+from web.server import LOOPBACK, server_app
 
 EXAMPLES = [
     "哪些部门负责12345热线",
@@ -210,6 +208,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--feedback-log", type=Path, help="feedback JSON Lines file (default DATA_DIR/feedback.jsonl)")
     parser.add_argument(
+        "--api-token",
+        default=os.environ.get("POLICY_QA_API_TOKEN"),
+        help="bearer token for the JSON API's uploads and deletes, and its reads off loopback ($POLICY_QA_API_TOKEN)",
+    )
+    parser.add_argument(
         "--auth",
         default=os.environ.get("POLICY_QA_AUTH"),
         help="user:password required to use the app (or $POLICY_QA_AUTH); needed off loopback",
@@ -222,7 +225,7 @@ def main(argv: list[str] | None = None) -> int:
             print("error: --auth takes user:password", file=sys.stderr)
             return 2
         auth = (user, password)
-    if args.host not in ("127.0.0.1", "localhost", "::1") and auth is None:
+    if args.host not in LOOPBACK and auth is None:
         print(
             f"error: refusing to serve on {args.host} without authentication; "
             "add --auth user:password (or set POLICY_QA_AUTH)",
@@ -252,18 +255,17 @@ def main(argv: list[str] | None = None) -> int:
     library = Library(searcher, args.data_dir, args.feedback_log)
     print(f"index ready: {len(searcher)} chunks in {where_of(args)} ({time.time() - started:.1f} s)", flush=True)
     demo = build_ui(library)
-    demo.launch(
-        auth=auth,
-        server_name=args.host,
-        server_port=args.port,
-        css=CSS,
-        js=OPEN_NOTICE,
-        footer_links=["api"],
-        max_file_size=MAX_UPLOAD_BYTES,
-        show_error=False,
-        quiet=False,
-        app_kwargs={"middleware": [Middleware(SecurityHeaders)]},  # no framing, no sniffing, no referrer
-    )
+    import gradio as gr
+    import uvicorn
+
+    server = server_app(library, token=args.api_token, open_reads=args.host in LOOPBACK)  # /api, the JSON API
+    server = gr.mount_gradio_app(
+        server, demo, "/", auth=auth, max_file_size=MAX_UPLOAD_BYTES, css=CSS, js=OPEN_NOTICE,
+        footer_links=["api"], show_error=False, server_name=args.host, server_port=args.port,
+    )  # fmt: skip
+    shown = "127.0.0.1" if args.host in ("0.0.0.0", "::") else args.host
+    print(f"Running on http://{shown}:{args.port} (the chat; the JSON API at /api, described at /api/docs)", flush=True)
+    uvicorn.run(server, host=args.host, port=args.port, log_level="warning")
     return 0
 
 

@@ -52,6 +52,23 @@ def test_api_cites_the_hotline_clauses(client) -> None:
     assert client.predict("热线", 5, "magic", api_name="/search")["parameter"] == "mode"
 
 
+def test_the_json_api_answers_on_the_chats_port_with_curl(app_server: dict[str, object]) -> None:
+    import shutil
+    import subprocess
+
+    url = str(app_server["url"]).rstrip("/")
+    if shutil.which("curl") is None:
+        pytest.skip("curl is not installed")
+    body = json.dumps({"question": HOTLINE, "k": 3}, ensure_ascii=False)
+    command = ["curl", "-s", "-X", "POST", f"{url}/api/search", "-H", "content-type: application/json", "-d", body]
+    answer = json.loads(subprocess.run(command, capture_output=True, text=True, check=True, timeout=30).stdout)
+    assert "市行政审批服务局、市数据局牵头（第13项）" in answer["lead_line"] and len(answer["hits"]) == 3
+    spec = json.loads(subprocess.run(["curl", "-s", f"{url}/api/openapi.json"], capture_output=True, check=True).stdout)
+    assert "/api/search" in spec["paths"]
+    refused = subprocess.run(["curl", "-s", "-X", "POST", f"{url}/api/notices", "-F", "file=@/dev/null"], capture_output=True)
+    assert "上传和删除已关闭" in json.loads(refused.stdout)["error"]  # no --api-token: changes are closed
+
+
 def test_the_page_cannot_be_framed_or_sniffed(app_server: dict[str, object]) -> None:
     import httpx
 

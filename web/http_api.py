@@ -1,0 +1,215 @@
+"""The plain HTTP JSON API under ``/api``: search, batch, notices, tasks, upload and delete, described by OpenAPI.
+
+Served by the same process and port as the chat (``app.py`` mounts the chat on the FastAPI app
+these routes belong to). Every answer is JSON; an error is ``{"error": "…"}`` with, for a bad
+parameter, ``"parameter"`` and the ``"value"`` received, and a 4xx status. Reads are open on
+loopback; bound beyond it, and for every change (upload, delete), they need
+``Authorization: Bearer <token>`` (``--api-token`` or ``$POLICY_QA_API_TOKEN``). A deletion
+takes two requests, as in the chat: ``POST /api/notices/{doc_id}/delete-token`` gives a
+one-time token, ``DELETE /api/notices/{doc_id}?confirm=TOKEN`` spends it.
+"""
+
+from __future__ import annotations
+
+import csv
+import hmac
+import io
+import tempfile
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel, Field
+
+from index import DEFAULT_MODE
+from ingest.bounds import MAX_K, MAX_QUERY_CHARS, MAX_UPLOAD_BYTES
+from web.api import WebApi
+from web.cells import csv_rows
+from web.confirmations import CONFIRM_SECONDS
+from web.library import Library
+from web.params import ParamError, choice
+from web.tasks import COLUMNS, write_xlsx
+from web.uploads import UploadError, display_name
+
+#: Most questions one batch request may carry.
+MAX_BATCH = 100
+
+
+class ApiError(Exception):
+    """An error answered as JSON with an HTTP status."""
+
+    def __init__(self, status: int, body: dict[str, Any]) -> None:
+        super().__init__(body.get("error", ""))
+        self.status = status
+        self.body = body
+
+
+class SearchRequest(BaseModel):
+    """One question and how to answer it (the fields of ``python -m index search``)."""
+
+    question: str = Field(max_length=MAX_QUERY_CHARS, examples=["哪些部门负责12345热线"])
+    k: int = Field(5, ge=1, le=MAX_K, strict=True)
+    mode: str = DEFAULT_MODE
+    doc_id: str = ""
+    lead: str = ""
+    year: str = ""
+    due_before: str = Field("", description="only items due on or before this ISO date")
+
+
+class BatchRequest(BaseModel):
+    """Many questions answered alike."""
+
+    questions: list[str] = Field(min_length=1, max_length=MAX_BATCH, examples=[["秦政通", "好差评机制"]])
+    k: int = Field(5, ge=1, le=MAX_K, strict=True)
+    mode: str = DEFAULT_MODE
+
+
+def error_response(status: int, body: dict[str, Any]) -> JSONResponse:
+    """A JSON error with its status."""
+    return JSONResponse(body, status_code=status)
+
+
+def validation_error(exc: RequestValidationError) -> JSONResponse:
+    """A request FastAPI could not read, in this API's own shape: the first bad parameter named."""
+    first = exc.errors()[0] if exc.errors() else {}
+    where = [str(p) for p in first.get("loc", ()) if p not in ("body", "query", "path", "form")]
+    name = ".".join(where) or "body"
+    value = first.get("input")
+    shown = value if isinstance(value, (int, float, bool, type(None))) else repr(value)[:60]
+    message = f"参数 {name} 不合要求（{first.get('msg', 'invalid')}），收到 {shown!r}"
+    return error_response(422, {"error": message, "parameter": name, "value": shown})
+
+
+def api_router(library: Library, token: str | None, open_reads: bool) -> APIRouter:
+    """The ``/api`` routes over ``library``; ``token`` guards changes, and reads unless ``open_reads``."""
+    api = WebApi(library)
+
+    def bearer(request: Request) -> bool:
+        sent = request.headers.get("authorization", "")
+        return bool(token) and hmac.compare_digest(sent.encode(), f"Bearer {token}".encode())
+
+    def may_read(request: Request) -> None:
+        if not open_reads and not bearer(request):
+            raise ApiError(401, {"error": "需要令牌：请求头 Authorization: Bearer <token>"})
+
+    def may_write(request: Request) -> None:
+        if not token:
+            raise ApiError(403, {"error": "未设置 API 令牌（--api-token 或 POLICY_QA_API_TOKEN），上传和删除已关闭"})
+        if not bearer(request):
+            raise ApiError(401, {"error": "需要令牌：请求头 Authorization: Bearer <token>"})
+
+    def answered(result: dict[str, Any]) -> dict[str, Any]:
+        if "error" in result:
+            raise ApiError(400 if "parameter" not in result else 422, result)
+        return result
+
+    router = APIRouter(prefix="/api")
+
+    @router.post("/search", dependencies=[Depends(may_read)], summary="Answer one question")
+    def search(request: SearchRequest) -> dict[str, Any]:
+        """The answer as ``python -m index search --json`` prints it: hits, leads, or a refusal."""
+        return answered(api.search(**request.model_dump()))
+
+    @router.post("/batch", dependencies=[Depends(may_read)], summary="Answer many questions")
+    def batch(request: BatchRequest) -> dict[str, Any]:
+        """One answer per question, in order."""
+        answers = [answered(api.search(q, k=request.k, mode=request.mode)) for q in request.questions]
+        return {"answers": answers}
+
+    @router.get("/notices", dependencies=[Depends(may_read)], summary="The notices in the library")
+    def notices() -> dict[str, Any]:
+        """Every notice: doc_id, title, issuer, date, chunks, lead departments, upload hash."""
+        return {"notices": [n.to_dict() for n in library.searcher.notices()]}
+
+    @router.get("/notices/{doc_id}", dependencies=[Depends(may_read)], summary="One notice with its items")
+    def notice(doc_id: str) -> dict[str, Any]:
+        """The notice's metadata and every clause in order."""
+        result = api.notice(doc_id=doc_id)
+        if "error" in result:
+            raise ApiError(404, result)
+        return result
+
+    @router.get("/tasks", dependencies=[Depends(may_read)], summary="A department's tasks", response_model=None)
+    def tasks(
+        department: Annotated[str, Query(max_length=200)], role: str = "", format: str = "json"
+    ) -> dict[str, Any] | Response:
+        """Every item a department leads or supports (role 牵头, 配合 or both); format json, xlsx or csv."""
+        try:
+            kind = choice("format", format, ("json", "xlsx", "csv"))
+        except ParamError as exc:
+            raise ApiError(422, exc.to_dict()) from exc
+        result = answered(api.tasks(department, role))
+        if kind == "json":
+            return result
+        found = library.tasks(department, role)
+        name = f"任务-{result['department']}"
+        if kind == "csv":
+            text = io.StringIO()
+            csv.writer(text).writerows(csv_rows([COLUMNS, *[t.row() for t in found]]))
+            return _download(("\ufeff" + text.getvalue()).encode("utf-8"), f"{name}.csv", "text/csv; charset=utf-8")
+        with tempfile.TemporaryDirectory() as folder:
+            path = write_xlsx(found, result["department"], Path(folder) / "tasks.xlsx")
+            data = path.read_bytes()
+        xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        return _download(data, f"{name}.xlsx", xlsx)
+
+    @router.post("/notices", dependencies=[Depends(may_write)], summary="Upload a notice file", status_code=201)
+    def upload(file: Annotated[UploadFile, File()], replace: Annotated[bool, Form()] = False) -> dict[str, Any]:
+        """Add a notice file (types and size as in the chat); a changed version waits for ``replace=true``."""
+        name = display_name(file.filename or "upload")
+        with tempfile.TemporaryDirectory() as folder:
+            target = Path(folder) / "upload.bin"
+            with target.open("wb") as out:
+                copied = _copy_bounded(file.file, out, MAX_UPLOAD_BYTES)
+            if copied > MAX_UPLOAD_BYTES:
+                raise ApiError(413, {"error": f"{name}: 文件过大，上限 {MAX_UPLOAD_BYTES // 1048576} MB"})
+            try:
+                result = library.upload(target, name, replace=replace)
+            except UploadError as exc:
+                raise ApiError(400, {"error": str(exc)}) from exc
+        return {
+            "name": result.name, "doc_id": result.doc_id, "chunks": result.chunks, "status": result.status,
+            "replaces": list(result.replaces), "pending": result.pending,
+        }  # fmt: skip
+
+    @router.post("/notices/{doc_id}/delete-token", dependencies=[Depends(may_write)], summary="Ask to delete")
+    def delete_token(doc_id: str) -> dict[str, Any]:
+        """A one-time token that ``DELETE /api/notices/{doc_id}`` needs, valid for 5 minutes."""
+        try:
+            issued, title = library.ask_delete(doc_id)
+        except UploadError as exc:
+            raise ApiError(404, {"error": str(exc)}) from exc
+        return {"doc_id": doc_id, "title": title, "confirm": issued, "expires_in": int(CONFIRM_SECONDS)}
+
+    @router.delete("/notices/{doc_id}", dependencies=[Depends(may_write)], summary="Delete a notice")
+    def delete(doc_id: str, confirm: Annotated[str, Query(max_length=100)]) -> dict[str, Any]:
+        """Remove the notice, with the token its delete-token request gave."""
+        try:
+            title = library.delete(doc_id, confirm)
+        except UploadError as exc:
+            status = 404 if "库中没有" in str(exc) else 409
+            raise ApiError(status, {"error": str(exc)}) from exc
+        return {"doc_id": doc_id, "title": title, "status": "已删除"}
+
+    return router
+
+
+def _copy_bounded(source: Any, out: Any, limit: int) -> int:
+    """Copy at most ``limit`` + 1 bytes; the count copied (over ``limit``: the file is too large)."""
+    copied = 0
+    while copied <= limit and (block := source.read(min(1 << 20, limit + 1 - copied))):
+        out.write(block)
+        copied += len(block)
+    return copied
+
+
+def _download(data: bytes, name: str, media: str) -> Response:
+    from urllib.parse import quote
+
+    disposition = f"attachment; filename*=UTF-8''{quote(name)}"
+    return Response(data, media_type=media, headers={"Content-Disposition": disposition})
+
+
+__all__ = ["MAX_BATCH", "ApiError", "api_router", "error_response", "validation_error"]
