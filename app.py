@@ -154,8 +154,12 @@ def build_ui(library: Library) -> Any:
                 )
                 replace = gr.Button("替换所选通知", variant="primary", elem_id="replace", scale=1)
             with gr.Row():
-                doomed = gr.Dropdown(notices, value=None, label="选择要删除的通知", elem_id="doomed", scale=4)
+                doomed = gr.Dropdown(notices, value=None, label="选择通知", elem_id="doomed", scale=4)
+                breakdown = gr.Button("导出任务分解表", elem_id="breakdown", scale=1)
                 delete = gr.Button("删除所选通知", variant="stop", elem_id="delete", scale=1)
+            breakdown_status = gr.Markdown(elem_id="breakdown-status")
+            breakdown_files = gr.File(label="任务分解表（xlsx 可打印，docx 可粘贴）", file_count="multiple",
+                                      elem_id="breakdown-files", interactive=False)  # fmt: skip
             with gr.Row(visible=False, elem_id="delete-confirm") as confirm_row:
                 question = gr.Markdown(elem_id="delete-question")
                 confirm = gr.Button("确认删除", variant="stop", elem_id="delete-yes", scale=0, min_width=100)
@@ -175,6 +179,7 @@ def build_ui(library: Library) -> Any:
             files.upload(chat.on_upload, [files], [status, files, *held_outputs, *view], api_visibility="private")
             replace_outputs = [status, *held_outputs, *view]
             replace.click(chat.on_replace, [held_files], replace_outputs, js=CONFIRM_REPLACE, api_visibility="private")
+            breakdown.click(chat.on_breakdown, [doomed], [breakdown_status, breakdown_files], api_visibility="private")
             asked = [deleted, question, confirm_row, delete_token]
             delete.click(chat.on_delete_ask, [doomed], asked, api_visibility="private")
             confirm.click(

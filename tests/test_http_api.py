@@ -122,3 +122,15 @@ def test_without_a_token_changes_are_closed_and_reads_can_be_closed(library: Lib
     assert guarded.get("/api/notices").status_code == 401
     assert guarded.get("/api/notices", headers=AUTH).status_code == 200
     assert guarded.get("/api/notices").headers["x-frame-options"] == "DENY"
+
+
+def test_a_notices_breakdown_as_json_xlsx_and_docx(client: TestClient) -> None:
+    table = client.get("/api/notices/b/breakdown").json()
+    assert table["columns"][:3] == ["序号", "条目", "工作任务"] and len(table["rows"]) == 2
+    assert table["rows"][0]["lead"] == "政务服务中心" and table["rows"][0]["support"] == "税务局"
+    xlsx = client.get("/api/notices/b/breakdown", params={"format": "xlsx"})
+    assert load_workbook(io.BytesIO(xlsx.content)).active.max_row == 3 + 2
+    docx = client.get("/api/notices/b/breakdown", params={"format": "docx"})
+    assert docx.status_code == 200 and docx.content[:2] == b"PK"
+    assert client.get("/api/notices/nope/breakdown").status_code == 404
+    assert client.get("/api/notices/b/breakdown", params={"format": "pdf"}).json()["parameter"] == "format"

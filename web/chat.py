@@ -18,11 +18,12 @@ import gradio as gr
 
 from index import DEFAULT_MODE
 from index.filters import filters_from
+from web.breakdown import breakdown_rows, write_breakdown_docx, write_breakdown_xlsx
 from web.library import Library
 from web.notice_view import notice_html
 from web.render import answer_html, citations_csv, label_text, plain_text, tasks_csv
 from web.tasks import write_xlsx
-from web.uploads import UploadError, UploadResult, forget_upload
+from web.uploads import UploadError, UploadResult, forget_upload, safe_stem
 
 #: How many CSV exports the app keeps on disk (the newest; Gradio serves its own copies).
 KEEP_EXPORTS = 200
@@ -270,6 +271,24 @@ class Chat:
         if waiting is None:
             return gr.update(), gr.update()
         return gr.update(choices=waiting, value=[t for _, t in waiting]), gr.update(visible=bool(waiting))
+
+    def on_breakdown(self, doc_id: str | None) -> tuple[Any, ...]:
+        """The chosen notice's 任务分解表 as .xlsx and .docx files, and a line saying how many items it has."""
+        if not doc_id:
+            return "请先选择通知。", None
+        try:
+            info, chunks = self.library.document(doc_id)
+        except KeyError:
+            return f"❌ {html.escape(doc_id)}：库中没有这份通知", None
+        rows = breakdown_rows(chunks)
+        stem = f"任务分解表-{safe_stem(info.title)[:30]}-{time.strftime('%Y%m%d')}"
+        files = [
+            str(write_breakdown_xlsx(info, rows, self.export_dir / f"{stem}.xlsx")),
+            str(write_breakdown_docx(info, rows, self.export_dir / f"{stem}.docx")),
+        ]
+        for old in sorted(self.export_dir.glob("任务分解表-*"), key=lambda f: f.stat().st_mtime)[: -2 * KEEP_EXPORTS]:
+            old.unlink(missing_ok=True)
+        return f"《{html.escape(info.title)}》：{len(rows)} 项有牵头、配合单位或完成时限的任务", files
 
     def on_delete_ask(self, doc_id: str | None) -> tuple[Any, ...]:
         """The first step of a deletion: the question, the confirm row shown, and the token it needs."""

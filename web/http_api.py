@@ -26,6 +26,8 @@ from pydantic import BaseModel, Field
 from index import DEFAULT_MODE
 from ingest.bounds import MAX_K, MAX_QUERY_CHARS, MAX_UPLOAD_BYTES
 from web.api import WebApi
+from web.breakdown import COLUMNS as BREAKDOWN_COLUMNS
+from web.breakdown import breakdown_rows, write_breakdown_docx, write_breakdown_xlsx
 from web.cells import csv_rows
 from web.confirmations import CONFIRM_SECONDS
 from web.library import Library
@@ -130,6 +132,31 @@ def api_router(library: Library, token: str | None, open_reads: bool) -> APIRout
         if "error" in result:
             raise ApiError(404, result)
         return result
+
+    @router.get(
+        "/notices/{doc_id}/breakdown", dependencies=[Depends(may_read)], summary="A notice's 任务分解表",
+        response_model=None,
+    )  # fmt: skip
+    def breakdown(doc_id: str, format: str = "json") -> dict[str, Any] | Response:
+        """The items with a duty note (序号, 条目, 工作任务, 牵头单位, 配合单位, 完成时限); json, xlsx or docx."""
+        try:
+            kind = choice("format", format, ("json", "xlsx", "docx"))
+            info, chunks = library.document(doc_id)
+        except ParamError as exc:
+            raise ApiError(422, exc.to_dict()) from exc
+        except KeyError as exc:
+            raise ApiError(404, {"error": f"库中没有这份通知：{doc_id}"}) from exc
+        rows = breakdown_rows(chunks)
+        if kind == "json":
+            return {"notice": info.to_dict(), "columns": list(BREAKDOWN_COLUMNS), "rows": [r.to_dict() for r in rows]}
+        write = write_breakdown_xlsx if kind == "xlsx" else write_breakdown_docx
+        with tempfile.TemporaryDirectory() as folder:
+            data = write(info, rows, Path(folder) / f"breakdown.{kind}").read_bytes()
+        media = {
+            "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        }[kind]
+        return _download(data, f"任务分解表-{doc_id}.{kind}", media)
 
     @router.get("/tasks", dependencies=[Depends(may_read)], summary="A department's tasks", response_model=None)
     def tasks(
