@@ -12,6 +12,7 @@ import atexit
 import logging
 import os
 import shutil
+import signal
 import sys
 import time
 from pathlib import Path
@@ -258,6 +259,7 @@ def main(argv: list[str] | None = None) -> int:
             )
         return 2
     library = Library(searcher, args.data_dir, args.feedback_log)
+    library.answer(EXAMPLES[0])  # warm: the encoder's first run and the lazy tables, before a user waits for them
     print(f"index ready: {len(searcher)} chunks in {where_of(args)} ({time.time() - started:.1f} s)", flush=True)
     demo = build_ui(library)
     import gradio as gr
@@ -270,7 +272,10 @@ def main(argv: list[str] | None = None) -> int:
     )  # fmt: skip
     shown = "127.0.0.1" if args.host in ("0.0.0.0", "::") else args.host
     print(f"Running on http://{shown}:{args.port} (the chat; the JSON API at /api, described at /api/docs)", flush=True)
-    uvicorn.run(server, host=args.host, port=args.port, log_level="warning")
+    # uvicorn stops gracefully on SIGTERM, then raises it again under the handler it found: make that a clean
+    # exit, so the temporary folder is removed (atexit) as after Ctrl-C
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    uvicorn.run(server, host=args.host, port=args.port, log_level="warning", timeout_graceful_shutdown=5)
     return 0
 
 

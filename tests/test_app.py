@@ -700,3 +700,13 @@ def test_the_app_listens_on_loopback_only_by_default(locked_app: dict[str, Any])
         pass
     with pytest.raises(ConnectionRefusedError), socket.create_connection((address, port), timeout=2):
         pass
+
+
+def test_a_clean_stop_exits_zero_and_leaves_no_temporary_folder(tmp_path: Path) -> None:
+    proc, url = start_app(tmp_path)
+    import httpx
+
+    assert httpx.post(f"{url}api/search", json={"question": HOTLINE}, timeout=30).json()["hits"]
+    assert (tmp_path / "data" / "tmp").is_dir()
+    stop_app(proc)  # SIGTERM, as a service manager stops it
+    assert proc.returncode == 0 and not (tmp_path / "data" / "tmp").exists()
