@@ -295,6 +295,7 @@ def test_the_department_tab_lists_the_tasks_and_exports_them_as_xlsx(
         with page.expect_download() as download:
             link.click()
         download.value.save_as(tmp_path / "tasks.xlsx")
+        assert download.value.suggested_filename.startswith("任务-市数据局-")  # the department in the name
         page.get_by_role("tab", name="问答").click()
         _ask(page, "市数据局牵头负责哪些工作", 1)  # the list first, then the clauses
         chat = page.locator("#chat").inner_text()

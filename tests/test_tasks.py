@@ -86,3 +86,18 @@ def test_a_question_about_what_a_department_leads_answers_with_its_list_first(tm
     assert page.index("市发展改革委牵头的工作（共 2 项）") < page.index('class="cite"')
     assert "推进信用修复（完成时限：2024年6月底前完成）" in page
     assert searcher.answer("哪些部门负责12345热线").led_work_of == []
+
+
+def test_the_chats_exports_are_named_after_the_department_role_and_date(library, tmp_path: Path) -> None:
+    import time
+
+    from web.chat import Chat
+
+    chat = Chat(library, export_dir=tmp_path / "exports")
+    first = chat.show_tasks("政务服务中心", "牵头")
+    again = chat.show_tasks("政务服务中心", "牵头")
+    today = time.strftime("%Y%m%d")
+    assert Path(first[2]).name == f"任务-政务服务中心-牵头-{today}.xlsx"
+    assert Path(first[3]).name == f"任务-政务服务中心-牵头-{today}.csv"
+    assert first[2] != again[2] and Path(first[2]).exists()  # each export its own folder: never one file for two
+    assert Path(chat.show_tasks("税务局", "全部")[2]).name == f"任务-税务局-{today}.xlsx"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import json
+import shutil
 import tempfile
 import time
 import uuid
@@ -18,6 +19,7 @@ import gradio as gr
 
 from index import DEFAULT_MODE
 from index.filters import filters_from
+from ingest.departments import canonical
 from web.breakdown import breakdown_rows, write_breakdown_docx, write_breakdown_xlsx
 from web.library import Library
 from web.notice_view import notice_html
@@ -190,12 +192,17 @@ class Chat:
             tasks = self.library.tasks(department, "" if role == "全部" else role)
         except ValueError as exc:
             return html.escape(str(exc)), [], None, None
-        stamp = _stamp()
-        xlsx = write_xlsx(tasks, department, self.export_dir / f"任务-{stamp}.xlsx")
-        csv_path = self.export_dir / f"任务-{stamp}.csv"
+        # named as staff file them (任务-市数据局-牵头-20261206.xlsx), each export in a folder of its own: two
+        # people exporting the same list at once never write one file
+        folder = self.export_dir / f"tasks-{_stamp()}"
+        folder.mkdir(parents=True)
+        parts = [safe_stem(canonical(department) or department), role if role in ("牵头", "配合") else ""]
+        name = "-".join(["任务", *filter(None, parts), time.strftime("%Y%m%d")])
+        xlsx = write_xlsx(tasks, department, folder / f"{name}.xlsx")
+        csv_path = folder / f"{name}.csv"
         csv_path.write_text(tasks_csv(tasks), encoding="utf-8")
-        for old in sorted(self.export_dir.glob("任务-*"))[: -2 * KEEP_EXPORTS]:
-            old.unlink(missing_ok=True)
+        for old in sorted(self.export_dir.glob("tasks-*"))[:-KEEP_EXPORTS]:
+            shutil.rmtree(old, ignore_errors=True)
         led = sum(t.role == "牵头" for t in tasks)
         summary = f"{html.escape(department)}：共 {len(tasks)} 项（牵头 {led} 项，配合 {len(tasks) - led} 项）"
         return summary, [t.row() for t in tasks], str(xlsx), str(csv_path)
