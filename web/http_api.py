@@ -11,9 +11,7 @@ one-time token, ``DELETE /api/notices/{doc_id}?confirm=TOKEN`` spends it.
 
 from __future__ import annotations
 
-import csv
 import hmac
-import io
 import tempfile
 from pathlib import Path
 from typing import Annotated, Any
@@ -28,11 +26,11 @@ from ingest.bounds import MAX_K, MAX_QUERY_CHARS, MAX_UPLOAD_BYTES
 from web.api import WebApi
 from web.breakdown import COLUMNS as BREAKDOWN_COLUMNS
 from web.breakdown import breakdown_rows, write_breakdown_docx, write_breakdown_xlsx
-from web.cells import csv_rows
 from web.confirmations import CONFIRM_SECONDS
 from web.library import Library
 from web.params import ParamError, choice
-from web.tasks import COLUMNS, write_xlsx
+from web.render import tasks_csv
+from web.tasks import write_xlsx
 from web.uploads import UploadError, display_name
 
 #: Most questions one batch request may carry.
@@ -173,9 +171,7 @@ def api_router(library: Library, token: str | None, open_reads: bool) -> APIRout
         found = library.tasks(department, role)
         name = f"任务-{result['department']}"
         if kind == "csv":
-            text = io.StringIO()
-            csv.writer(text).writerows(csv_rows([COLUMNS, *[t.row() for t in found]]))
-            return _download(("\ufeff" + text.getvalue()).encode("utf-8"), f"{name}.csv", "text/csv; charset=utf-8")
+            return _download(tasks_csv(found).encode("utf-8"), f"{name}.csv", "text/csv; charset=utf-8")
         with tempfile.TemporaryDirectory() as folder:
             path = write_xlsx(found, result["department"], Path(folder) / "tasks.xlsx")
             data = path.read_bytes()
