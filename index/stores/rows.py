@@ -133,7 +133,8 @@ class DenseRows:
         torch's, on the encoder's own thread pool, since OpenBLAS threads left spinning after a
         numpy product starved the next torch encode on a 2-core machine (114 ms per answer on
         MSGABench instead of 29 ms). With onnxruntime, numpy is the faster of the two
-        (MSGABench, 41k rows: p50 11 ms against 17–20 ms) and the query path loads no torch.
+        (``docs/experiments/exact_scores.py``, MSGABench's 41k rows: p50 11–13 ms against 17–20 ms)
+        and the query path loads no torch.
         """
         matrix = self._exact_matrix()[0]
         block = np.ascontiguousarray(queries.T, dtype=np.float32)
