@@ -30,6 +30,14 @@ def main(argv: list[str] | None = None) -> int:
         help="gold questions (JSON Lines; default: the dev set)",
     )
     parser.add_argument(
+        "--beir",
+        type=Path,
+        metavar="DIR",
+        help="a BEIR/MTEB-layout folder (corpus.jsonl, queries.jsonl, qrels/<split>.tsv) instead of --queries; "
+        "its corpus is indexed unless --corpus or --index is given (eval/beir.py)",
+    )
+    parser.add_argument("--split", default="test", help="the BEIR qrels split to measure (default: test)")
+    parser.add_argument(
         "--corpus",
         type=Path,
         help="files/directory or a .jsonl corpus to index in memory, or to fill a --milvus collection that "
@@ -60,7 +68,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
 
-    from eval.relevance import grouping, load_questions, qrels_for
+    from eval.beir import load_beir
+    from eval.relevance import grouping, load_questions, passage_qrels, qrels_for
     from eval.report import kind_table, table, write_all, write_baseline
     from eval.runner import PLAIN, evaluate
     from index import MODES, ExportError, IndexMismatchError, IndexNotFoundError, Searcher
@@ -73,7 +82,13 @@ def main(argv: list[str] | None = None) -> int:
         ks = sorted({int(k) for k in args.k.split(",") if k.strip()})
         if not ks or ks[0] < 1:
             raise ValueError("--k takes positive cut-offs, e.g. 1,3,5,10")
-        questions = load_questions(args.queries)
+        if args.beir:
+            beir = load_beir(args.beir, args.split)
+            questions, args.queries = beir.questions, args.beir / "qrels" / f"{args.split}.tsv"
+            if not args.index:  # a --milvus collection that does not exist yet is filled from it
+                args.corpus = args.corpus or beir.corpus
+        else:
+            questions = load_questions(args.queries)
     except (ValueError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -112,7 +127,10 @@ def main(argv: list[str] | None = None) -> int:
             "total_seconds": round(time.time() - started, 1),
         }
     )
-    qrels = qrels_for(questions, [(c.id, c.doc_id, c.text) for c in searcher.all_chunks()])
+    if group_by == "doc":  # the runs name passages: so do the qrels (with their grades)
+        qrels = passage_qrels(questions)
+    else:
+        qrels = qrels_for(questions, [(c.id, c.doc_id, c.text) for c in searcher.all_chunks()])
     written = write_all(report, qrels, args.out)
     if args.write_baseline:
         write_baseline(report, args.write_baseline, " ".join(["python -m eval", *(argv or sys.argv[1:])]))

@@ -36,20 +36,24 @@ def rr_at(ranks: Ranks, k: int = 10) -> float:
     return 1.0 / min(found) if found else 0.0
 
 
-def ndcg_at(ranks: Ranks, k: int = 10) -> float:
-    """Normalised DCG with binary gains, capped at 1.
+def ndcg_at(ranks: Ranks, k: int = 10, grades: Sequence[float] | None = None) -> float:
+    """Normalised DCG with linear gains (trec_eval's and ranx's ``ndcg``), capped at 1.
 
-    Each answered entry adds 1/log2(rank+1); the ideal puts the n entries at ranks 1…n. The
-    cap matters when one chunk answers two entries at the same rank.
+    Each answered entry adds grade/log2(rank+1) (grade 1 when no grades are given); the ideal
+    puts the entries, highest grade first, at ranks 1…k. The cap matters when one chunk answers
+    two entries at the same rank.
 
     >>> round(ndcg_at([1, 3]), 4)   # (1 + 1/2) / (1 + 1/log2(3))
     0.9197
+    >>> round(ndcg_at([2, 1], grades=[2, 1]), 4)   # (2/log2(3) + 1) / (2 + 1/log2(3))
+    0.8597
     """
     if not ranks:
         return 0.0
-    dcg = sum(1.0 / math.log2(r + 1) for r in ranks if r is not None and r <= k)
-    ideal = sum(1.0 / math.log2(i + 1) for i in range(1, min(len(ranks), k) + 1))
-    return min(1.0, dcg / ideal)
+    gains = list(grades) if grades is not None else [1.0] * len(ranks)
+    dcg = sum(g / math.log2(r + 1) for r, g in zip(ranks, gains, strict=True) if r is not None and r <= k)
+    ideal = sum(g / math.log2(i + 1) for i, g in enumerate(sorted(gains, reverse=True)[:k], 1))
+    return min(1.0, dcg / ideal) if ideal > 0 else 0.0
 
 
 def percentile(values: Sequence[float], q: float) -> float:

@@ -3,7 +3,8 @@
 A chunk answers a ``relevant`` entry ``{"doc": D, "quote": Q}`` when its ``doc_id`` is D and
 its text, NFKC-normalised with all white space removed, contains Q normalised the same way.
 An entry without ``quote`` is answered by any chunk of D. Each entry counts once, at the best
-rank at which it is answered. ``"relevant": []`` marks an unanswerable question.
+rank at which it is answered. ``"relevant": []`` marks an unanswerable question. An entry may
+carry a ``grade`` (default 1): nDCG's gain, as graded qrels give (:mod:`eval.beir`).
 """
 
 from __future__ import annotations
@@ -29,10 +30,11 @@ def norm(text: str) -> str:
 
 @dataclass(frozen=True)
 class Entry:
-    """One relevant entry: a document and, optionally, a quote that must appear."""
+    """One relevant entry: a document, optionally a quote that must appear, and its grade (nDCG's gain)."""
 
     doc: str
     quote: str | None = None
+    grade: int = 1
 
     def answered_by(self, doc_id: str, normalized_text: str) -> bool:
         """True when a chunk with this doc id and (normalised) text answers the entry."""
@@ -66,12 +68,12 @@ def load_questions(path: str | Path) -> list[Question]:
             continue
         try:
             record = json.loads(line)
-            entries = [Entry(str(e["doc"]), e.get("quote")) for e in record.get("relevant", [])]
+            entries = [Entry(str(e["doc"]), e.get("quote"), int(e.get("grade", 1))) for e in record.get("relevant", [])]
             questions.append(Question(str(record["id"]), str(record["query"]), str(record.get("kind", "")), entries))
-        except (json.JSONDecodeError, KeyError, TypeError, AttributeError) as exc:
+        except (json.JSONDecodeError, KeyError, TypeError, AttributeError, ValueError) as exc:
             raise ValueError(
                 f"{path}:{number}: not a question record ({exc}); "
-                'expected {"id", "query", "relevant": [{"doc", "quote"?}]}'
+                'expected {"id", "query", "relevant": [{"doc", "quote"?, "grade"?}]}'
             ) from exc
     return questions
 
@@ -91,7 +93,7 @@ def answered_ranks(question: Question, ranked: Sequence[tuple[str, str]]) -> lis
 
 
 def qrels_for(questions: Iterable[Question], chunks: Iterable[tuple[str, str, str]]) -> dict[str, dict[str, int]]:
-    """Chunk-level qrels ``{qid: {chunk_id: 1}}``: every chunk that answers some entry.
+    """Chunk-level qrels ``{qid: {chunk_id: grade}}``: every chunk that answers some entry (its best grade).
 
     For tools that judge chunks (trec_eval, ranx); the entry-level metrics of this project
     count each entry once instead.
@@ -99,7 +101,21 @@ def qrels_for(questions: Iterable[Question], chunks: Iterable[tuple[str, str, st
     chunks = [(cid, doc, norm(text)) for cid, doc, text in chunks]
     out: dict[str, dict[str, int]] = {}
     for q in questions:
-        out[q.id] = {cid: 1 for cid, doc, text in chunks if any(e.answered_by(doc, text) for e in q.relevant)}
+        out[q.id] = {}
+        for cid, doc, text in chunks:
+            grades = [e.grade for e in q.relevant if e.answered_by(doc, text)]
+            if grades:
+                out[q.id][cid] = max(grades)
+    return out
+
+
+def passage_qrels(questions: Iterable[Question]) -> dict[str, dict[str, int]]:
+    """Passage-level qrels ``{qid: {doc: grade}}``, for runs grouped by document (quotes ignored)."""
+    out: dict[str, dict[str, int]] = {}
+    for q in questions:
+        out[q.id] = {}
+        for e in q.relevant:
+            out[q.id][e.doc] = max(e.grade, out[q.id].get(e.doc, 0))
     return out
 
 

@@ -1,10 +1,12 @@
-"""Report outputs: a terminal table, report.json, report.md, a PNG chart and TREC run files."""
+"""Report outputs: a terminal table, report.json, report.md, a PNG chart and the run files."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
 from typing import Any
+
+from eval.runs import write_json_run, write_trec_qrels, write_trec_run
 
 
 def _fmt(value: Any) -> str:
@@ -113,29 +115,23 @@ def chart(report: dict[str, Any], path: Path) -> None:
     plt.close(fig)
 
 
-def write_trec(report: dict[str, Any], qrels: dict[str, dict[str, int]], folder: Path) -> None:
-    """TREC files: ``runs/<mode>.trec`` (qid Q0 docno rank score tag) and ``qrels.trec``."""
-    runs = folder / "runs"
-    runs.mkdir(parents=True, exist_ok=True)
-    for mode, result in report["modes"].items():
-        lines = [
-            f"{qid} Q0 {cid} {rank} {score:.6f} {mode}"
-            for qid, ranked in result["runs"].items()
-            for rank, (cid, score) in enumerate(ranked, 1)
-        ]
-        (runs / f"{mode}.trec").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    lines = [f"{qid} 0 {cid} {rel}" for qid, docs in qrels.items() for cid, rel in docs.items()]
-    (folder / "qrels.trec").write_text("\n".join(lines) + "\n", encoding="utf-8")
-
-
 def write_all(report: dict[str, Any], qrels: dict[str, dict[str, int]], folder: Path) -> list[Path]:
-    """Write report.json, report.md, chart.png, runs/*.trec and qrels.trec; return their paths."""
+    """Write report.json, report.md, chart.png, runs/<mode>.trec and .json, and qrels.trec; return their paths.
+
+    The runs and qrels name chunks, or passages when the report was grouped by document: either
+    way ``python -m eval.compare``, trec_eval and ranx read them as they are.
+    """
     folder.mkdir(parents=True, exist_ok=True)
     slim = {**report, "modes": {m: {k: v for k, v in r.items() if k != "runs"} for m, r in report["modes"].items()}}
     (folder / "report.json").write_text(json.dumps(slim, ensure_ascii=False, indent=2), encoding="utf-8")
     (folder / "report.md").write_text(markdown(report), encoding="utf-8")
     chart(report, folder / "chart.png")
-    write_trec(report, qrels, folder)
+    runs = folder / "runs"
+    runs.mkdir(parents=True, exist_ok=True)
+    for mode, result in report["modes"].items():
+        write_trec_run(result["runs"], runs / f"{mode}.trec", mode)
+        write_json_run(result["runs"], runs / f"{mode}.json")
+    write_trec_qrels(qrels, folder / "qrels.trec")
     return [folder / n for n in ("report.json", "report.md", "chart.png", "runs", "qrels.trec")]
 
 

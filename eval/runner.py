@@ -28,7 +28,7 @@ def _summary(rows: list[dict[str, Any]], ks: Sequence[int]) -> dict[str, float]:
         out[f"recall@{k}"] = _mean([recall_at(r["ranks"], k) for r in answerable])
         out[f"hit@{k}"] = _mean([hit_at(r["ranks"], k) for r in answerable])
     out["mrr@10"] = _mean([rr_at(r["ranks"], 10) for r in answerable])
-    out["ndcg@10"] = _mean([ndcg_at(r["ranks"], 10) for r in answerable])
+    out["ndcg@10"] = _mean([ndcg_at(r["ranks"], 10, r["grades"]) for r in answerable])
     out["abstain_right"] = _mean([float(r["abstained"]) for r in unanswerable]) if unanswerable else None
     out["abstain_wrong"] = _mean([float(r["abstained"]) for r in answerable]) if answerable else None
     return out
@@ -53,7 +53,7 @@ def evaluate(
         mrr@10, ndcg@10), abstention rates, latency p50/p95 of single questions (the mode's own
         stages, and the whole answer with the abstain rule's retrieval), a
         breakdown by ``kind``, the failures (with the top 3 returned), and each question's
-        ranked chunk ids (for TREC run files).
+        ranked chunk ids, or passage ids when grouped by document (for TREC run files).
 
     Example:
         >>> from eval.relevance import load_questions
@@ -109,8 +109,10 @@ def evaluate(
                     "kind": question.kind,
                     "answerable": question.answerable,
                     "ranks": ranks,
+                    "grades": [e.grade for e in question.relevant],
                     "abstained": abstained,
-                    "ranked": [ident for ident, _, _, _ in ranked],
+                    # passage-level runs name passages (as their qrels do); others name chunks
+                    "ranked": [doc if group_by == "doc" else ident for ident, doc, _, _ in ranked],
                     "scores": [score for _, _, _, score in ranked],
                     "top3": [{"id": ident, "text": text[:120]} for ident, _, text, _ in ranked[:3]],
                     "missing": [

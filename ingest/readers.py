@@ -254,7 +254,9 @@ def read_pdf(path: Path) -> str:
 
 
 def read_jsonl(path: Path) -> Iterator[RawDocument]:
-    """One document per line: ``id``, ``text``, optional ``title``; other fields kept as metadata.
+    """One document per line: ``id`` (or BEIR's ``_id``), ``text``, optional ``title``; other fields kept as metadata.
+
+    An empty title is no title (BEIR corpora write ``"title": ""`` for passages without one).
 
     Bad lines are skipped with a warning naming the file and line number.
     """
@@ -275,10 +277,11 @@ def read_jsonl(path: Path) -> Iterator[RawDocument]:
                 logger.warning("%s: skipped, %d characters of text (limit %d)", where, len(record["text"]),
                                bounds.current().max_text_chars)  # fmt: skip
                 continue
-            doc_id = str(record.get("id") or f"{path.stem}-{number}")
+            doc_id = str(record.get("id") or record.get("_id") or f"{path.stem}-{number}")
             title = record.get("title")
-            meta = {k: v for k, v in record.items() if k not in ("id", "text", "title")}
-            yield RawDocument(doc_id, record["text"], where, title if isinstance(title, str) else None, meta)
+            meta = {k: v for k, v in record.items() if k not in ("id", "_id", "text", "title")}
+            title = title if isinstance(title, str) and title.strip() else None
+            yield RawDocument(doc_id, record["text"], where, title, meta)
 
 
 def read_sheet(path: Path) -> str:
