@@ -23,7 +23,7 @@ from index.options import add_store_options, open_store, target_of, where_of
 from index.paths import default_data_dir
 from ingest.bounds import MAX_QUERY_CHARS, MAX_UPLOAD_BYTES, UPLOAD_TYPES
 from web import TASK_COLUMNS, Library
-from web.page import CONFIRM_REPLACE, CSS, OPEN_NOTICE, SCROLL_TO_ANSWER, SCROLL_TO_CLAUSE
+from web.page import CONFIRM_REPLACE, CSS, OPEN_NOTICE, SCROLL_TO_ANSWER, SCROLL_TO_CLAUSE, SCROLL_TO_TASKS
 from web.server import LOOPBACK, server_app
 
 EXAMPLES = [
@@ -122,23 +122,44 @@ def build_ui(library: Library) -> Any:
             ).then(None, None, None, js=SCROLL_TO_CLAUSE, api_visibility="private")
             close_notice.click(lambda: gr.update(visible=False), None, [notice_panel], api_visibility="private")
         with gr.Tab("部门任务"):
+            tab = chat.departments
             gr.Markdown("选择部门，查看它在各通知中牵头或配合的全部条目，可导出 Excel 或 CSV。")
+            overview_title = "部门 × 通知 总览（点击一格，查看该部门在该通知中的条目）"
+            with gr.Accordion(overview_title, open=False, elem_id="overview-box"):
+                overview = gr.Dataframe(
+                    interactive=False, label="各部门牵头、配合条目数", elem_id="overview", max_height=420, wrap=True
+                )
+                with gr.Row():
+                    overview_export = gr.Button("导出总览（.xlsx）", elem_id="overview-export", scale=0, min_width=160)
+                    overview_status = gr.Markdown(elem_id="overview-status")
+                overview_file = gr.File(label="部门总览", interactive=False, elem_id="overview-file")
             with gr.Row():
                 department = gr.Dropdown(library.departments(), value=None, label="部门", elem_id="department", scale=3)
                 role = gr.Radio(["全部", "牵头", "配合"], value="全部", label="角色", scale=2)
+            in_notice = gr.State("")  # the notice an overview cell chose; "" = every notice
             task_status = gr.Markdown(elem_id="task-status")
-            task_table = gr.Dataframe(headers=list(TASK_COLUMNS), interactive=False, label="条目", elem_id="tasks")
+            task_table = gr.Dataframe(
+                headers=list(TASK_COLUMNS), interactive=False, label="条目", elem_id="tasks", wrap=True
+            )
             with gr.Row():
                 task_xlsx = gr.File(label="导出 Excel（.xlsx）", interactive=False, elem_id="tasks-xlsx")
                 task_csv = gr.File(label="导出 CSV", interactive=False, elem_id="tasks-csv")
             task_outputs = [task_status, task_table, task_xlsx, task_csv]
             gr.Markdown("点击表中一行，在下方阅读该条目所在的通知。")
             task_notice = gr.HTML(elem_id="task-notice", elem_classes="notice-box")
-            task_table.select(chat.open_task, None, [task_notice], api_visibility="private").then(
+            task_table.select(tab.open_task, None, [task_notice], api_visibility="private").then(
                 None, None, None, js=SCROLL_TO_CLAUSE, api_visibility="private"
             )
-            department.change(chat.show_tasks, [department, role], task_outputs, api_visibility="private")
-            role.change(chat.show_tasks, [department, role], task_outputs, api_visibility="private")
+            # .input, not .change: a cell of the overview sets both without asking for the whole list
+            department.input(
+                lambda d, r: ("", *tab.show_tasks(d, r)), [department, role], [in_notice, *task_outputs],
+                api_visibility="private",
+            )  # fmt: skip
+            role.input(tab.show_tasks, [department, role, in_notice], task_outputs, api_visibility="private")
+            overview.select(
+                tab.open_cell, None, [department, role, in_notice, *task_outputs], api_visibility="private"
+            ).then(None, None, None, js=SCROLL_TO_TASKS, api_visibility="private")
+            overview_export.click(tab.export_overview, None, [overview_status, overview_file], api_visibility="private")
         with gr.Tab("通知库"):
             limit = f"单个文件不超过 {MAX_UPLOAD_BYTES // 1048576} MB"
             gr.Markdown(f"上传通知（{' '.join(UPLOAD_TYPES)}，{limit}），上传后即可检索。")
@@ -175,7 +196,7 @@ def build_ui(library: Library) -> Any:
                 elem_id="library",
             )
             # the upload box is emptied after each run, so the next upload processes only its own files
-            view = [table, docs, lead, year, department, doomed]
+            view = [table, docs, lead, year, department, doomed, overview]
             held_outputs = [held_files, replace_row]
             files.upload(chat.on_upload, [files], [status, files, *held_outputs, *view], api_visibility="private")
             replace_outputs = [status, *held_outputs, *view]

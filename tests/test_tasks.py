@@ -94,10 +94,10 @@ def test_the_chats_exports_are_named_after_the_department_role_and_date(library,
     from web.chat import Chat
 
     chat = Chat(library, export_dir=tmp_path / "exports")
-    first = chat.show_tasks("政务服务中心", "牵头")
-    again = chat.show_tasks("政务服务中心", "牵头")
+    first = chat.departments.show_tasks("政务服务中心", "牵头")
+    again = chat.departments.show_tasks("政务服务中心", "牵头")
     today = time.strftime("%Y%m%d")
     assert Path(first[2]).name == f"任务-政务服务中心-牵头-{today}.xlsx"
     assert Path(first[3]).name == f"任务-政务服务中心-牵头-{today}.csv"
     assert first[2] != again[2] and Path(first[2]).exists()  # each export its own folder: never one file for two
-    assert Path(chat.show_tasks("税务局", "全部")[2]).name == f"任务-税务局-{today}.xlsx"
+    assert Path(chat.departments.show_tasks("税务局", "全部")[2]).name == f"任务-税务局-{today}.xlsx"

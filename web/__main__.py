@@ -1,28 +1,42 @@
-"""Command line: ``python -m web breakdown DOC_ID -o FILE.xlsx|FILE.docx``, a notice's 任务分解表 from an index."""
+"""Command line: a notice's 任务分解表 or the library's departments × notices overview, from an index.
+
+python -m web breakdown DOC_ID -o FILE.xlsx|FILE.docx [--index DIR]
+python -m web overview -o FILE.xlsx|FILE.json [--index DIR]
+"""
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Write a notice's breakdown table; returns the exit code (2: no such notice or an unknown file type)."""
-    from index.options import add_store_options, open_store
-    from web.breakdown import breakdown_rows, write_breakdown_docx, write_breakdown_xlsx
+    """Write the table asked for; returns the exit code (2: no such notice or an unknown file type)."""
+    from index.options import add_store_options
 
     parser = argparse.ArgumentParser(prog="python -m web", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
     breakdown = sub.add_parser("breakdown", help="a notice's 任务分解表 as .xlsx (for printing) or .docx")
     breakdown.add_argument("doc_id")
     breakdown.add_argument("-o", "--out", type=Path, required=True, help="FILE.xlsx or FILE.docx")
-    add_store_options(breakdown, "index directory (default: $POLICY_QA_INDEX or build/index)")
+    overview = sub.add_parser("overview", help="departments × notices: items each leads and supports, .xlsx or .json")
+    overview.add_argument("-o", "--out", type=Path, required=True, help="FILE.xlsx or FILE.json")
+    for command in (breakdown, overview):
+        add_store_options(command, "index directory (default: $POLICY_QA_INDEX or build/index)")
     args = parser.parse_args(argv)
-    write = {".xlsx": write_breakdown_xlsx, ".docx": write_breakdown_docx}.get(args.out.suffix.lower())
-    if write is None:
-        print(f"error: {args.out}: write .xlsx or .docx", file=sys.stderr)
+    kinds = (".xlsx", ".docx") if args.command == "breakdown" else (".xlsx", ".json")
+    if args.out.suffix.lower() not in kinds:
+        print(f"error: {args.out}: write {' or '.join(kinds)}", file=sys.stderr)
         return 2
+    return _breakdown(args) if args.command == "breakdown" else _overview(args)
+
+
+def _breakdown(args: argparse.Namespace) -> int:
+    from index.options import open_store
+    from web.breakdown import breakdown_rows, write_breakdown_docx, write_breakdown_xlsx
+
     searcher = open_store(args, build_if_missing=False)
     try:
         info, chunks = searcher.document(args.doc_id)
@@ -32,8 +46,24 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     rows = breakdown_rows(chunks)
     args.out.parent.mkdir(parents=True, exist_ok=True)
+    write = write_breakdown_xlsx if args.out.suffix.lower() == ".xlsx" else write_breakdown_docx
     write(info, rows, args.out)
     print(f"wrote {args.out}: 《{info.title}》, {len(rows)} items with a duty note")
+    return 0
+
+
+def _overview(args: argparse.Namespace) -> int:
+    from index.options import open_store
+    from web.overview import build_overview, write_overview_xlsx
+
+    searcher = open_store(args, build_if_missing=False)
+    table = build_overview(searcher.all_chunks(), searcher.notices())
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    if args.out.suffix.lower() == ".xlsx":
+        write_overview_xlsx(table, args.out)
+    else:
+        args.out.write_text(json.dumps(table.to_dict(), ensure_ascii=False, indent=1), encoding="utf-8")
+    print(f"wrote {args.out}: {len(table.rows)} departments × {len(table.notices)} notices")
     return 0
 
 

@@ -86,18 +86,25 @@ class WebApi:
             "pending": result.pending,
         }
 
-    def tasks(self, department: str, role: str = "") -> dict[str, Any]:
-        """Every item a department (any of its names) leads or supports; role "牵头", "配合" or "" for both."""
+    def tasks(self, department: str, role: str = "", doc_id: str = "") -> dict[str, Any]:
+        """Every item a department (any of its names) leads or supports; role "牵头", "配合" or "" for both.
+
+        ``doc_id`` keeps one notice's items (what a cell of the departments × notices overview counts).
+        """
         try:
             department = text("department", department, required=True)
             role = choice("role", role, ("", "牵头", "配合"))
+            doc_id = text("doc_id", doc_id)
+            if doc_id and doc_id not in {row[0] for row in self.library.notices()}:
+                raise ParamError("doc_id", "库中通知的 doc_id", doc_id)
         except ParamError as exc:
             return exc.to_dict()
         try:
-            found = self.library.tasks(department, role)
+            found = self.library.tasks(department, role, doc_id)
         except ValueError as exc:
             return {"error": str(exc)}
-        return {"department": canonical(department), "role": role, "tasks": [t.to_dict() for t in found]}
+        result = {"department": canonical(department), "role": role, "tasks": [t.to_dict() for t in found]}
+        return {**result, "doc_id": doc_id} if doc_id else result
 
     def notice(self, doc_id: str = "", chunk_id: str = "") -> dict[str, Any]:
         """A notice with its metadata and every clause in order, by its doc_id or by one of its chunk ids."""

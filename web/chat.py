@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import html
 import json
-import shutil
 import tempfile
 import time
 import uuid
@@ -19,12 +18,11 @@ import gradio as gr
 
 from index import DEFAULT_MODE
 from index.filters import filters_from
-from ingest.departments import canonical
 from web.breakdown import breakdown_rows, write_breakdown_docx, write_breakdown_xlsx
+from web.departments_tab import DepartmentsTab, stamp
 from web.library import Library
 from web.notice_view import notice_html
-from web.render import answer_html, citations_csv, label_text, plain_text, tasks_csv
-from web.tasks import write_xlsx
+from web.render import answer_html, citations_csv, label_text, plain_text
 from web.uploads import UploadError, UploadResult, forget_upload, safe_stem
 
 #: How many CSV exports the app keeps on disk (the newest; Gradio serves its own copies).
@@ -36,11 +34,6 @@ MODE_HELP = (
     "混合：语义与关键词两种检索按分数加权融合，再按牵头部门、地名等规则调整；混合·按排名：两种检索按排名融合（RRF），规则相同；"
     "语义：只看意思是否相近；关键词：只看字词是否出现"
 )
-
-
-def _stamp() -> str:
-    """A time stamp for export file names, unique within a second."""
-    return f"{time.strftime('%Y%m%d-%H%M%S')}-{time.time_ns() % 10**9}"
 
 
 def no_pick() -> Any:
@@ -63,6 +56,8 @@ class Chat:
             self.export_dir = Path(export_dir)
             self.export_dir.mkdir(parents=True, exist_ok=True)
         self.held: dict[str, tuple[str, str]] = {}
+        #: The 部门任务 tab: task lists, the departments × notices overview and their exports.
+        self.departments = DepartmentsTab(library, self.export_dir, self.clause_page)
 
     # --- the chat ------------------------------------------------------------------------
 
@@ -113,7 +108,7 @@ class Chat:
         ]
         if answer.abstained or not answer.hits:
             return "", history, records, None, no_pick()  # nothing to export or pick for a refused answer
-        csv_path = self.export_dir / f"引用-{_stamp()}.csv"
+        csv_path = self.export_dir / f"引用-{stamp()}.csv"
         csv_path.write_text(citations_csv(answer, time.strftime("%Y-%m-%d %H:%M:%S")), encoding="utf-8")
         for old in sorted(self.export_dir.glob("引用-*.csv"))[:-KEEP_EXPORTS]:
             old.unlink(missing_ok=True)  # keep the newest exports only
@@ -177,36 +172,6 @@ class Chat:
             chunk_id = ""
         return gr.update(visible=True), self.clause_page(chunk_id)
 
-    def open_task(self, evt: gr.SelectData) -> str:
-        """The notice of the task row staff clicked, with that item marked."""
-        row = evt.row_value or []
-        return self.clause_page(str(row[-1]) if row else "")
-
-    # --- department task lists ------------------------------------------------------------
-
-    def show_tasks(self, department: str | None, role: str) -> tuple[Any, ...]:
-        """The task list of a department for the tab, and its .xlsx and CSV exports."""
-        if not department:
-            return "", [], None, None
-        try:
-            tasks = self.library.tasks(department, "" if role == "全部" else role)
-        except ValueError as exc:
-            return html.escape(str(exc)), [], None, None
-        # named as staff file them (任务-市数据局-牵头-20261206.xlsx), each export in a folder of its own: two
-        # people exporting the same list at once never write one file
-        folder = self.export_dir / f"tasks-{_stamp()}"
-        folder.mkdir(parents=True)
-        parts = [safe_stem(canonical(department) or department), role if role in ("牵头", "配合") else ""]
-        name = "-".join(["任务", *filter(None, parts), time.strftime("%Y%m%d")])
-        xlsx = write_xlsx(tasks, department, folder / f"{name}.xlsx")
-        csv_path = folder / f"{name}.csv"
-        csv_path.write_text(tasks_csv(tasks), encoding="utf-8")
-        for old in sorted(self.export_dir.glob("tasks-*"))[:-KEEP_EXPORTS]:
-            shutil.rmtree(old, ignore_errors=True)
-        led = sum(t.role == "牵头" for t in tasks)
-        summary = f"{html.escape(department)}：共 {len(tasks)} 项（牵头 {led} 项，配合 {len(tasks) - led} 项）"
-        return summary, [t.row() for t in tasks], str(xlsx), str(csv_path)
-
     # --- the library: uploads, replacements, deletions -------------------------------------
 
     def choices(self) -> tuple[list[tuple[str, str]], list[str], list[str]]:
@@ -225,6 +190,7 @@ class Chat:
             gr.update(choices=[("（全部）", ""), *[(y, y) for y in years]]),
             gr.update(choices=self.library.departments()),
             gr.update(choices=notices, value=None),
+            self.departments.overview_table(),
         )
 
     def on_upload(self, files: list[Any] | None) -> tuple[Any, ...]:

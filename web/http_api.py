@@ -28,6 +28,7 @@ from web.breakdown import COLUMNS as BREAKDOWN_COLUMNS
 from web.breakdown import breakdown_rows, write_breakdown_docx, write_breakdown_xlsx
 from web.confirmations import CONFIRM_SECONDS
 from web.library import Library
+from web.overview import write_overview_xlsx
 from web.params import ParamError, choice
 from web.render import tasks_csv
 from web.tasks import write_xlsx
@@ -158,17 +159,17 @@ def api_router(library: Library, token: str | None, open_reads: bool) -> APIRout
 
     @router.get("/tasks", dependencies=[Depends(may_read)], summary="A department's tasks", response_model=None)
     def tasks(
-        department: Annotated[str, Query(max_length=200)], role: str = "", format: str = "json"
+        department: Annotated[str, Query(max_length=200)], role: str = "", format: str = "json", doc_id: str = ""
     ) -> dict[str, Any] | Response:
-        """Every item a department leads or supports (role 牵头, 配合 or both); format json, xlsx or csv."""
+        """Every item a department leads or supports (role 牵头, 配合 or both; doc_id: one notice); json/xlsx/csv."""
         try:
             kind = choice("format", format, ("json", "xlsx", "csv"))
         except ParamError as exc:
             raise ApiError(422, exc.to_dict()) from exc
-        result = answered(api.tasks(department, role))
+        result = answered(api.tasks(department, role, doc_id))
         if kind == "json":
             return result
-        found = library.tasks(department, role)
+        found = library.tasks(department, role, doc_id)
         name = f"任务-{result['department']}"
         if kind == "csv":
             return _download(tasks_csv(found).encode("utf-8"), f"{name}.csv", "text/csv; charset=utf-8")
@@ -177,6 +178,21 @@ def api_router(library: Library, token: str | None, open_reads: bool) -> APIRout
             data = path.read_bytes()
         xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         return _download(data, f"{name}.xlsx", xlsx)
+
+    @router.get("/overview", dependencies=[Depends(may_read)], summary="Departments × notices", response_model=None)
+    def overview(format: str = "json") -> dict[str, Any] | Response:
+        """How many items each department leads and supports in each notice; json or xlsx."""
+        try:
+            kind = choice("format", format, ("json", "xlsx"))
+        except ParamError as exc:
+            raise ApiError(422, exc.to_dict()) from exc
+        table = library.overview()
+        if kind == "json":
+            return table.to_dict()
+        with tempfile.TemporaryDirectory() as folder:
+            data = write_overview_xlsx(table, Path(folder) / "overview.xlsx").read_bytes()
+        xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        return _download(data, "部门总览.xlsx", xlsx)
 
     @router.post("/notices", dependencies=[Depends(may_write)], summary="Upload a notice file", status_code=201)
     def upload(file: Annotated[UploadFile, File()], replace: Annotated[bool, Form()] = False) -> dict[str, Any]:

@@ -28,6 +28,7 @@ from ingest.model import Chunk
 from ingest.uploaded import UnreadableUploadError, read_upload
 from web.confirmations import Confirmations
 from web.feedback import FeedbackLog
+from web.overview import Overview, build_overview
 from web.tasks import department_tasks, departments
 from web.uploads import UploadError, UploadResult, display_name, reason_in_chinese, safe_stem, same_name
 
@@ -76,6 +77,7 @@ class Library:
         self._version: tuple[Searcher, str] | None = None
         self._all: tuple[Searcher, list[Any]] | None = None
         self._departments: tuple[Searcher, list[str]] | None = None
+        self._overview: tuple[Searcher, Overview] | None = None
         self.confirmations = Confirmations()
         self.reconciled = self.reconcile()
 
@@ -150,16 +152,23 @@ class Library:
             self._departments = (searcher, departments(self._chunks()))
         return list(self._departments[1])
 
-    def tasks(self, department: str, role: str = "") -> list[Any]:
-        """The items a department leads or supports across the notices (:func:`web.tasks.department_tasks`).
+    def tasks(self, department: str, role: str = "", doc_id: str = "") -> list[Any]:
+        """The items a department leads or supports, across the notices or in one (:func:`web.tasks.department_tasks`).
 
         Raises:
             ValueError: for an unknown role, or a department no item names.
         """
-        found = department_tasks(self._chunks(), department, role)
+        found = department_tasks(self._chunks(), department, role, doc_id)
         if not found and not department_tasks(self._chunks(), department):
             raise ValueError(f"{department}：库中没有由该部门牵头或配合的条目")
         return found
+
+    def overview(self) -> Overview:
+        """Departments × notices with lead and support counts (:func:`web.overview.build_overview`), once per index."""
+        searcher = self.searcher
+        if self._overview is None or self._overview[0] is not searcher:
+            self._overview = (searcher, build_overview(self._chunks(), searcher.notices()))
+        return self._overview[1]
 
     def _chunks(self) -> list[Any]:
         """All chunks of the index now answering, read once per index."""

@@ -39,6 +39,11 @@ SCROLL_TO_CLAUSE = """() => { setTimeout(() => {
     box.scrollTop += here.getBoundingClientRect().top - box.getBoundingClientRect().top - box.clientHeight / 3;
   });
 }, 50); }"""
+#: After an overview cell is clicked, brings the task list it opened into view (the page scrolls, on a phone too).
+SCROLL_TO_TASKS = """() => { setTimeout(() => {
+  const status = document.querySelector('#task-status');
+  if (status) { status.scrollIntoView({block: 'start', behavior: 'instant'}); }
+}, 80); }"""
 CSS = """
 .cite {margin: .6em 0; padding: .4em .6em; border-left: 3px solid #4a7bd0; background: rgba(74,123,208,.06)}
 .cite blockquote {margin: .3em 0 0; padding: 0}

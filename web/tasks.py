@@ -54,13 +54,14 @@ def departments(chunks: Iterable[Chunk]) -> list[str]:
     return sorted({d for c in chunks for d in lead_names([*c.lead, *c.support])})
 
 
-def department_tasks(chunks: Iterable[Chunk], department: str, role: str = "") -> list[Task]:
+def department_tasks(chunks: Iterable[Chunk], department: str, role: str = "", doc_id: str = "") -> list[Task]:
     """The items ``department`` (any of its names) leads or supports, in corpus order.
 
     Args:
         chunks: The chunks to look through (a store's ``all_chunks()``).
         department: Any name of the department.
         role: "牵头" or "配合" to keep one role only; "" for both.
+        doc_id: One notice's items only; "" for every notice.
 
     Raises:
         ValueError: for a role that is neither.
@@ -70,6 +71,8 @@ def department_tasks(chunks: Iterable[Chunk], department: str, role: str = "") -
     wanted = canonical(department.strip())
     out = []
     for chunk in chunks:
+        if doc_id and chunk.doc_id != doc_id:
+            continue
         if wanted in lead_names(chunk.lead):
             found = LEAD
         elif wanted in lead_names(chunk.support):

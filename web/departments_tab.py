@@ -1,0 +1,101 @@
+"""The 部门任务 tab's callbacks: a department's task list, the departments × notices overview, their exports.
+
+A cell of the overview opens the list it counts: its department's items in that notice (or in
+all notices, from the key columns), in the same tab's table, with the .xlsx and CSV of that list.
+"""
+
+from __future__ import annotations
+
+import html
+import shutil
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import gradio as gr
+
+from ingest.departments import canonical
+from web.library import Library
+from web.overview import write_overview_xlsx
+from web.render import tasks_csv
+from web.tasks import LEAD, SUPPORT, write_xlsx
+from web.uploads import safe_stem
+
+#: How many task-list and overview exports are kept on disk (the newest).
+KEEP = 200
+#: The role choices as the tab shows them ("全部" = both).
+ALL_ROLES = "全部"
+
+
+def stamp() -> str:
+    """A time stamp for export folder names, unique within a second."""
+    return f"{time.strftime('%Y%m%d-%H%M%S')}-{time.time_ns() % 10**9}"
+
+
+class DepartmentsTab:
+    """The tab's callbacks over a library, writing exports under ``export_dir``."""
+
+    def __init__(self, library: Library, export_dir: Path, clause_page: Callable[[str], str]) -> None:
+        self.library = library
+        self.export_dir = export_dir
+        self.clause_page = clause_page
+
+    def show_tasks(self, department: str | None, role: str, doc_id: str = "") -> tuple[Any, ...]:
+        """The status line, the table rows, and the .xlsx and CSV of a department's list (in one notice, or all)."""
+        if not department:
+            return "", [], None, None
+        try:
+            tasks = self.library.tasks(department, "" if role == ALL_ROLES else role, doc_id)
+        except ValueError as exc:
+            return html.escape(str(exc)), [], None, None
+        # named as staff file them (任务-市数据局-牵头-20261206.xlsx), each export in a folder of its own: two
+        # people exporting the same list at once never write one file
+        folder = self._folder("tasks")
+        parts = [safe_stem(canonical(department) or department), role if role in (LEAD, SUPPORT) else ""]
+        name = "-".join(["任务", *filter(None, parts), time.strftime("%Y%m%d")])
+        xlsx = write_xlsx(tasks, department, folder / f"{name}.xlsx")
+        csv_path = folder / f"{name}.csv"
+        csv_path.write_text(tasks_csv(tasks), encoding="utf-8")
+        led = sum(t.role == LEAD for t in tasks)
+        where = ""
+        if doc_id:
+            titles = {row[0]: row[1] for row in self.library.notices()}
+            where = f"在《{html.escape(titles.get(doc_id, doc_id))}》中"
+        summary = f"{html.escape(department)}{where}：共 {len(tasks)} 项（牵头 {led} 项，配合 {len(tasks) - led} 项）"
+        return summary, [t.row() for t in tasks], str(xlsx), str(csv_path)
+
+    def open_task(self, evt: gr.SelectData) -> str:
+        """The notice of the task row staff clicked, with that item marked."""
+        row = evt.row_value or []
+        return self.clause_page(str(row[-1]) if row else "")
+
+    def overview_table(self) -> Any:
+        """The overview as the web table shows it: key columns first, then one column per notice."""
+        overview = self.library.overview()
+        return gr.update(value=overview.table(), headers=overview.headers())
+
+    def open_cell(self, evt: gr.SelectData) -> tuple[Any, ...]:
+        """A clicked overview cell: the department chosen, the role shown as 全部, and the list behind the cell."""
+        row, column = evt.index if isinstance(evt.index, (list, tuple)) else (evt.index, 0)
+        try:
+            department, doc_id = self.library.overview().at(int(row), int(column))
+        except (IndexError, TypeError, ValueError):
+            return (gr.update(), gr.update(), "", "请点击表中的一格。", [], None, None)
+        return (gr.update(value=department), gr.update(value=ALL_ROLES), doc_id,
+                *self.show_tasks(department, ALL_ROLES, doc_id))  # fmt: skip
+
+    def export_overview(self) -> tuple[str, str | None]:
+        """The overview as an .xlsx (部门总览-<date>.xlsx) and a line saying what it holds."""
+        overview = self.library.overview()
+        if not overview.rows:
+            return "库中的条目都没有写明牵头或配合部门。", None
+        path = write_overview_xlsx(overview, self._folder("overview") / f"部门总览-{time.strftime('%Y%m%d')}.xlsx")
+        return f"{len(overview.rows)} 个部门 × {len(overview.notices)} 份通知", str(path)
+
+    def _folder(self, kind: str) -> Path:
+        folder = self.export_dir / f"{kind}-{stamp()}"
+        folder.mkdir(parents=True)
+        for old in sorted(self.export_dir.glob(f"{kind}-*"))[:-KEEP]:
+            shutil.rmtree(old, ignore_errors=True)
+        return folder
