@@ -22,7 +22,7 @@ from index import ExportError, IndexMismatchError, IndexNotFoundError
 from index.options import add_store_options, open_store, target_of, where_of
 from index.paths import default_data_dir
 from ingest.bounds import MAX_QUERY_CHARS, MAX_UPLOAD_BYTES, UPLOAD_TYPES
-from web import TASK_COLUMNS, Library
+from web import TASK_VIEW_COLUMNS, Library
 from web.page import CONFIRM_REPLACE, CSS, OPEN_NOTICE, SCROLL_TO_ANSWER, SCROLL_TO_CLAUSE, SCROLL_TO_TASKS
 from web.server import LOOPBACK, server_app
 
@@ -55,24 +55,29 @@ def build_ui(library: Library) -> Any:
     import gradio as gr
 
     from web.api import WebApi
-    from web.chat import DEFAULT_MODE_LABEL, MODE_HELP, MODE_LABELS, Chat
+    from web.chat import DEFAULT_MODE_LABEL, LIBRARY_COLUMNS, MODE_HELP, MODE_LABELS, Chat
 
     chat = Chat(library, export_dir=temp_dir(library.data_dir) / "exports")
     notices, leads, years = chat.choices()
     with gr.Blocks(title="政策条款问答") as demo:
-        gr.Markdown("## 政策条款问答\n输入问题，查看出处条款、所属通知与牵头部门。")
+        gr.Markdown(
+            "## 政策条款问答\n输入问题，查看出处条款、所属通知与牵头部门。"
+            "（其他系统可调用 [接口](/api/docs)。）"
+        )
         # a citation's 在通知中查看 writes {chunk} here (OPEN_NOTICE); hidden, but in the page
-        notice_target = gr.Textbox(visible="hidden", elem_id="notice-target")
+        notice_target = gr.Textbox(label="条款", visible="hidden", elem_id="notice-target")
         with gr.Tab("问答"), gr.Row():
             with gr.Column(scale=3):  # the chat on the left, the notice a citation opens on the right
                 records = gr.State([])
+                # no floating label over the answers (the tab says what this is; screen readers still read it)
                 chatbot = gr.Chatbot(
-                    label="对话", height=560, feedback_options=("Like", "Dislike"), elem_id="chat", sanitize_html=True,
-                    autoscroll=False,
+                    label="对话", show_label=False, height=560, feedback_options=("Like", "Dislike"), elem_id="chat",
+                    sanitize_html=True, autoscroll=False,
                 )  # fmt: skip
                 with gr.Row():
                     question = gr.Textbox(
                         placeholder="例如：哪些部门负责12345热线",
+                        label="问题",
                         show_label=False,
                         scale=8,
                         elem_id="question",
@@ -130,20 +135,22 @@ def build_ui(library: Library) -> Any:
                     interactive=False, label="各部门牵头、配合条目数", elem_id="overview", max_height=420, wrap=True
                 )
                 with gr.Row():
-                    overview_export = gr.Button("导出总览（.xlsx）", elem_id="overview-export", scale=0, min_width=160)
+                    overview_export = gr.Button("导出总览", elem_id="overview-export", scale=0, min_width=120)
                     overview_status = gr.Markdown(elem_id="overview-status")
-                overview_file = gr.File(label="部门总览", interactive=False, elem_id="overview-file")
+                overview_file = gr.File(label="部门总览（.xlsx）", interactive=False, elem_id="overview-file")
             with gr.Row():
                 department = gr.Dropdown(library.departments(), value=None, label="部门", elem_id="department", scale=3)
                 role = gr.Radio(["全部", "牵头", "配合"], value="全部", label="角色", scale=2)
             in_notice = gr.State("")  # the notice an overview cell chose; "" = every notice
             task_status = gr.Markdown(elem_id="task-status")
             task_table = gr.Dataframe(
-                headers=list(TASK_COLUMNS), interactive=False, label="条目", elem_id="tasks", wrap=True
+                headers=list(TASK_VIEW_COLUMNS), interactive=False, label="条目", elem_id="tasks", wrap=True,
+                column_widths=["260px", "64px", "150px", "80px", "240px", "110px", "220px", "110px", "220px"],
             )
             with gr.Row():
-                task_xlsx = gr.File(label="导出 Excel（.xlsx）", interactive=False, elem_id="tasks-xlsx")
-                task_csv = gr.File(label="导出 CSV", interactive=False, elem_id="tasks-csv")
+                # min_width: side by side on a wide screen, one under the other on a phone (names in full)
+                task_xlsx = gr.File(label="导出 Excel（.xlsx）", interactive=False, elem_id="tasks-xlsx", min_width=300)
+                task_csv = gr.File(label="导出 CSV", interactive=False, elem_id="tasks-csv", min_width=300)
             task_outputs = [task_status, task_table, task_xlsx, task_csv]
             gr.Markdown("点击表中一行，在下方阅读该条目所在的通知。")
             task_notice = gr.HTML(elem_id="task-notice", elem_classes="notice-box")
@@ -189,8 +196,10 @@ def build_ui(library: Library) -> Any:
             deleted = gr.Markdown(elem_id="delete-status")
             delete_token = gr.State("")  # held server-side: issued by the ask, spent by the confirmation
             table = gr.Dataframe(
-                library.notices(),
-                headers=["doc_id", "标题", "发文机关", "日期", "条款数"],
+                chat.notice_rows(),
+                headers=list(LIBRARY_COLUMNS),
+                column_widths=["44%", "20%", "11%", "7%", "18%"],
+                wrap=True,
                 interactive=False,
                 label="库中通知",
                 elem_id="library",
@@ -289,7 +298,7 @@ def main(argv: list[str] | None = None) -> int:
     server = server_app(library, token=args.api_token, open_reads=args.host in LOOPBACK)  # /api, the JSON API
     server = gr.mount_gradio_app(
         server, demo, "/", auth=auth, max_file_size=MAX_UPLOAD_BYTES, css=CSS, js=OPEN_NOTICE,
-        footer_links=["api"], show_error=False, server_name=args.host, server_port=args.port,
+        footer_links=[], show_error=False, server_name=args.host, server_port=args.port,
     )  # fmt: skip
     shown = "127.0.0.1" if args.host in ("0.0.0.0", "::") else args.host
     print(f"Running on http://{shown}:{args.port} (the chat; the JSON API at /api, described at /api/docs)", flush=True)

@@ -1,7 +1,7 @@
 """Screenshots for the README, and what staff wait for in real Chromium.
 
 Saves docs/chat.png (an answer), docs/notice.png (a citation opened in its notice) and
-docs/tasks.png (the 部门任务 tab), and times: a warm question → rendered answer, a click on
+docs/tasks.png (the 部门任务 tab), docs/phone.png (a citation opened on a 400-px screen), and times: a warm question → rendered answer, a click on
 在通知中查看 → the marked clause shown, and choosing a department → its task list shown.
 
 Start the app first (``python app.py``), then: ``python docs/screenshot.py [URL]``.
@@ -94,6 +94,15 @@ def main(url: str = "http://127.0.0.1:7860/") -> None:
         page.wait_for_selector("#task-notice .here")
         page.wait_for_timeout(500)
         page.screenshot(path=str(Path(__file__).with_name("tasks.png")), full_page=True)
+        phone = browser.new_page(viewport={"width": 400, "height": 860})  # a citation opened on a phone
+        phone.goto(url)
+        phone.locator("#question textarea").fill("哪些部门负责12345热线")
+        phone.locator("#question textarea").press("Enter")
+        phone.wait_for_selector(".cite")
+        phone.locator("#chat .cite").nth(1).locator("a.open-notice").click()
+        phone.wait_for_selector("#notice-view .here")
+        phone.wait_for_timeout(500)
+        phone.screenshot(path=str(Path(__file__).with_name("phone.png")))
         browser.close()
     for what, values in (
         ("warm question → rendered answer", sorted(times[1:])),

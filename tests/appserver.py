@@ -50,8 +50,8 @@ def stop_app(proc: subprocess.Popen) -> None:
 
 
 @contextmanager
-def chromium_page() -> Iterator[Any]:
-    """A headless Debian Chromium page (Playwright drives the system browser, no download)."""
+def chromium_page(width: int = 1280, height: int = 1100) -> Iterator[Any]:
+    """A headless Debian Chromium page of ``width`` × ``height`` CSS pixels (Playwright drives the system browser)."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
@@ -68,6 +68,6 @@ def chromium_page() -> Iterator[Any]:
             ],
         )
         try:
-            yield browser.new_page(viewport={"width": 1280, "height": 1100})
+            yield browser.new_page(viewport={"width": width, "height": height})
         finally:
             browser.close()

@@ -152,3 +152,14 @@ def milvus_uri(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait()
     log.close()
+
+
+@pytest.fixture(scope="session")
+def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, object]]:
+    """python app.py on loopback over the bundled notices, shared by the tests that drive the running app."""
+    from tests.appserver import start_app, stop_app
+
+    root = tmp_path_factory.mktemp("app")
+    proc, url = start_app(root)
+    yield {"url": url, "root": root, "data": root / "data"}
+    stop_app(proc)

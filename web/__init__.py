@@ -9,11 +9,13 @@ from web.library import Library
 from web.notice_view import notice_dict, notice_html
 from web.render import answer_html, citations_csv, tasks_csv
 from web.tasks import COLUMNS as TASK_COLUMNS
+from web.tasks import VIEW_COLUMNS as TASK_VIEW_COLUMNS
 from web.tasks import Task, department_tasks, departments, write_xlsx
 from web.uploads import UploadError, UploadResult
 
 __all__ = [
     "TASK_COLUMNS",
+    "TASK_VIEW_COLUMNS",
     "FeedbackLog",
     "Library",
     "Task",

@@ -27,6 +27,8 @@ from web.uploads import UploadError, UploadResult, forget_upload, safe_stem
 
 #: How many CSV exports the app keeps on disk (the newest; Gradio serves its own copies).
 KEEP_EXPORTS = 200
+#: The 通知库 table's columns: what staff read first, first; the doc_id (for the API and commands) last.
+LIBRARY_COLUMNS = ("标题", "发文机关", "日期", "条款数", "doc_id")
 #: The search modes as staff see them (label → mode), the default first, and what each does, in one line.
 MODE_LABELS = {"混合（默认）": "convex", "混合·按排名": "hybrid", "语义": "dense", "关键词": "bm25"}
 DEFAULT_MODE_LABEL = next(label for label, mode in MODE_LABELS.items() if mode == DEFAULT_MODE)
@@ -180,11 +182,15 @@ class Chat:
         notices = [(f"{title[:40]}（{doc_id[:12]}）", doc_id) for doc_id, title, *_ in rows]
         return notices, self.library.lead_departments(), self.library.years()
 
+    def notice_rows(self) -> list[list[Any]]:
+        """The 通知库 table's rows, as :data:`LIBRARY_COLUMNS`: the title first, the doc_id last."""
+        return [[title, issuer, date, chunks, doc_id] for doc_id, title, issuer, date, chunks in self.library.notices()]
+
     def library_view(self) -> tuple[Any, ...]:
         """The notice table and the dropdowns as the index has them now (on each page load and upload)."""
         notices, leads, years = self.choices()
         return (
-            self.library.notices(),
+            self.notice_rows(),
             gr.update(choices=notices),
             gr.update(choices=[("（全部）", ""), *[(d, d) for d in leads]]),
             gr.update(choices=[("（全部）", ""), *[(y, y) for y in years]]),

@@ -26,6 +26,9 @@ from web.uploads import safe_stem
 KEEP = 200
 #: The role choices as the tab shows them ("全部" = both).
 ALL_ROLES = "全部"
+#: The overview's column widths: narrow counts beside the department, then each notice (the table scrolls).
+KEY_WIDTHS = ("120px", "52px", "52px", "60px")
+NOTICE_WIDTH = "150px"
 
 
 def stamp() -> str:
@@ -63,7 +66,7 @@ class DepartmentsTab:
             titles = {row[0]: row[1] for row in self.library.notices()}
             where = f"在《{html.escape(titles.get(doc_id, doc_id))}》中"
         summary = f"{html.escape(department)}{where}：共 {len(tasks)} 项（牵头 {led} 项，配合 {len(tasks) - led} 项）"
-        return summary, [t.row() for t in tasks], str(xlsx), str(csv_path)
+        return summary, [t.view_row() for t in tasks], str(xlsx), str(csv_path)
 
     def open_task(self, evt: gr.SelectData) -> str:
         """The notice of the task row staff clicked, with that item marked."""
@@ -73,7 +76,8 @@ class DepartmentsTab:
     def overview_table(self) -> Any:
         """The overview as the web table shows it: key columns first, then one column per notice."""
         overview = self.library.overview()
-        return gr.update(value=overview.table(), headers=overview.headers())
+        widths = [*KEY_WIDTHS, *[NOTICE_WIDTH] * len(overview.notices)]
+        return gr.update(value=overview.table(), headers=overview.headers(), column_widths=widths)
 
     def open_cell(self, evt: gr.SelectData) -> tuple[Any, ...]:
         """A clicked overview cell: the department chosen, the role shown as 全部, and the list behind the cell."""

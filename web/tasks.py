@@ -23,6 +23,9 @@ LEAD, SUPPORT = "牵头", "配合"
 COLUMNS = ("通知", "日期", "章节", "条目", "工作事项", "角色", "完成时限", "截止日期", "条款编号")
 #: Column widths in the .xlsx (characters).
 WIDTHS = (36, 12, 28, 10, 48, 8, 20, 12, 30)
+#: The web table's columns: what the item asks, of whom and by when first (a phone shows the first two or
+#: three; the rest scroll in the table's box); the clause id stays last (a click opens it).
+VIEW_COLUMNS = ("工作事项", "角色", "完成时限", "条目", "通知", "日期", "章节", "截止日期", "条款编号")
 
 
 @dataclass(frozen=True)
@@ -42,6 +45,11 @@ class Task:
     def row(self) -> list[str]:
         """The task as a row of :data:`COLUMNS`."""
         return [self.notice, self.date, self.section, self.label, self.title, self.role, self.deadline, self.due,
+                self.chunk_id]  # fmt: skip
+
+    def view_row(self) -> list[str]:
+        """The task as a row of :data:`VIEW_COLUMNS` (the web table)."""
+        return [self.title, self.role, self.deadline, self.label, self.notice, self.date, self.section, self.due,
                 self.chunk_id]  # fmt: skip
 
     def to_dict(self) -> dict[str, Any]:
