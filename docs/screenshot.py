@@ -1,8 +1,9 @@
 """Screenshots for the README, and what staff wait for in real Chromium.
 
-Saves docs/chat.png (an answer), docs/notice.png (a citation opened in its notice) and
-docs/tasks.png (the 部门任务 tab), docs/phone.png (a citation opened on a 400-px screen), and times: a warm question → rendered answer, a click on
-在通知中查看 → the marked clause shown, and choosing a department → its task list shown.
+Saves docs/chat.png (an answer), docs/notice.png (a citation opened in its notice),
+docs/tasks.png (the 部门任务 tab) and docs/phone.png (a citation opened on a 400-px screen),
+and times: a warm question → rendered answer, a click on 在通知中查看 → the marked clause
+shown, and choosing a department → its task list shown.
 
 Start the app first (``python app.py``), then: ``python docs/screenshot.py [URL]``.
 Needs Debian's chromium at /usr/bin/chromium (and a CJK font such as fonts-wqy-microhei for
