@@ -1,4 +1,10 @@
-"""Dense retrieval: inner product over L2-normalised vectors in FAISS (exact Flat, or HNSW when large)."""
+"""Dense retrieval: inner product over L2-normalised vectors in FAISS (exact Flat, HNSW, or IVF with 8-bit codes).
+
+The IVF kind is for corpora whose float vectors should not live in memory: FAISS keeps 8-bit
+scalar codes in inverted lists (memory-mapped when opened), the float32 vectors lie in a file
+beside it, memory-mapped too, and each search re-ranks its candidates exactly from that file, so
+the scores returned are exact cosines. ``python -m eval.ann`` measured the choice.
+"""
 
 from __future__ import annotations
 
@@ -11,13 +17,33 @@ HNSW_M = 32
 HNSW_EF_CONSTRUCTION = 80
 #: HNSW search beam: at least the number of rows asked for.
 HNSW_EF_SEARCH = 256
+#: IVF: lists probed per query, and how many candidates (at least) are re-ranked exactly.
+IVF_NPROBE = 32
+IVF_RERANK = 64
+#: IVF training sample: FAISS wants ≥ 39 points per list; more costs time, not recall.
+IVF_TRAIN_PER_LIST = 64
+KINDS = ("flat", "hnsw", "ivf")
+
+
+def ivf_lists(rows: int) -> int:
+    """The number of inverted lists for ``rows`` vectors: ≈ 4√rows, a power of two, at least 64.
+
+    >>> ivf_lists(1_000_000), ivf_lists(3_500_000), ivf_lists(1_000)
+    (2048, 4096, 64)
+    """
+    return max(64, 1 << int(np.log2(4 * np.sqrt(max(rows, 1)))))
+
+
+def vectors_path(index_path: Path) -> Path:
+    """Where an IVF index's float32 vectors lie: ``dense.faiss`` → ``dense.vectors.npy``."""
+    return Path(index_path).with_name(Path(index_path).stem + ".vectors.npy")
 
 
 class DenseIndex:
-    """Inner-product search over rows (views of chunks): exact ``IndexFlatIP`` or ``IndexHNSWFlat``.
+    """Inner-product search over rows (views of chunks): exact ``IndexFlatIP``, ``IndexHNSWFlat`` or IVF-SQ8.
 
-    Both keep the full vectors, so exact scores are always available (:meth:`storage`);
-    HNSW only changes which rows :meth:`search` looks at.
+    All three keep the full vectors, so exact scores are always available (:meth:`storage`);
+    HNSW and IVF only change which rows :meth:`search` looks at (IVF re-ranks them exactly).
 
     Example:
         >>> index = DenseIndex(2).add(np.array([[1, 0], [0, 1]], dtype=np.float32))
@@ -25,23 +51,30 @@ class DenseIndex:
         [[(1, 0.8...)]]
     """
 
-    def __init__(self, dim: int, kind: str = "flat", ef_search: int = HNSW_EF_SEARCH) -> None:
+    def __init__(self, dim: int, kind: str = "flat", ef_search: int = HNSW_EF_SEARCH, lists: int = 0) -> None:
         import faiss
 
-        if kind not in ("flat", "hnsw"):
-            raise ValueError(f"dense index kind {kind!r}: use 'flat' or 'hnsw'")
+        if kind not in KINDS:
+            raise ValueError(f"dense index kind {kind!r}: use one of {', '.join(KINDS)}")
         self.dim, self.kind, self.ef_search = dim, kind, ef_search
+        self._vectors = np.zeros((0, dim), dtype=np.float32)  # the IVF kind's float vectors (FAISS holds codes)
         if kind == "flat":
             self._index = faiss.IndexFlatIP(dim)
-        else:
+        elif kind == "hnsw":
             self._index = faiss.IndexHNSWFlat(dim, HNSW_M, faiss.METRIC_INNER_PRODUCT)
             self._index.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
+        else:  # the lists are fixed when it is trained, on its first add (0: chosen by that add's size)
+            self._lists = lists
+            self._index = None
 
     @property
     def params(self) -> dict[str, object]:
         """What the manifest records about this index."""
         if self.kind == "flat":
             return {"kind": "flat", "faiss": "IndexFlatIP"}
+        if self.kind == "ivf":
+            lists = self._index.nlist if self._index is not None else self._lists
+            return {"kind": "ivf", "faiss": f"IVF{lists},SQ8", "nprobe": IVF_NPROBE, "rerank": IVF_RERANK}
         return {
             "kind": "hnsw",
             "faiss": f"IndexHNSWFlat(M={HNSW_M})",
@@ -52,13 +85,17 @@ class DenseIndex:
     @property
     def size(self) -> int:
         """Number of vectors."""
-        return int(self._index.ntotal)
+        return int(self._index.ntotal) if self._index is not None else 0
 
     def add(self, vectors: np.ndarray) -> DenseIndex:
         """Append vectors (float32, shape (n, dim)); returns self."""
         vectors = np.ascontiguousarray(vectors, dtype=np.float32)
         if vectors.ndim != 2 or vectors.shape[1] != self.dim:
             raise ValueError(f"vectors of shape {vectors.shape} do not fit an index of dimension {self.dim}")
+        if self.kind == "ivf":
+            if self._index is None:
+                self._index = _trained_ivf(vectors, self._lists or ivf_lists(len(vectors)))
+            self._vectors = np.concatenate([self._vectors, vectors]) if len(self._vectors) else vectors.copy()
         self._index.add(vectors)
         return self
 
@@ -76,6 +113,8 @@ class DenseIndex:
 
         if self.size == 0:
             return np.zeros((0, self.dim), dtype=np.float32)
+        if self.kind == "ivf":
+            return self._vectors
         flat = self._index if self.kind == "flat" else faiss.downcast_index(self._index.storage)
         return faiss.rev_swig_ptr(flat.get_xb(), self.size * self.dim).reshape(self.size, self.dim)
 
@@ -84,7 +123,8 @@ class DenseIndex:
         import faiss
 
         copy = DenseIndex(self.dim, self.kind, self.ef_search)
-        copy._index = faiss.clone_index(self._index)
+        copy._index = faiss.clone_index(self._index) if self._index is not None else None
+        copy._vectors = np.array(self._vectors)
         return copy
 
     def search(
@@ -111,24 +151,39 @@ class DenseIndex:
                 out.append([(int(rows[i]), float(column[i])) for i in take])
             return out
         params = None
+        depth = k
         if self.kind == "hnsw":
             params = faiss.SearchParametersHNSW(efSearch=max(self.ef_search, k))
+        elif self.kind == "ivf":
+            params = faiss.SearchParametersIVF(nprobe=IVF_NPROBE)
+            depth = max(k, IVF_RERANK)
         if exclude is not None and len(exclude):
             batch = faiss.IDSelectorBatch(np.asarray(exclude, dtype=np.int64))
             selector = faiss.IDSelectorNot(batch)  # both kept referenced until the search is done
             params = params or faiss.SearchParameters()
             params.sel = selector
-        scores, ids = self._index.search(queries, min(k, self.size), params=params)
+        scores, ids = self._index.search(queries, min(depth, self.size), params=params)
+        if self.kind == "ivf":  # the codes' scores are approximate: re-rank from the float vectors
+            return [self._rerank(query, row_ids[row_ids >= 0], k) for query, row_ids in zip(queries, ids, strict=True)]
         return [
             [(int(i), float(s)) for i, s in zip(row_ids, row_scores, strict=True) if i >= 0]
             for row_ids, row_scores in zip(ids, scores, strict=True)
         ]
 
+    def _rerank(self, query: np.ndarray, rows: np.ndarray, k: int) -> list[tuple[int, float]]:
+        """The best ``k`` of ``rows`` by exact inner product with ``query`` (rows read in file order)."""
+        rows = np.sort(rows)
+        exact = self._vectors[rows] @ query
+        order = np.lexsort((rows, -exact))[:k]
+        return [(int(rows[i]), float(exact[i])) for i in order]
+
     def save(self, path: Path) -> None:
-        """Write the FAISS index file."""
+        """Write the FAISS index file (and, for IVF, the float vectors beside it: :func:`vectors_path`)."""
         import faiss
 
         faiss.write_index(self._index, str(path))
+        if self.kind == "ivf":
+            np.save(vectors_path(path), np.asarray(self._vectors, dtype=np.float32))
 
     @classmethod
     def load(cls, path: Path, dim: int, ef_search: int = HNSW_EF_SEARCH) -> DenseIndex:
@@ -141,7 +196,26 @@ class DenseIndex:
 
         index = cls(dim, ef_search=ef_search)
         index._index = faiss.read_index(str(path), faiss.IO_FLAG_MMAP | faiss.IO_FLAG_READ_ONLY)
-        index.kind = "hnsw" if isinstance(index._index, faiss.IndexHNSW) else "flat"
+        if isinstance(index._index, faiss.IndexIVF):
+            index.kind = "ivf"
+            index._vectors = np.load(vectors_path(path), mmap_mode="r", allow_pickle=False)
+            if index._vectors.shape != (index._index.ntotal, dim):
+                shape, codes = index._vectors.shape, index._index.ntotal
+                raise ValueError(f"{vectors_path(path)}: vectors of shape {shape} for {codes} codes")
+        else:
+            index.kind = "hnsw" if isinstance(index._index, faiss.IndexHNSW) else "flat"
         if index._index.d != dim:
             raise ValueError(f"{path}: FAISS index has dimension {index._index.d}, manifest says {dim}")
         return index
+
+
+def _trained_ivf(vectors: np.ndarray, lists: int) -> object:
+    """An IVF index with 8-bit scalar codes, trained on a fixed sample of ``vectors`` (seeded: builds repeat)."""
+    import faiss
+
+    lists = max(1, min(lists, len(vectors) // 39))  # FAISS wants ≥ 39 training points a list
+    index = faiss.index_factory(vectors.shape[1], f"IVF{lists},SQ8", faiss.METRIC_INNER_PRODUCT)
+    size = min(len(vectors), lists * IVF_TRAIN_PER_LIST)
+    sample = vectors[np.sort(np.random.default_rng(0).choice(len(vectors), size, replace=False))]
+    index.train(sample)
+    return index

@@ -128,7 +128,7 @@ class Searcher:
         ``target`` is an index directory (written when given; None keeps the index in memory)
         or a Milvus URI, whose ``collection`` is created or replaced. Embeddings are cached by
         model and text as they are computed, so a rebuild only encodes new text and a killed
-        build resumes. ``dense_kind`` ("flat" or "hnsw") overrides the local choice by size.
+        build resumes. ``dense_kind`` ("flat", "hnsw" or "ivf") overrides the local choice by size.
         A ``reranker`` (:class:`index.rerank.Reranker`) is recorded in a local index's manifest
         and used by every search of it. Without an ``embedder``, the bundled model runs on
         ``backend`` (default :data:`index.encoders.base.DEFAULT_BACKEND`).

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from index import Searcher
 from tests.conftest import NOTICE_A, NOTICE_B, ROOT
@@ -77,19 +78,20 @@ def test_a_killed_build_resumes_where_it_stopped_and_equals_an_uninterrupted_one
     assert [h.id for h in loaded.search(query)] == [h.id for h in fresh.search(query)]
 
 
-def test_hnsw_indexes_answer_like_flat_ones_and_survive_a_round_trip(corpus: Path, tmp_path: Path, monkeypatch) -> None:
+@pytest.mark.parametrize("kind", ["hnsw", "ivf"])
+def test_approximate_indexes_answer_like_flat_ones_and_survive_a_round_trip(
+    kind: str, corpus: Path, tmp_path: Path, monkeypatch
+) -> None:
     import index.stores.rows
 
     monkeypatch.setattr(index.stores.rows, "EXACT_ROWS", 0)  # every search goes through FAISS's own search
     flat = Searcher.build(corpus, tmp_path / "flat", embedder=KeywordEmbedder(), cache_dir=tmp_path / "c")
-    hnsw = Searcher.build(
-        corpus, tmp_path / "hnsw", embedder=KeywordEmbedder(), cache_dir=tmp_path / "c", dense_kind="hnsw"
-    )
+    hnsw = Searcher.build(corpus, tmp_path / kind, embedder=KeywordEmbedder(), cache_dir=tmp_path / "c", dense_kind=kind)
     assert flat.store.manifest["settings"]["dense_index"]["kind"] == "flat"
     params = hnsw.store.manifest["settings"]["dense_index"]
-    assert params["kind"] == "hnsw" and params["ef_search"] >= 256
-    loaded = Searcher.open(tmp_path / "hnsw", embedder=KeywordEmbedder())
-    assert loaded.store.dense_index.kind == "hnsw"
+    assert params["kind"] == kind and (params.get("ef_search", 0) >= 256 or params.get("rerank", 0) >= 64)
+    loaded = Searcher.open(tmp_path / kind, embedder=KeywordEmbedder())
+    assert loaded.store.dense_index.kind == kind
     for query in ("12345热线由哪个部门负责", "企业开办时限", "周末不打烊", "信用体系建设"):
         for mode in ("dense", "hybrid"):
             expected = [(h.id, h.score) for h in flat.search(query, k=5, mode=mode)]
@@ -106,3 +108,7 @@ def test_the_index_kind_follows_the_size(corpus: Path, tmp_path: Path, monkeypat
     monkeypatch.setattr(index.stores.local, "ANN_ROWS", 10**6)
     small = Searcher.build(corpus, None, embedder=KeywordEmbedder(), cache_dir=tmp_path / "c")
     assert small.store.dense_index.kind == "flat"
+    monkeypatch.setattr(index.stores.local, "ANN_ROWS", 5)
+    monkeypatch.setattr(index.stores.local, "IVF_ROWS", 10)
+    huge = Searcher.build(corpus, None, embedder=KeywordEmbedder(), cache_dir=tmp_path / "c")
+    assert huge.store.dense_index.kind == "ivf"

@@ -79,10 +79,10 @@ class DenseRows:
     def compacted(self, share: float) -> DenseRows:
         """The same rows in a new base.
 
-        An exact index is rebuilt from its live vectors; an HNSW graph takes the extra vectors
-        in a copy, and is rebuilt only when over ``share`` of its rows are deleted.
+        An exact index is rebuilt from its live vectors; an HNSW graph or IVF lists take the extra
+        vectors in a copy, and are rebuilt only when over ``share`` of their rows are deleted.
         """
-        if self.dense.kind == "hnsw" and len(self.dead) <= share * len(self.owners):
+        if self.dense.kind in ("hnsw", "ivf") and len(self.dead) <= share * len(self.owners):
             return DenseRows(self.dense.copy().add(self.extra), self.owners, None, self.chunks)
         dense = DenseIndex(self.dense.dim, self.dense.kind, self.dense.ef_search).add(self.vectors())
         return DenseRows(dense, self.owners[self.live], None, self.chunks)
