@@ -152,6 +152,23 @@ def candidates(rows: int, skip_hnsw: bool) -> list[dict[str, Any]]:
     return out
 
 
+def parse_spec(text: str) -> dict[str, Any]:
+    """A candidate from ``FACTORY[:param=value…]``: nprobe/efSearch search, efConstruction, rerank.
+
+    >>> parse_spec("IVF2048,SQ8:nprobe=128:rerank=64")
+    {'factory': 'IVF2048,SQ8', 'search': {'nprobe': 128}, 'rerank': 64}
+    """
+    factory, *parts = text.split(":")
+    spec: dict[str, Any] = {"factory": factory, "search": {}}
+    for part in parts:
+        name, _, value = part.partition("=")
+        if name in ("nprobe", "efSearch"):
+            spec["search"][name] = int(value)
+        else:
+            spec[name] = int(value)
+    return spec
+
+
 def main(argv: list[str] | None = None) -> int:
     """Build the rows, the ground truth and each candidate; print and write the table."""
     parser = argparse.ArgumentParser(prog="python -m eval.ann", description=__doc__.splitlines()[0])
@@ -159,6 +176,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--noise", type=float, default=0.15, help="length of each copy's random step (default 0.15)")
     parser.add_argument("--queries", type=int, default=300, help="questions measured (default 300)")
     parser.add_argument("--skip-hnsw", action="store_true", help="leave out the HNSW candidates (slow to build)")
+    parser.add_argument(
+        "--only", help="these candidates instead, ';'-separated, e.g. 'IVF2048,SQ8:nprobe=128:rerank=64;HNSW32,SQ8'"
+    )
     parser.add_argument("--threads", type=int, default=1, help="FAISS threads (default 1: faster here, notes/scale.md)")
     parser.add_argument("--out", type=Path, help="write the results as JSON")
     args = parser.parse_args(argv)
@@ -180,7 +200,8 @@ def main(argv: list[str] | None = None) -> int:
         results = [{"factory": "Flat (exact)", "p50_ms": round(percentile(truth_times, 50), 2),
                     "p95_ms": round(percentile(truth_times, 95), 2), "recall_at_10": 1.0,
                     "index_mib": round(vectors.nbytes / 2**20, 1)}]  # fmt: skip
-        for spec in candidates(args.rows, args.skip_hnsw):
+        specs = [parse_spec(s) for s in args.only.split(";")] if args.only else candidates(args.rows, args.skip_hnsw)
+        for spec in specs:
             results.append(measure(vectors, qs, truth_found, spec, mapped))
             print(json.dumps(results[-1]), flush=True)
     report = {

@@ -45,6 +45,9 @@ def test_ivf_finds_exact_searchs_top_10_with_exact_scores(data: tuple[np.ndarray
     loaded = DenseIndex.load(tmp_path / "dense.faiss", DIM)
     assert loaded.kind == "ivf" and isinstance(loaded.storage(), np.memmap)  # the float vectors stay on disk
     assert loaded.search(queries[:20], 10) == found[:20]
+    grown = loaded.copy().add(queries[:3])  # mapped lists cannot be cloned: the copy re-encodes its rows
+    assert grown.size == ROWS + 3 and grown.search(queries[:1], 1)[0][0] == (ROWS, pytest.approx(1.0, abs=1e-5))
+    assert grown.search(queries[5:8], 10) == loaded.search(queries[5:8], 10)
 
 
 def test_ivf_skips_deleted_rows_filters_exactly_and_takes_new_rows(data: tuple[np.ndarray, np.ndarray]) -> None:

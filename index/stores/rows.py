@@ -156,7 +156,10 @@ class DenseRows:
                 rows = np.flatnonzero(self.live)
                 vectors = np.concatenate([vectors, self.extra])[rows]
                 full = np.searchsorted(rows, self.full_rows)
-            self._exact = (np.ascontiguousarray(vectors, dtype=np.float32), rows, full)
+            matrix = np.ascontiguousarray(vectors, dtype=np.float32)
+            if not matrix.flags.writeable:  # an IVF index's mapped file: torch wants memory of its own
+                matrix = matrix.copy()
+            self._exact = (matrix, rows, full)
         return self._exact[0], self._exact[1]
 
     def _aggregate_all(self, scores: np.ndarray, k: int) -> list[tuple[int, float]]:
