@@ -100,15 +100,15 @@ def test_approximate_indexes_answer_like_flat_ones_and_survive_a_round_trip(
 
 
 def test_the_index_kind_follows_the_size(corpus: Path, tmp_path: Path, monkeypatch) -> None:
-    import index.stores.local
+    import index.stores.rows
 
-    monkeypatch.setattr(index.stores.local, "ANN_ROWS", 10)
+    monkeypatch.setattr(index.stores.rows, "ANN_ROWS", 10)
     big = Searcher.build(corpus, None, embedder=KeywordEmbedder(), cache_dir=tmp_path / "c")
     assert big.store.dense_index.size > 10 and big.store.dense_index.kind == "hnsw"
-    monkeypatch.setattr(index.stores.local, "ANN_ROWS", 10**6)
+    monkeypatch.setattr(index.stores.rows, "ANN_ROWS", 10**6)
     small = Searcher.build(corpus, None, embedder=KeywordEmbedder(), cache_dir=tmp_path / "c")
     assert small.store.dense_index.kind == "flat"
-    monkeypatch.setattr(index.stores.local, "ANN_ROWS", 5)
-    monkeypatch.setattr(index.stores.local, "IVF_ROWS", 10)
+    monkeypatch.setattr(index.stores.rows, "ANN_ROWS", 5)
+    monkeypatch.setattr(index.stores.rows, "IVF_ROWS", 10)
     huge = Searcher.build(corpus, None, embedder=KeywordEmbedder(), cache_dir=tmp_path / "c")
     assert huge.store.dense_index.kind == "ivf"

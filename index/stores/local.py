@@ -40,25 +40,12 @@ from index.stores.layout import (
     rebuild_hint,
     write_manifest,
 )
-from index.stores.rows import EXACT_ROWS, DenseRows
+from index.stores.rows import DenseRows, dense_kind_for
 from index.stores.writer import check_generation, disk_generation, new_generation, writer_lock
 from index.tokenize import JiebaTokenizer, containing
 from index.views import chunk_views, context_text
 from ingest import Chunk
 
-#: Above this many vectors the FAISS index is HNSW instead of exact Flat: measured on 70k law-article
-#: vectors, HNSW answered in 0.63 ms against 9.9 ms with recall@10 0.999 (docs/performance.md).
-ANN_ROWS = EXACT_ROWS
-#: Above this many vectors, IVF with 8-bit codes and the float vectors memory-mapped (``python -m eval.ann``, 1M
-#: rows: HNSW-Flat builds in 272 s and holds 1.7 GiB in memory; docs/performance.md, "A million clauses").
-IVF_ROWS = 1_000_000
-
-
-def dense_kind_for(rows: int) -> str:
-    """The FAISS index kind for ``rows`` vectors: exact up to ANN_ROWS, HNSW up to IVF_ROWS, IVF beyond."""
-    if rows > IVF_ROWS:
-        return "ivf"
-    return "hnsw" if rows > ANN_ROWS else "flat"
 #: The corpus statistics and the notice list as of the last save (read at load, not recomputed).
 STATS = "stats.json"
 NOTICES = "notices.json"

@@ -22,6 +22,19 @@ EXACT_ROWS = 50_000
 ROWS_PER_CHUNK = 8
 #: Exact scoring works on blocks of this many queries (one BLAS call each).
 QUERY_BLOCK = 64
+#: Above this many vectors the FAISS index is HNSW instead of exact Flat: measured on 70k law-article
+#: vectors, HNSW answered in 0.63 ms against 9.9 ms with recall@10 0.999 (docs/performance.md).
+ANN_ROWS = EXACT_ROWS
+#: Above this many vectors, IVF with 8-bit codes and the float vectors memory-mapped (``python -m eval.ann``, 1M
+#: rows: HNSW-Flat builds in 272 s and holds 1.7 GiB in memory; docs/performance.md, "A million clauses").
+IVF_ROWS = 1_000_000
+
+
+def dense_kind_for(rows: int) -> str:
+    """The FAISS index kind for ``rows`` vectors: exact up to ANN_ROWS, HNSW up to IVF_ROWS, IVF beyond."""
+    if rows > IVF_ROWS:
+        return "ivf"
+    return "hnsw" if rows > ANN_ROWS else "flat"
 
 
 class DenseRows:
