@@ -106,7 +106,8 @@ class DenseIndex:
         if self.kind == "ivf":
             if self._index is None:
                 self._index = _trained_ivf(vectors, self._lists or ivf_lists(len(vectors)))
-            self._vectors = np.concatenate([self._vectors, vectors]) if len(self._vectors) else vectors.copy()
+            # the first add keeps the caller's array (a build hands over millions of rows: no second copy)
+            self._vectors = np.concatenate([self._vectors, vectors]) if len(self._vectors) else vectors
         self._index.add(vectors)
         return self
 
