@@ -114,8 +114,12 @@ class JiebaTokenizer:
 
     def __call__(self, text: str) -> list[str]:
         """Tokens of ``text`` in order (search mode: long words also yield their parts)."""
+        return self.normalized(normalize_text(text))
+
+    def normalized(self, text: str) -> list[str]:
+        """Tokens of a text already in :func:`normalize_text`'s form (what ``self(text)`` returns)."""
         tokens = []
-        for token in self._jieba.cut_for_search(normalize_text(text)):
+        for token in self._jieba.cut_for_search(text):
             token = token.strip()
             if token and token not in self.stopwords and _TOKEN_OK.search(token):
                 tokens.append(token)
