@@ -8,66 +8,39 @@ one as it was, so a reader keeps a consistent snapshot while an update runs.
 from __future__ import annotations
 
 import dataclasses
-import json
 import uuid
 from collections.abc import Collection, Hashable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from index.corpus import CorpusStats
-from index.dense import HNSW_EF_SEARCH, DenseIndex
-from index.encoders.base import check_backend
+from index.dense import DenseIndex
 from index.errors import IndexMismatchError
 from index.filters import check_filters, chunk_mask
 from index.lexical import LexicalIndex
-from index.paths import file_sha256
 from index.sources import checked_chunks
-from index.stores import checksums
-from index.stores.base import Encode, Facts, NoticeInfo, Ranked, notice_infos
-from index.stores.chunk_file import ChunkLines, LazyChunks
-from index.stores.layout import (
-    BASE,
-    CHUNKS,
-    EXTRA_CHUNKS,
-    FORMAT_VERSION,
-    atomic_directory,
-    base_hash_at,
-    link_file,
-    read_manifest,
-    rebuild_hint,
-    write_manifest,
-)
+from index.stores.base import Encode, Facts, NoticeInfo, Ranked
+from index.stores.chunk_file import LazyChunks
+from index.stores.layout import FORMAT_VERSION
+from index.stores.local_files import LocalBase, StoreFiles
+from index.stores.notices import NoticeTable
+from index.stores.pairs import PairSignatures
 from index.stores.rows import DenseRows, dense_kind_for
-from index.stores.writer import check_generation, disk_generation, new_generation, writer_lock
-from index.tokenize import JiebaTokenizer, containing
+from index.tokenize import JiebaTokenizer, containing, normalize_text
 from index.views import chunk_views, context_text
 from ingest import Chunk
 
-#: The corpus statistics and the notice list as of the last save (read at load, not recomputed).
-STATS = "stats.json"
-NOTICES = "notices.json"
 #: Changes are folded into a new base when extra and deleted rows pass this share of all rows
 #: (and the index has more than COMPACT_MIN_ROWS): the save that follows writes the index whole.
 COMPACT_SHARE = 0.1
 COMPACT_MIN_ROWS = 1000
+#: The manifest's ``chunk_ids`` when every chunk id is ``<doc_id>#…`` (ids of different notices cannot meet).
+ID_FORM = "notice#"
 
 
-@dataclass(frozen=True)
-class _Base:
-    """The part of an index written once and then only linked: chunks, FAISS index, BM25 postings.
-
-    ``id`` names it on disk; ``chunks`` are all it was built with (deleted ones included).
-    """
-
-    id: str
-    chunks: Sequence[Chunk]
-    sha256: str | None = None
-
-
-class LocalStore:
+class LocalStore(StoreFiles):
     """Chunks, their view vectors (FAISS) and their BM25 postings, in memory and in a directory.
 
     Keys are chunk numbers (positions in :attr:`chunks`).
@@ -83,10 +56,10 @@ class LocalStore:
         path: Path | None = None,
         *,
         origin: np.ndarray | None = None,
-        base: _Base | None = None,
+        base: LocalBase | None = None,
         stats: CorpusStats | None = None,
         facts: dict[int, Facts] | None = None,
-        notices: list[NoticeInfo] | None = None,
+        table: NoticeTable | None = None,
     ) -> None:
         self.chunks = chunks
         self.rows = rows
@@ -96,12 +69,11 @@ class LocalStore:
         self.settings: dict[str, Any] = manifest.get("settings", {})
         self.path = path
         self._origin = origin if origin is not None else np.arange(len(chunks), dtype=np.int64)
-        self._base = base or _Base(uuid.uuid4().hex, chunks)
+        self._base = base or LocalBase(uuid.uuid4().hex, chunks)
         self.stats = stats or CorpusStats.of(chunks)
         self.analyzer = self.stats.analyzer()
         self._facts: dict[int, Facts] = facts if facts is not None else {}  # derived when first asked for
-        self._notices: list[NoticeInfo] | None = notices
-        self._documents: dict[str, list[int]] | None = None
+        self._table = table  # derived from the chunks when first asked for, if not given
         if rows.chunks != len(chunks) or lexical.size != len(chunks):
             raise IndexMismatchError("vector or BM25 counts disagree with the chunks; rebuild the index")
 
@@ -128,15 +100,20 @@ class LocalStore:
         tokenizer = JiebaTokenizer(stats.words)
         views, owners = chunk_views(chunks)
         vectors = encode(views)
-        lexical = LexicalIndex().build([tokenizer(context_text(c)) for c in chunks])
+        contexts = [normalize_text(context_text(c)) for c in chunks]
+        lexical = LexicalIndex().build([tokenizer.normalized(c) for c in contexts])
+        base = LocalBase(uuid.uuid4().hex, chunks, pairs=PairSignatures.of(contexts, len(chunks)))
+        del contexts
         dense = DenseIndex(vectors.shape[1], dense_kind or dense_kind_for(len(views))).add(vectors)
         manifest = {
             "format_version": FORMAT_VERSION,
             **manifest,
             "tokenizer": {"kind": "jieba.cut_for_search", "userwords": len(tokenizer.userwords)},
+            "chunk_ids": ID_FORM if all(c.id.startswith(f"{c.doc_id}#") for c in chunks) else "any",
         }
         manifest["settings"] = {**manifest.get("settings", {}), "dense_index": dense.params}
-        return cls(chunks, DenseRows(dense, owners, None, len(chunks)), lexical, tokenizer, manifest, stats=stats)
+        rows = DenseRows(dense, owners, None, len(chunks))
+        return cls(chunks, rows, lexical, tokenizer, manifest, base=base, stats=stats)
 
     # --- searching ----------------------------------------------------------------------------
 
@@ -165,9 +142,12 @@ class LocalStore:
 
     def notices(self) -> list[NoticeInfo]:
         """The notices in the store, in order of first appearance."""
-        if self._notices is None:
-            self._notices = notice_infos(self.chunks)
-        return self._notices
+        return self._notice_table().infos
+
+    def _notice_table(self) -> NoticeTable:
+        if self._table is None:
+            self._table = NoticeTable.of(self.chunks)
+        return self._table
 
     def all_chunks(self) -> list[Chunk]:
         """Every chunk, in order."""
@@ -177,12 +157,7 @@ class LocalStore:
 
     def document(self, doc_id: str) -> list[Chunk]:
         """One notice's chunks in reading order ([] for a doc_id not in the store)."""
-        if self._documents is None:
-            documents: dict[str, list[int]] = {}
-            for number, chunk in enumerate(self.chunks):
-                documents.setdefault(chunk.doc_id, []).append(number)
-            self._documents = documents
-        return [self.chunks[n] for n in self._documents.get(doc_id, [])]
+        return [self.chunks[n] for n in self._notice_table().numbers({doc_id}).tolist()]
 
     def add(self, chunks: list[Chunk], encode: Encode, replacing: Collection[str] = ()) -> LocalStore:
         """A new store with these chunks' notices added and ``replacing`` removed, in one change.
@@ -196,34 +171,78 @@ class LocalStore:
         return self._updated(doc_ids, [], None)
 
     def _updated(self, removed_docs: set[str], new: list[Chunk], encode: Encode | None) -> LocalStore:
-        keep = np.array([c.doc_id not in removed_docs for c in self.chunks], dtype=bool)
-        removed = np.flatnonzero(~keep)
-        kept = [c for c, k in zip(self.chunks, keep, strict=True) if k]
-        chunks = checked_chunks(kept + new)
-        stats, appeared, gone = self.stats.updated([self.chunks[i] for i in removed], new)
+        table = self._notice_table()
+        removed = table.numbers(removed_docs)
+        keep = np.ones(len(self.chunks), dtype=bool)
+        keep[removed] = False
+        kept_count = len(self.chunks) - len(removed)
+        chunks = _kept_then(self.chunks, keep, new)
+        manifest = dict(self.manifest)
+        manifest["chunk_ids"] = self._checked_ids(chunks, new)
+        stats, appeared, gone = self.stats.updated([self.chunks[i] for i in removed.tolist()], new)
         tokenizer = self.tokenizer.with_words(appeared, gone) if appeared or gone else self.tokenizer
 
         # BM25: kept chunks whose text holds a word that entered or left the dictionary are re-tokenised
-        kept_numbers = np.flatnonzero(keep).tolist()
+        renumbered = np.cumsum(keep) - 1  # old chunk number → new
         changed = appeared | gone
-        contexts = [self._fact(i).context for i in kept_numbers] if changed else []
-        replaced = {j: tokenizer(context_text(kept[j])) for j in containing(contexts, changed)}
-        kept_facts = {j: self._facts[i] for j, i in enumerate(kept_numbers) if i in self._facts}
+        holding = self._holding(changed, keep) if changed else []
+        replaced = {int(renumbered[i]): tokenizer(context_text(self.chunks[i])) for i in holding}
+        kept_facts = {int(renumbered[i]): facts for i, facts in self._facts.items() if keep[i]}
         lexical = self.lexical.updated(removed, replaced, [tokenizer(context_text(c)) for c in new])
 
-        views, view_owners = chunk_views(new, len(kept))
+        views, view_owners = chunk_views(new, kept_count)
         vectors = encode(views) if views and encode else self.rows.extra[:0]
         rows = self.rows.updated(removed, vectors, view_owners, len(chunks))
         origin = np.concatenate([self._origin[keep], np.full(len(new), -1, dtype=np.int64)])
         store = LocalStore(
-            chunks, rows, lexical, tokenizer, dict(self.manifest), self.path,
-            origin=origin, base=self._base, stats=stats, facts=kept_facts,
+            chunks, rows, lexical, tokenizer, manifest, self.path, origin=origin, base=self._base,
+            stats=stats, facts=kept_facts, table=table.updated(removed_docs, new),
         )  # fmt: skip
         if store._wants_compaction():
             store = store.compacted()
         if self.path is not None:
             store.save(self.path)
         return store
+
+    def _checked_ids(self, chunks: Sequence[Chunk], new: Sequence[Chunk]) -> str:
+        """Check that chunk ids stay unique after a change; the manifest's ``chunk_ids`` that follows.
+
+        When every id in the store is its notice's doc_id, "#", then more (``"notice#"``, as
+        :mod:`ingest` makes them) and so are the new ones, the new notices' ids cannot meet the
+        kept ones and only the new ones are compared; otherwise every id is.
+
+        Raises:
+            ValueError: naming an id that would occur twice.
+        """
+        prefixed = all(c.id.startswith(f"{c.doc_id}#") for c in new)
+        if prefixed and self.manifest.get("chunk_ids") == ID_FORM:
+            return ID_FORM
+        checked_chunks(list(chunks))
+        return ID_FORM if prefixed and all(c.id.startswith(f"{c.doc_id}#") for c in chunks) else "any"
+
+    def _holding(self, words: set[str], keep: np.ndarray) -> list[int]:
+        """The chunk numbers where ``keep`` is True whose normalised context text contains one of ``words``.
+
+        Only the base chunks whose pair signatures allow a word, and the chunks added since the
+        base, are read.
+        """
+        from_base = self._origin >= 0
+        maybe = np.zeros(len(self.chunks), dtype=bool)
+        wanted = sorted({normalize_text(w) for w in words})  # as containing() compares them
+        maybe[from_base] = np.isin(self._origin[from_base], self._base_pairs().candidates(wanted))
+        numbers = np.flatnonzero((maybe | ~from_base) & keep).tolist()
+        contexts = [
+            self._facts[n].context if n in self._facts else normalize_text(context_text(self.chunks[n]))
+            for n in numbers
+        ]
+        return [numbers[j] for j in containing(contexts, words)]
+
+    def _base_pairs(self) -> PairSignatures:
+        """The base chunks' pair signatures (derived from their texts if the base was saved without them)."""
+        if self._base.pairs is None:
+            contexts = (normalize_text(context_text(c)) for c in self._base.chunks)
+            self._base = dataclasses.replace(self._base, pairs=PairSignatures.of(contexts, len(self._base.chunks)))
+        return self._base.pairs  # type: ignore[return-value]
 
     def _wants_compaction(self) -> bool:
         """True when the changes since the base have grown past :data:`COMPACT_SHARE` of the index."""
@@ -240,146 +259,11 @@ class LocalStore:
             dict(self.manifest), self.path, stats=self.stats, facts=self._facts,
         )  # fmt: skip
 
-    # --- files --------------------------------------------------------------------------------
 
-    def save(self, path: str | Path) -> Path:
-        """Write the index directory atomically (a crash leaves the previous index intact).
-
-        When ``path`` already holds this store's base, the base files are hard-linked into the
-        new directory and only the changes since are written.
-        """
-        path = Path(path)
-        with writer_lock(path):
-            self._save(path)
-        return path
-
-    def _save(self, path: Path) -> None:
-        """:meth:`save` under the writer lock: refused if another writer saved since this store was loaded."""
-        same = self.path is not None and Path(self.path).absolute() == path.absolute()
-        check_generation(path, disk_generation(path), self.manifest.get("generation") if same else None)
-        base_hash = base_hash_at(path, self._base.id)
-        manifest = self._manifest()
-        manifest["generation"] = new_generation()
-        with atomic_directory(path) as work:
-            base = work / BASE
-            linked_base = base_hash is not None
-            if linked_base:
-                for item in (path / BASE).rglob("*"):
-                    if item.is_file():
-                        target = base / item.relative_to(path / BASE)
-                        target.parent.mkdir(parents=True, exist_ok=True)
-                        link_file(item, target)
-            else:
-                base.mkdir()
-                with (base / "chunks.jsonl").open("w", encoding="utf-8") as handle:
-                    for chunk in self._base.chunks:
-                        handle.write(chunk.to_json() + "\n")
-                self.rows.dense.save(base / "dense.faiss")
-                self.lexical.save_base(base / "lexical")
-                base_hash = file_sha256(base / "chunks.jsonl")
-            alive = np.zeros(len(self._base.chunks), dtype=bool)
-            alive[self._origin[self._origin >= 0]] = True
-            np.save(work / "chunks.alive.npy", alive)
-            with (work / EXTRA_CHUNKS).open("w", encoding="utf-8") as handle:
-                for number in np.flatnonzero(self._origin < 0).tolist():  # only these: the rest is in the base
-                    handle.write(self.chunks[number].to_json() + "\n")
-            np.save(work / "owners.npy", self.rows.owners)
-            self.stats.save(work / STATS)
-            notices = [n.to_dict() for n in self.notices()]
-            (work / NOTICES).write_text(json.dumps(notices, ensure_ascii=False), encoding="utf-8")
-            np.save(work / "dense.extra.npy", self.rows.extra)
-            self.lexical.save_changes(work / "lexical")
-            lexicon = "".join(f"{w}\t{f}\n" for w, f in self.tokenizer.frequencies().items())  # word, jieba frequency
-            (work / "lexicon.txt").write_text(lexicon, encoding="utf-8")
-            manifest["base"]["sha256"] = base_hash
-            manifest["extra_hash"] = file_sha256(work / EXTRA_CHUNKS)
-            linked = self.manifest.get("files", {}) if linked_base else {}
-            manifest["files"] = checksums.record(work, {k: v for k, v in linked.items() if k.startswith(f"{BASE}/")})
-            write_manifest(work, manifest)
-        self.manifest = manifest
-        self._base = dataclasses.replace(self._base, sha256=base_hash)
-        self.path = path
-
-    def _manifest(self) -> dict[str, Any]:
-        """The manifest describing this store's current state."""
-        manifest = dict(self.manifest)
-        manifest.update(
-            format_version=FORMAT_VERSION,
-            chunk_count=len(self.chunks),
-            vector_count=self.rows.count,
-            documents=sorted(self.stats.places),
-            base={"id": self._base.id, "chunks": len(self._base.chunks), "rows": self.rows.dense.size,
-                  "sha256": self._base.sha256},
-            changes={
-                "added_chunks": int((self._origin < 0).sum()),
-                "deleted_chunks": len(self._base.chunks) - int((self._origin >= 0).sum()),
-                "extra_rows": len(self.rows.extra),
-                "dead_rows": len(self.rows.dead),
-                "bm25_extra_docs": self.lexical.extra_count,
-            },
-        )  # fmt: skip
-        return manifest
-
-    @classmethod
-    def load(cls, folder: Path, model: Mapping[str, Any]) -> LocalStore:
-        """Open an index directory built with ``model`` (name, fingerprint, dim).
-
-        Raises:
-            IndexNotFoundError: if there is no index at ``folder``.
-            IndexMismatchError: if the index was built with another model or is damaged; the
-                message names the mismatch and the command that rebuilds.
-        """
-        manifest = read_manifest(folder)
-        checksums.verify(folder, manifest.get("files", {}), rebuild_hint(folder))  # before FAISS or NumPy reads a byte
-        built = manifest["model"]
-        if built["fingerprint"] != model["fingerprint"] or built["dim"] != model["dim"]:
-            raise IndexMismatchError(
-                f"{folder} was built with model {built['name']} (sha256 {built['fingerprint'][:12]}…, "
-                f"dimension {built['dim']}); this run uses {model['name']} (sha256 {model['fingerprint'][:12]}…, "
-                f"dimension {model['dim']}). Rebuild with: {rebuild_hint(folder)} [--model PATH]"
-            )
-        check_backend(built, model, str(folder), rebuild_hint(folder))
-        try:
-            base_chunks = LazyChunks(ChunkLines(folder / CHUNKS))
-            alive = np.load(folder / "chunks.alive.npy", allow_pickle=False)
-            added = _read_chunks(folder / EXTRA_CHUNKS)
-            owners = np.load(folder / "owners.npy", allow_pickle=False)
-            extra = np.load(folder / "dense.extra.npy", allow_pickle=False)
-            ef_search = manifest["settings"]["dense_index"].get("ef_search", HNSW_EF_SEARCH)
-            dense = DenseIndex.load(folder / BASE / "dense.faiss", built["dim"], ef_search=ef_search)
-            lexical = LexicalIndex.load(folder / BASE / "lexical", folder / "lexical")
-            lines = (folder / "lexicon.txt").read_text(encoding="utf-8").split("\n")
-            lexicon = [line.partition("\t") for line in lines]
-            frequencies = {word: int(f) for word, _, f in lexicon if f}  # indexes saved before hold words only
-            stats = CorpusStats.load(folder / STATS) if (folder / STATS).is_file() else None
-            notices = _read_notices(folder / NOTICES)
-        except (OSError, ValueError, KeyError, TypeError) as exc:
-            raise IndexMismatchError(f"{folder} is damaged ({exc}); rebuild with: {rebuild_hint(folder)}") from exc
-        if len(alive) != len(base_chunks) or extra.shape[1:] != (built["dim"],):
-            raise IndexMismatchError(f"{folder}: its files disagree; rebuild with: {rebuild_hint(folder)}")
-        chunks = LazyChunks(base_chunks.lines, np.flatnonzero(alive), added)
-        if len(chunks) != manifest["chunk_count"] or len(owners) != dense.size + len(extra):
-            raise IndexMismatchError(
-                f"{folder}: vector and chunk counts disagree with the manifest; rebuild with: {rebuild_hint(folder)}"
-            )
-        try:
-            rows = DenseRows(dense, owners, extra, len(chunks))
-        except ValueError as exc:
-            raise IndexMismatchError(f"{folder}: {exc}; rebuild with: {rebuild_hint(folder)}") from exc
-        origin = np.concatenate([np.flatnonzero(alive), np.full(len(added), -1)]).astype(np.int64)
-        base = _Base(manifest["base"]["id"], base_chunks, manifest["base"]["sha256"])
-        tokenizer = JiebaTokenizer((word for word, _, _ in lexicon if word), frequencies=frequencies)
-        return cls(
-            chunks, rows, lexical, tokenizer, manifest, folder, origin=origin, base=base, stats=stats, notices=notices
-        )  # type: ignore[arg-type]
-
-
-def _read_notices(path: Path) -> list[NoticeInfo] | None:
-    """The notices a save recorded (None for an index saved before they were)."""
-    if not path.is_file():
-        return None
-    return [NoticeInfo(**{**n, "leads": tuple(n["leads"])}) for n in json.loads(path.read_text(encoding="utf-8"))]
-
-
-def _read_chunks(path: Path) -> list[Chunk]:
-    return [Chunk.from_dict(json.loads(line)) for line in path.read_text(encoding="utf-8").splitlines() if line]
+def _kept_then(chunks: Sequence[Chunk], keep: np.ndarray, new: list[Chunk]) -> Sequence[Chunk]:
+    """The chunks where ``keep`` is True, then ``new``; lines of a chunk file stay undecoded."""
+    if isinstance(chunks, LazyChunks):
+        head = len(chunks.rows)
+        tail = [c for c, k in zip(chunks.tail, keep[head:].tolist(), strict=True) if k]
+        return LazyChunks(chunks.lines, chunks.rows[keep[:head]], tail + new)
+    return [c for c, k in zip(chunks, keep.tolist(), strict=True) if k] + new
