@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Hashable, Mapping, Sequence
 
 from index.query import QueryInfo, squash_text
-from index.stores.base import Facts, Ranked
+from index.stores.base import FactField, Facts, Ranked
 from index.tokenize import normalize_text
 from index.views import item_title
 from ingest import Chunk
@@ -100,3 +100,12 @@ def one_per_doc(ranked: Ranked, facts: Mapping[Hashable, Facts]) -> Ranked:
             seen.add(doc_id)
             out.append((key, score))
     return out
+
+
+def apply_rules(candidates: Ranked, facts: Mapping[Hashable, Facts], info: QueryInfo) -> Ranked:
+    """The hybrid mode's rules: :func:`boost`, then :func:`diversify` for cross-notice questions."""
+    chunks = {key: facts[key].chunk for key, _ in candidates}
+    squashed = FactField(facts, "squashed")  # read only when the question has a phrase
+    titles = {key: facts[key].title for key, _ in candidates}
+    ranked = boost(candidates, chunks, info, squashed, titles)  # type: ignore[arg-type]
+    return diversify(ranked, chunks) if info.cross_doc else ranked  # type: ignore[arg-type]

@@ -14,6 +14,8 @@ from index import Searcher
 from index.stores.local_files import PAIRS
 from index.stores.notices import CHUNK_NOTICES, NoticeTable
 from index.stores.pairs import PairSignatures, pair_slots
+from index.tokenize import normalize_text
+from index.views import context_text
 from ingest import parse_text
 from tests.fakes import KeywordEmbedder
 from tests.test_updates import NOTICE_C
@@ -96,3 +98,32 @@ def test_an_opened_index_re_tokenises_the_chunks_that_hold_a_new_word(
         ]
     assert [n.doc_id for n in added.notices()] == ["a", "b", "c"] == [n.doc_id for n in built.notices()] + ["c"]
     assert [c.doc_id for c in added.store.document("b")] == ["b"] * built.notices()[1].chunks
+
+
+def test_rebased_signatures_are_those_of_the_new_texts() -> None:
+    """Folding changes copies the kept texts' bits and signs only the added ones."""
+    old_texts = [f"第{i}项 数据共享" for i in range(9000)]
+    old_texts[11] = "推进接诉即办改革"
+    old = PairSignatures.of(old_texts, len(old_texts))
+    origin = np.array([5, -1, 7, 11, *range(12, 9000, 2), -1, -1])  # kept ones, added ones between and after
+    added = iter(["12345热线", "帮办代办", "一网通办"])
+    texts = [old_texts[o] if o >= 0 else next(added) for o in origin.tolist()]
+    rebased = PairSignatures.rebased(old, origin, lambda n: texts[n])
+    assert np.array_equal(rebased.bits, PairSignatures.of(texts, len(texts)).bits)
+    assert rebased.candidates(["接诉即办", "帮办"]).tolist() == [3, len(origin) - 2]
+
+
+def test_a_folded_index_keeps_its_signatures_and_answers_as_a_fresh_build(corpus: Path, tmp_path: Path) -> None:
+    (tmp_path / "c.txt").write_text(NOTICE_C, encoding="utf-8")
+    cache = tmp_path / "cache"
+    built = Searcher.build([corpus / "a.txt", corpus / "b.txt"], embedder=KeywordEmbedder(), cache_dir=cache)
+    changed = built.add([tmp_path / "c.txt"], cache_dir=cache).remove(["b"])
+    folded = changed.store.compacted()
+    contexts = [normalize_text(context_text(c)) for c in folded.chunks]
+    assert folded._base.pairs is not None
+    assert np.array_equal(folded._base.pairs.bits, PairSignatures.of(contexts, len(contexts)).bits)
+    folded.save(tmp_path / "index")
+    opened = Searcher.open(tmp_path / "index", embedder=KeywordEmbedder(), cache_dir=cache)
+    assert [c.id for c in opened.all_chunks()] == [c.id for c in changed.all_chunks()]
+    assert opened.store.notices() == changed.store.notices()
+    assert opened.search("接诉即办")[0].id == changed.search("接诉即办")[0].id

@@ -36,6 +36,8 @@ from ingest import Chunk
 #: (and the index has more than COMPACT_MIN_ROWS): the save that follows writes the index whole.
 COMPACT_SHARE = 0.1
 COMPACT_MIN_ROWS = 1000
+#: Chunk facts kept between questions (then dropped and derived again as asked for).
+FACTS_KEPT = 50_000
 #: The manifest's ``chunk_ids`` when every chunk id is ``<doc_id>#…`` (ids of different notices cannot meet).
 ID_FORM = "notice#"
 
@@ -137,6 +139,8 @@ class LocalStore(StoreFiles):
     def _fact(self, number: int) -> Facts:
         found = self._facts.get(number)
         if found is None:
+            if len(self._facts) >= FACTS_KEPT:  # a long-running server over a large index stays bounded
+                self._facts = {}
             found = self._facts[number] = Facts.of(self.chunks[number])
         return found
 
@@ -252,11 +256,18 @@ class LocalStore(StoreFiles):
     def compacted(self) -> LocalStore:
         """The same index with its changes folded into a new base (what a save then writes whole).
 
-        Nothing is re-encoded or re-tokenised.
+        Nothing is re-encoded or re-tokenised; the kept chunks' pair signatures are copied and
+        only the chunks added since the base are read to sign them.
         """
+        pairs = None
+        if self._base.pairs is not None:  # else derived from the new base when first needed
+            pairs = PairSignatures.rebased(
+                self._base.pairs, self._origin, lambda n: normalize_text(context_text(self.chunks[n]))
+            )
         return LocalStore(
             self.chunks, self.rows.compacted(COMPACT_SHARE), self.lexical.compacted(), self.tokenizer,
-            dict(self.manifest), self.path, stats=self.stats, facts=self._facts,
+            dict(self.manifest), self.path, base=LocalBase(uuid.uuid4().hex, self.chunks, pairs=pairs),
+            stats=self.stats, facts=self._facts, table=self._table,
         )  # fmt: skip
 
 

@@ -111,9 +111,12 @@ class StoreFiles:
                         link_file(item, target)
             else:
                 base.mkdir()
-                with (base / "chunks.jsonl").open("w", encoding="utf-8") as handle:
-                    for chunk in self._base.chunks:
-                        handle.write(chunk.to_json() + "\n")
+                with (base / "chunks.jsonl").open("wb") as handle:
+                    if isinstance(self._base.chunks, LazyChunks):
+                        self._base.chunks.write_lines(handle)  # lines already encoded are copied
+                    else:
+                        for chunk in self._base.chunks:
+                            handle.write(chunk.to_json().encode("utf-8") + b"\n")
                 self.rows.dense.save(base / "dense.faiss")
                 self.lexical.save_base(base / "lexical")
                 self._base_pairs().save(base / PAIRS)

@@ -14,7 +14,7 @@ chunk (256 MiB at a million, memory-mapped, only the rows asked for are read); e
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -61,22 +61,55 @@ class PairSignatures:
     @classmethod
     def of(cls, texts: Iterable[str], count: int, slices: int = SLICES, hashes: int = HASHES) -> PairSignatures:
         """The signatures of ``count`` texts (normalised as the words asked for will be)."""
+        items = iter(texts)
+
+        def fill(block: np.ndarray, start: int, end: int) -> None:
+            for column, text in zip(range(end - start), items, strict=False):
+                block[pair_slots(text, slices, hashes), column] = True
+                if column == end - start - 1:
+                    return
+            raise ValueError(f"fewer texts given than the {count} signatures asked for")
+
+        signatures = cls._packed(count, slices, hashes, fill)
+        if next(items, None) is not None:
+            raise ValueError(f"more texts given than the {count} signatures asked for")
+        return signatures
+
+    @classmethod
+    def rebased(cls, old: PairSignatures, origin: np.ndarray, text_of: Callable[[int], str]) -> PairSignatures:
+        """Signatures of new texts: text n is ``old``'s text ``origin[n]``, or ``text_of(n)`` where that is −1.
+
+        What folding changes into a new base needs: the kept texts' bits are copied, only the
+        texts added since are read.
+        """
+
+        def fill(block: np.ndarray, start: int, end: int) -> None:
+            places = origin[start:end]
+            copied = places >= 0
+            block[:, : end - start][:, copied] = old.columns(places[copied])
+            for column in np.flatnonzero(~copied).tolist():
+                block[pair_slots(text_of(start + column), old.slices, old.hashes), column] = True
+
+        return cls._packed(len(origin), old.slices, old.hashes, fill)
+
+    @classmethod
+    def _packed(
+        cls, count: int, slices: int, hashes: int, fill: Callable[[np.ndarray, int, int], None]
+    ) -> PairSignatures:
+        """Signatures of ``count`` texts, block by block: ``fill(block, start, end)`` sets texts start..end−1's bits."""
         bits = np.zeros((slices, (count + 7) // 8), dtype=np.uint8)
-        block = np.zeros((slices, _BLOCK), dtype=bool)
-        start, seen = 0, 0
-        for text in texts:
-            block[pair_slots(text, slices, hashes), seen - start] = True
-            seen += 1
-            if seen - start == _BLOCK:
-                bits[:, start // 8 : seen // 8] = np.packbits(block, axis=1, bitorder="little")
-                block[:] = False
-                start = seen
-        if seen != count:
-            raise ValueError(f"{seen} texts given for signatures of {count}")
-        if seen > start:
-            width = (seen - start + 7) // 8
-            bits[:, start // 8 :] = np.packbits(block[:, : width * 8], axis=1, bitorder="little")
+        for start in range(0, count, _BLOCK):
+            end = min(count, start + _BLOCK)
+            block = np.zeros((slices, (end - start + 7) // 8 * 8), dtype=bool)
+            fill(block, start, end)
+            bits[:, start // 8 : start // 8 + block.shape[1] // 8] = np.packbits(block, axis=1, bitorder="little")
         return cls(bits, count, hashes)
+
+    def columns(self, positions: np.ndarray) -> np.ndarray:
+        """The bits of the texts at ``positions``: (slices, len(positions)) booleans."""
+        positions = np.asarray(positions, dtype=np.int64)
+        shift = (positions & 7).astype(np.uint8)
+        return ((self.bits[:, positions >> 3] >> shift) & 1).astype(bool)
 
     def candidates(self, words: Sequence[str]) -> np.ndarray:
         """Positions of the texts that may contain any of ``words`` (every one that does, and a few more)."""
