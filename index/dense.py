@@ -175,6 +175,9 @@ class DenseIndex:
         elif self.kind == "ivf":
             params = faiss.SearchParametersIVF(nprobe=ivf_nprobe(self._index.nlist))
             depth = max(k, IVF_RERANK)
+            # One question: its probed lists are scanned by FAISS's threads together (measured at
+            # 3.5M rows, 2 threads: p50 16.6 → 11.9 ms); a batch: one thread per question.
+            self._index.parallel_mode = 1 if len(queries) == 1 else 0
         if exclude is not None and len(exclude):
             batch = faiss.IDSelectorBatch(np.asarray(exclude, dtype=np.int64))
             selector = faiss.IDSelectorNot(batch)  # both kept referenced until the search is done

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from index.fuse import MODES
+from index.tokenize import normalize_text
 from ingest.bounds import MAX_QUERY_CHARS
 from ingest.departments import canonical, is_generic, variants
 
@@ -70,7 +71,7 @@ _NOT_WORD = re.compile(r"[\W_]+")
 
 def squash_text(text: str) -> str:
     """Lower case, NFKC, without punctuation or white space: "“双随机、一公开”" → "双随机一公开"."""
-    return _NOT_WORD.sub("", unicodedata.normalize("NFKC", text).lower())
+    return _NOT_WORD.sub("", normalize_text(text))
 
 
 def place_names(title: str) -> list[str]:

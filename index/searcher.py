@@ -11,7 +11,8 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -25,18 +26,20 @@ from index.errors import IndexNotFoundError
 from index.filters import Filters
 from index.fuse import ALPHA, CANDIDATES, DEFAULT_MODE, FUSED, GROUPINGS, RRF_K, GroupBy, Mode, fuse
 from index.paths import DEFAULT_CORPUS, default_index_path
-from index.query import QueryAnalyzer, QueryInfo, analyze_queries
-from index.rank import boost, diversify, one_per_doc
+from index.query import QueryAnalyzer, analyze_queries
+from index.rank import apply_rules, one_per_doc
 from index.recorded import model_info, recorded_embedder, recorded_reranker
 from index.rerank import DEPTH as RERANK_DEPTH
 from index.rerank import Scorer, rerank
 from index.result import Clock, Result
 from index.sources import Source, as_chunks, checked_chunks
-from index.stores.base import Facts, NoticeInfo, Ranked, Store
+from index.stores.base import NoticeInfo, Ranked, Store, lexical_with_facts
 from index.stores.target import DEFAULT_COLLECTION, build_store, connect_store, is_milvus, require_local
 from ingest import Chunk
 
 logger = logging.getLogger(__name__)
+#: BM25 runs beside encoding and vector search (docs/performance.md); a second question need not wait.
+_BESIDE = ThreadPoolExecutor(max_workers=2, thread_name_prefix="bm25")
 
 
 class Searcher:
@@ -343,13 +346,16 @@ class Searcher:
         none: list[Ranked] = [[] for _ in texts]
         own_dense, own_lexical = mode != "bm25", mode != "dense"
         dense, lexical = none, none
+        lexical_job = None
+        if own_lexical or with_abstain:  # BM25 and its candidates' facts, while the question is encoded
+            lexical_job = _BESIDE.submit(lexical_with_facts, self.store, tokens, CANDIDATES, where)
         if own_dense or with_abstain:
             vectors = self.embedder.encode(texts, query=True)
             clock.lap("encode" if own_dense else "abstain")
             dense = self.store.dense_search(vectors, CANDIDATES, where)
             clock.lap("dense" if own_dense else "abstain")
-        if own_lexical or with_abstain:
-            lexical = self.store.lexical_search(tokens, CANDIDATES, where)
+        if lexical_job is not None:
+            lexical = lexical_job.result()
             clock.lap("lexical" if own_lexical else "abstain")
         ranked = [fuse(mode, d, lx, self.alpha, self.rrf_k) for d, lx in zip(dense, lexical, strict=True)]
         wanted: set[Hashable] = set()
@@ -377,7 +383,7 @@ class Searcher:
             infos, tokens, words_of, ranked, dense, lexical, strict=True
         ):
             if mode in FUSED:
-                candidates = self._rules(candidates, facts, info)
+                candidates = apply_rules(candidates, facts, info)
             if group_by == "doc":
                 candidates = one_per_doc(candidates, facts)
             hits = [Hit.of(facts[key], score, rank, words) for rank, (key, score) in enumerate(candidates[:k], 1)]
@@ -388,11 +394,3 @@ class Searcher:
         for result in out:
             result.timings = dict(clock.laps)
         return out
-
-    @staticmethod
-    def _rules(candidates: Ranked, facts: Mapping[Hashable, Facts], info: QueryInfo) -> Ranked:
-        chunks = {key: facts[key].chunk for key, _ in candidates}
-        squashed = {key: facts[key].squashed for key, _ in candidates}
-        titles = {key: facts[key].title for key, _ in candidates}
-        ranked = boost(candidates, chunks, info, squashed, titles)  # type: ignore[arg-type]
-        return diversify(ranked, chunks) if info.cross_doc else ranked  # type: ignore[arg-type]
