@@ -78,17 +78,22 @@ def replicate(base: np.ndarray, rows: int, noise: float, seed: int = 7) -> np.nd
     return out
 
 
-def queries(limit: int) -> np.ndarray:
-    """Real questions encoded as queries by the bundled model."""
-    from index.encoders.factory import make_embedder
-
+def question_texts(limit: int) -> list[str]:
+    """Up to ``limit`` distinct real questions (:data:`QUESTION_FILES`, those present), in a fixed shuffled order."""
     texts: list[str] = []
     for path in QUESTION_FILES:
         if path.exists():
             texts += [json.loads(line)["query"] for line in path.read_text(encoding="utf-8").splitlines() if line]
+    texts = list(dict.fromkeys(texts))
     rng = np.random.default_rng(11)
-    chosen = [texts[i] for i in rng.permutation(len(texts))[:limit]]
-    return make_embedder().encode(chosen, query=True).astype(np.float32)
+    return [texts[i] for i in rng.permutation(len(texts))[:limit]]
+
+
+def queries(limit: int) -> np.ndarray:
+    """Real questions encoded as queries by the bundled model."""
+    from index.encoders.factory import make_embedder
+
+    return make_embedder().encode(question_texts(limit), query=True).astype(np.float32)
 
 
 def _timed_search(search: Callable[[np.ndarray], np.ndarray], qs: np.ndarray) -> tuple[np.ndarray, list[float]]:

@@ -6,8 +6,10 @@ swaps its province for another, so BM25's vocabulary, postings and the filters' 
 new notices' would. **The vectors** cost nothing: a passage's vector is a real cached passage
 vector (the embedding cache of this machine, ``eval.ann.pool``) chosen by the hash of its text
 without digits, moved by a small step chosen by the hash of its whole text and renormalised, so
-a law's copies are near each other, as near-duplicate notices are. Questions are real ones,
-encoded by the bundled model.
+a law's copies are near each other, as near-duplicate notices are. Questions are real and
+distinct (``eval.ann.question_texts``: MSGABench's dev questions when ../shared holds them, then
+the repo's dev, laws and wild questions), encoded by the bundled model; none is asked twice, so no
+question finds its chunks decoded or its terms' postings made by an earlier one.
 
 What it models: the index's own costs (build from vectors in hand, memory, disk, cold load,
 latency single and batched, adding and removing a notice, folding changes in). What it does not:
@@ -48,7 +50,6 @@ _NUMBER = re.compile(r"(?<![\d年])(\d{1,3})(?=[个项条日天家万元%])")
 _DIGITS = re.compile(r"\d+")
 #: Length of the step that moves a copy's vector off its pool vector (cosine ≈ 0.99).
 NOISE = 0.15
-QUESTIONS = ROOT / "eval" / "queries" / "laws.jsonl"
 
 
 def copy_chunk(chunk: Any, copy: int) -> Any:
@@ -164,12 +165,11 @@ def build(size: int, folder: Path, dense_kind: str | None) -> dict[str, Any]:
 
 def measure(folder: Path, questions: int) -> dict[str, Any]:
     """Open the index cold, then: first question, warm single and batched latency, add and remove a notice, fold."""
-    from eval.ann import pool
+    from eval.ann import pool, question_texts
     from index import Searcher
 
     embedder = ScaleEmbedder(pool())
-    texts = [json.loads(line)["query"] for line in QUESTIONS.read_text(encoding="utf-8").splitlines() if line]
-    texts = (texts * (questions // len(texts) + 1))[:questions]
+    texts = question_texts(questions + 1)  # distinct: no question's chunks or postings are met twice
     embedder.encode(texts[:2], query=True)  # the encoder's own warm-up is not the index's
     before = _rss_mib()
     started = time.perf_counter()
@@ -179,14 +179,14 @@ def measure(folder: Path, questions: int) -> dict[str, Any]:
     searcher.search(texts[0], k=10)
     first = time.perf_counter() - started
     single = []
-    for text in texts:
+    for text in texts[1:]:
         started = time.perf_counter()
         searcher.search(text, k=10)
         single.append((time.perf_counter() - started) * 1000)
     started = time.perf_counter()
-    for start in range(0, len(texts), 32):
+    for start in range(1, len(texts), 32):
         searcher.run(texts[start : start + 32], k=10)
-    batched = (time.perf_counter() - started) * 1000 / len(texts)
+    batched = (time.perf_counter() - started) * 1000 / (len(texts) - 1)
     serving = _rss_mib()
     notice = ROOT / "data" / "notices" / "000_4339a6bb93f327d8.txt"
     started = time.perf_counter()
@@ -275,7 +275,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", default="100000,300000,1000000", help="chunk counts, comma-separated")
     parser.add_argument("--out", type=Path, default=ROOT / "build" / "scale")
     parser.add_argument("--dense-kind", choices=("flat", "hnsw", "ivf"), help="force the FAISS kind (default: by size)")
-    parser.add_argument("--questions", type=int, default=300, help="questions timed per size")
+    parser.add_argument("--questions", type=int, default=300, help="distinct questions timed per size")
     parser.add_argument("--child", choices=("build", "measure"), help=argparse.SUPPRESS)
     parser.add_argument("--curve-only", action="store_true", help="only redraw the curve from OUT/<size>.json")
     args = parser.parse_args(argv)
