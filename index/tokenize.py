@@ -26,6 +26,7 @@ _ENGLISH_STOPWORDS = (
 #: Function words and question words that carry no topic (Chinese and English).
 STOPWORDS = frozenset(f"{_CHINESE_STOPWORDS} {_ENGLISH_STOPWORDS}".split(" "))
 _TOKEN_OK = re.compile(r"[\w]", re.UNICODE)
+_SPACE = re.compile(r"\s")
 
 
 #: Full-width ASCII forms and the ideographic space, as NFKC maps them (each to one character of class 0).
@@ -52,9 +53,17 @@ def normalize_text(text: str) -> str:
 
 
 def dictionary_word(word: str) -> str | None:
-    """The form a corpus term takes in the tokenizer's dictionary, or None if it cannot be a word."""
+    r"""The form a corpus term takes in the tokenizer's dictionary, or None if it cannot be a word.
+
+    A term with white space in it cannot be one: jieba never sees white space inside a word, and
+    the index's lexicon (a word and its frequency per line) would read a term broken over lines
+    (“…指南(2021\n版)” from a wild notice's title) as two other words when the index is opened.
+
+    >>> dictionary_word("秦政通"), dictionary_word("指南(2021\n版)"), dictionary_word("a\tb"), dictionary_word("热")
+    ('秦政通', None, None, None)
+    """
     word = normalize_text(word).strip()
-    return word if len(word) >= 2 and " " not in word else None
+    return word if len(word) >= 2 and not _SPACE.search(word) else None
 
 
 @lru_cache(maxsize=1)

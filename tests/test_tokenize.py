@@ -22,3 +22,10 @@ def test_tokenizer_words_can_come_and_go_as_if_built_fresh() -> None:
     shrunk = grown.with_words(removed=["陕企通", "市行政审批服务局"])
     assert shrunk(text) == JiebaTokenizer(["秦政通"])(text)
     assert shrunk.userwords == ["秦政通"]
+
+
+def test_a_term_broken_over_lines_is_not_a_dictionary_word() -> None:
+    """The lexicon holds one word per line: a term with a newline in it came back as two other
+    words (“标” and “准体系建设指南(2021版)”, from a wild notice) with guessed frequencies."""
+    tokenizer = JiebaTokenizer(["标\n准体系建设指南(2021版)", "智能\t制造", "秦政通"])
+    assert list(tokenizer.frequencies()) == ["秦政通"]
