@@ -35,6 +35,6 @@ class KeywordEmbedder:
 def filter_mask(chunks: list, filters: dict) -> object:
     """The local store's mask for filters, checked against these chunks' notices as every store checks them."""
     from index.filters import check_filters, chunk_mask
-    from index.stores.base import notice_infos
+    from index.stores.notices import NoticeTable
 
-    return chunk_mask(chunks, check_filters(filters, notice_infos(chunks)))  # type: ignore[arg-type]
+    return chunk_mask(chunks, check_filters(filters, NoticeTable.of(chunks).infos))  # type: ignore[arg-type]

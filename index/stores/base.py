@@ -121,14 +121,6 @@ class NoticeInfo:
         return {**self.__dict__, "leads": list(self.leads)}
 
 
-def notice_infos(chunks: Iterable[Chunk]) -> list[NoticeInfo]:
-    """One :class:`NoticeInfo` per notice, in order of first appearance."""
-    groups: dict[str, list[Chunk]] = {}
-    for chunk in chunks:
-        groups.setdefault(chunk.doc_id, []).append(chunk)
-    return [notice_info(doc) for doc in groups.values()]
-
-
 def notice_info(doc: Sequence[Chunk]) -> NoticeInfo:
     """The :class:`NoticeInfo` of one notice's chunks."""
     first = doc[0]
