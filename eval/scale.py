@@ -233,12 +233,22 @@ CURVE = (
 )  # fmt: skip
 
 
+#: Issue 28's targets at 1M clauses, drawn as dashed lines per panel, and this machine's memory.
+TARGET_LINES = (
+    ((12, "target RSS 12 GiB"),),
+    ((30, "target p50 30 ms"), (60, "target p95 60 ms")),
+    ((10, "target open 10 s"), (3, "target add 3 s")),
+)
+MACHINE_GIB = 24
+
+
 def write_curve(out: Path) -> list[Path]:
     """OUT/curve.json, curve.md (a table) and curve.png (memory, latency, times against size) from OUT/<size>.json."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import FuncFormatter
 
     points = sorted((json.loads(p.read_text(encoding="utf-8")) for p in out.glob("[0-9]*.json")),
                     key=lambda f: f["chunks"])  # fmt: skip
@@ -253,14 +263,19 @@ def write_curve(out: Path) -> list[Path]:
     fig, axes = plt.subplots(1, 3, figsize=(14, 4))
     for key, label in (("rss_serving_mib", "RSS serving"), ("build_peak_mib", "build peak"), ("disk_mib", "disk")):
         axes[0].plot(sizes, [p.get(key, 0) / 1024 for p in points], marker="o", label=label)
+    axes[0].axhline(MACHINE_GIB, color="grey", linestyle=":", label=f"this machine ({MACHINE_GIB} GiB)")
     axes[0].set(title="Memory and disk (GiB)", xlabel="chunks")
     for key, label in (("p50_ms", "p50"), ("p95_ms", "p95"), ("batched_ms_per_question", "batched")):
         axes[1].plot(sizes, [p.get(key, 0) for p in points], marker="o", label=label)
     axes[1].set(title="Question latency (ms)", xlabel="chunks")
     for key, label in (("open_s", "cold open"), ("add_notice_s", "add a notice"), ("fold_s", "fold changes")):
         axes[2].plot(sizes, [p.get(key, 0) for p in points], marker="o", label=label)
-    axes[2].set(title="Open and update (s)", xlabel="chunks")
-    for ax in axes:
+    axes[2].set(title="Open and update (s, log scale)", xlabel="chunks", yscale="log")
+    for ax, targets in zip(axes, TARGET_LINES, strict=True):
+        for value, label in targets:
+            ax.axhline(value, color="grey", linestyle="--", linewidth=0.8)
+            ax.annotate(label, (sizes[0], value), textcoords="offset points", xytext=(0, 2), fontsize=7, color="grey")
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _: f"{x / 1000:,.0f}k"))
         ax.grid(alpha=0.3)
         ax.legend()
     fig.tight_layout()
