@@ -164,7 +164,7 @@ def build(size: int, folder: Path, dense_kind: str | None) -> dict[str, Any]:
 
 
 def measure(folder: Path, questions: int) -> dict[str, Any]:
-    """Open the index cold, then: first question, warm single and batched latency, add and remove a notice, fold."""
+    """Open the index cold; first question, warm single (each stage's p50 too), batched latency, add, remove, fold."""
     from eval.ann import pool, question_texts
     from index import Searcher
 
@@ -179,10 +179,13 @@ def measure(folder: Path, questions: int) -> dict[str, Any]:
     searcher.search(texts[0], k=10)
     first = time.perf_counter() - started
     single = []
+    laps: dict[str, list[float]] = {}
     for text in texts[1:]:
         started = time.perf_counter()
-        searcher.search(text, k=10)
+        result = searcher.run([text], k=10)[0]  # what Searcher.search runs, with its stages' laps
         single.append((time.perf_counter() - started) * 1000)
+        for stage, ms in result.timings.items():
+            laps.setdefault(stage, []).append(ms)
     started = time.perf_counter()
     for start in range(1, len(texts), 32):
         searcher.run(texts[start : start + 32], k=10)
@@ -204,6 +207,7 @@ def measure(folder: Path, questions: int) -> dict[str, Any]:
         "batched_ms_per_question": round(batched, 1), "rss_open_mib": round(before),
         "rss_serving_mib": round(serving), "add_notice_s": round(add_s, 2), "remove_notice_s": round(remove_s, 2),
         "fold_s": round(fold_s, 2), "measure_peak_mib": round(_peak_mib()),
+        "stage_p50_ms": {stage: round(percentile(ms, 50), 2) for stage, ms in laps.items()},
     }  # fmt: skip
 
 

@@ -85,6 +85,7 @@ def test_a_scale_index_built_with_ivf_opens_and_updates_like_any_other(
     assert searcher.store.dense_index.kind == "ivf" and len(searcher) == 40
     measured = measure(tmp_path / "index", questions=5)  # adds a bundled notice, removes it, folds
     assert measured["p50_ms"] > 0 and measured["add_notice_s"] > 0
+    assert {"encode", "dense", "lexical", "rank"} <= set(measured["stage_p50_ms"])  # where a question's time goes
     reopened = Searcher.open(tmp_path / "index", embedder=ScaleEmbedder(_pool()))
     assert len(reopened) == 40 and reopened.store.dense_index.kind == "ivf"
     assert reopened.search("电梯安全", k=3)
