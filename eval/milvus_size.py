@@ -32,6 +32,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
+from eval.scale import rss_mib
 from index.paths import ROOT
 
 #: The sizes the sizing note is written for (clauses).
@@ -66,14 +67,6 @@ def start_server(data: Path, log: Path) -> tuple[subprocess.Popen, str]:
             time.sleep(0.3)
     proc.kill()
     raise SystemExit(f"milvus-lite did not start in 120 s:\n{log.read_text()}")
-
-
-def rss_mib(pid: int) -> float:
-    """Resident memory of process ``pid`` (MiB)."""
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
 
 
 def kind_of(path: Path) -> str:

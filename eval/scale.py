@@ -128,8 +128,9 @@ class ScaleEmbedder:
         return (out / np.linalg.norm(out, axis=1, keepdims=True)).astype(np.float32)
 
 
-def _rss_mib() -> float:
-    for line in Path("/proc/self/status").read_text().splitlines():
+def rss_mib(pid: int | str = "self") -> float:
+    """Resident memory of process ``pid`` (this one by default), MiB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
     return 0.0
@@ -171,7 +172,7 @@ def measure(folder: Path, questions: int) -> dict[str, Any]:
     embedder = ScaleEmbedder(pool())
     texts = question_texts(questions + 1)  # distinct: no question's chunks or postings are met twice
     embedder.encode(texts[:2], query=True)  # the encoder's own warm-up is not the index's
-    before = _rss_mib()
+    before = rss_mib()
     started = time.perf_counter()
     searcher = Searcher.open(folder, embedder=embedder)
     opened = time.perf_counter() - started
@@ -190,7 +191,7 @@ def measure(folder: Path, questions: int) -> dict[str, Any]:
     for start in range(1, len(texts), 32):
         searcher.run(texts[start : start + 32], k=10)
     batched = (time.perf_counter() - started) * 1000 / (len(texts) - 1)
-    serving = _rss_mib()
+    serving = rss_mib()
     notice = ROOT / "data" / "notices" / "000_4339a6bb93f327d8.txt"
     started = time.perf_counter()
     added = searcher.add([notice], cache_dir=folder.parent / "cache")  # never the real embedding cache
