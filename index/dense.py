@@ -1,9 +1,11 @@
-"""Dense retrieval: inner product over L2-normalised vectors in FAISS (exact Flat, HNSW, or IVF with 8-bit codes).
+"""Dense retrieval: inner product over L2-normalised vectors in FAISS (exact Flat, HNSW, or IVF with compact codes).
 
-The IVF kind is for corpora whose float vectors should not live in memory: FAISS keeps 8-bit
-scalar codes in inverted lists (memory-mapped when opened), the float32 vectors lie in a file
-beside it, memory-mapped too, and each search re-ranks its candidates exactly from that file, so
-the scores returned are exact cosines. ``python -m eval.ann`` measured the choice.
+The IVF kind is for corpora whose float vectors should not live in memory: FAISS keeps 4-bit
+product codes of each row's residual in inverted lists, scanned with its fast-scan (SIMD
+look-up) kernels; the float32 vectors lie in a file beside it, memory-mapped, and each search
+re-ranks its candidates exactly from that file, so the scores returned are exact cosines.
+Indexes built before 2026-12-07 hold 8-bit scalar codes (memory-mapped); they open and search
+as before. ``python -m eval.ann`` measured the choice.
 """
 
 from __future__ import annotations
@@ -17,14 +19,18 @@ HNSW_M = 32
 HNSW_EF_CONSTRUCTION = 80
 #: HNSW search beam: at least the number of rows asked for.
 HNSW_EF_SEARCH = 256
-#: IVF: lists probed per query, and how many candidates (at least) are re-ranked exactly (64 and
-#: 128 gave the same recall: probing is what loses rows). Recall@10 against exact followed the
-#: number of lists probed, not their share (``python -m eval.ann``, 2026-12-07, 37k real vectors
-#: replicated): at 3.5M rows 256 of 4,096 lists 0.983 in 24 ms and 256 of 8,192 0.983 in 14 ms;
-#: at 1M rows 128 of 2,048 0.964, 128 of 4,096 0.956, 256 of 4,096 0.981. So the lists are many
-#: (:func:`ivf_lists`: each holds fewer rows to scan) and 256 of them are probed.
-IVF_NPROBE = 256
-IVF_RERANK = 64
+#: IVF: lists probed per query. Recall@10 against exact followed the number of lists probed, not
+#: their share, and the codes' precision (``python -m eval.ann --threads 2``, 37k real vectors
+#: replicated, 800 rows re-ranked as the pipeline asks): at 3.5M rows in 8,192 lists, 8-bit codes
+#: 256 probed 0.985 in 15.8 ms; 4-bit codes of each dimension's residual 384 probed 0.991 in
+#: 7.7 ms; 4-bit codes of two dimensions 0.976–0.978 (384–512 probed, 4.8–5.2 ms). So the lists are
+#: many (:func:`ivf_lists`), codes are per dimension, and 384 lists are probed (256 for 8-bit codes).
+IVF_NPROBE = 384
+IVF_NPROBE_SQ8 = 256
+#: Rows re-ranked exactly from the float vectors, at least (the pipeline asks 800: 100 chunks × 8).
+#: 4-bit codes need depth: at 1M rows, two-dimension codes re-ranking 64 rows found 0.84 of the
+#: top 10, re-ranking 800 found 0.98.
+IVF_RERANK = 800
 #: IVF training sample: FAISS wants ≥ 39 points per list; more costs time, not recall.
 IVF_TRAIN_PER_LIST = 64
 KINDS = ("flat", "hnsw", "ivf")
@@ -39,16 +45,25 @@ def ivf_lists(rows: int) -> int:
     return max(64, 1 << int(np.log2(8 * np.sqrt(max(rows, 1)))))
 
 
-def ivf_nprobe(lists: int) -> int:
-    """Lists probed per query: :data:`IVF_NPROBE`, or all of a small index's.
+def ivf_nprobe(lists: int, codec: str = "fast-scan") -> int:
+    """Lists probed per query: :data:`IVF_NPROBE` (:data:`IVF_NPROBE_SQ8` for 8-bit codes), or all of a small index's.
 
     An index built with fewer lists (≈ 4√rows, before 2026-12-07) is probed as deeply, so it
     keeps or gains recall (at 1M rows: 256 of 2,048 lists, 0.996 in 9.8 ms on an earlier pool).
 
-    >>> ivf_nprobe(8192), ivf_nprobe(2048), ivf_nprobe(64)
-    (256, 256, 64)
+    >>> ivf_nprobe(8192), ivf_nprobe(8192, "sq8"), ivf_nprobe(2048, "sq8"), ivf_nprobe(64)
+    (384, 256, 256, 64)
     """
-    return min(lists, IVF_NPROBE)
+    return min(lists, IVF_NPROBE_SQ8 if codec == "sq8" else IVF_NPROBE)
+
+
+def ivf_codes(dim: int) -> str:
+    """The IVF codes for vectors of ``dim``: 4-bit codes of each dimension's residual (fast scan).
+
+    >>> ivf_codes(384)
+    'PQ384x4fsr'
+    """
+    return f"PQ{dim}x4fsr"
 
 
 def vectors_path(index_path: Path) -> Path:
@@ -57,7 +72,7 @@ def vectors_path(index_path: Path) -> Path:
 
 
 class DenseIndex:
-    """Inner-product search over rows (views of chunks): exact ``IndexFlatIP``, ``IndexHNSWFlat`` or IVF-SQ8.
+    """Inner-product search over rows (views of chunks): exact ``IndexFlatIP``, ``IndexHNSWFlat`` or IVF.
 
     All three keep the full vectors, so exact scores are always available (:meth:`storage`);
     HNSW and IVF only change which rows :meth:`search` looks at (IVF re-ranks them exactly).
@@ -90,8 +105,13 @@ class DenseIndex:
         if self.kind == "flat":
             return {"kind": "flat", "faiss": "IndexFlatIP"}
         if self.kind == "ivf":
-            lists = self._index.nlist if self._index is not None else self._lists
-            return {"kind": "ivf", "faiss": f"IVF{lists},SQ8", "nprobe": ivf_nprobe(lists), "rerank": IVF_RERANK}
+            if self._index is None:
+                lists, codes = self._lists, ivf_codes(self.dim)
+            else:
+                lists, codes = self._index.nlist, _codes_of(self._index)
+            codec = "sq8" if codes == "SQ8" else "fast-scan"
+            nprobe = ivf_nprobe(lists, codec)
+            return {"kind": "ivf", "faiss": f"IVF{lists},{codes}", "nprobe": nprobe, "rerank": IVF_RERANK}
         return {
             "kind": "hnsw",
             "faiss": f"IndexHNSWFlat(M={HNSW_M})",
@@ -148,7 +168,8 @@ class DenseIndex:
                 copy._index.add(np.ascontiguousarray(self._vectors[start : start + 200_000], dtype=np.float32))
         else:
             copy._index = faiss.clone_index(self._index) if self._index is not None else None
-        copy._vectors = np.array(self._vectors)
+        # vectors mapped read-only from a file are shared, not read into memory (adds concatenate)
+        copy._vectors = self._vectors if not self._vectors.flags.writeable else np.array(self._vectors)
         return copy
 
     def search(
@@ -179,16 +200,26 @@ class DenseIndex:
         if self.kind == "hnsw":
             params = faiss.SearchParametersHNSW(efSearch=max(self.ef_search, k))
         elif self.kind == "ivf":
-            params = faiss.SearchParametersIVF(nprobe=ivf_nprobe(self._index.nlist))
+            params = faiss.SearchParametersIVF(nprobe=self.params["nprobe"])
             depth = max(k, IVF_RERANK)
             # One question: its probed lists are scanned by FAISS's threads together (measured at
-            # 3.5M rows, 2 threads: p50 16.6 → 11.9 ms); a batch: one thread per question.
-            self._index.parallel_mode = 1 if len(queries) == 1 else 0
+            # 3.5M rows, 2 threads, 8-bit codes: p50 16.6 → 11.9 ms; 1M rows, fast scan with
+            # implementation 14: 2.8 → 1.8 ms); a batch: one thread per question.
+            single = len(queries) == 1
+            if isinstance(self._index, faiss.IndexIVFFastScan):
+                self._index.implem = 14 if single else 0
+            else:
+                self._index.parallel_mode = 1 if single else 0
         if exclude is not None and len(exclude):
             batch = faiss.IDSelectorBatch(np.asarray(exclude, dtype=np.int64))
             selector = faiss.IDSelectorNot(batch)  # both kept referenced until the search is done
             params = params or faiss.SearchParameters()
             params.sel = selector
+        if self.kind == "ivf" and self.size <= depth:
+            # every row is a candidate: all re-ranked (fast scan's 16-bit scores saturate for the
+            # worst rows of a small index, and FAISS leaves those out: 24 of 29 rows returned)
+            rows = np.arange(self.size) if exclude is None else np.setdiff1d(np.arange(self.size), exclude)
+            return [self._rerank(query, rows, k) for query in queries]
         scores, ids = self._index.search(queries, min(depth, self.size), params=params)
         if self.kind == "ivf":  # the codes' scores are approximate: re-rank from the float vectors
             return [self._rerank(query, row_ids[row_ids >= 0], k) for query, row_ids in zip(queries, ids, strict=True)]
@@ -214,10 +245,13 @@ class DenseIndex:
 
     @classmethod
     def load(cls, path: Path, dim: int, ef_search: int = HNSW_EF_SEARCH) -> DenseIndex:
-        """Read a FAISS index file (Flat or HNSW), memory-mapped and read-only, and check its dimension.
+        """Read a FAISS index file (Flat, HNSW or IVF), read-only, and check its dimension.
 
-        Mapping makes opening cost what the pages touched cost, not the file's size; the base is
-        never changed in place (changes go to other rows), and a save writes a new file.
+        Flat and HNSW storage and 8-bit IVF lists are memory-mapped: opening costs what the pages
+        touched cost, not the file's size. Fast-scan IVF lists are read (FAISS cannot map their
+        blocks; half a byte per dimension, 0.7 GiB at 3.5M rows); an IVF index's float vectors are
+        always mapped. The base is never changed in place (changes go to other rows), and a save
+        writes a new file.
         """
         import faiss
 
@@ -234,6 +268,15 @@ class DenseIndex:
         if index._index.d != dim:
             raise ValueError(f"{path}: FAISS index has dimension {index._index.d}, manifest says {dim}")
         return index
+
+
+def _codes_of(index: object) -> str:
+    """The codes an IVF index holds, as a FAISS factory names them: ``PQ384x4fsr`` or ``SQ8``."""
+    import faiss
+
+    if isinstance(index, faiss.IndexIVFPQFastScan):
+        return f"PQ{index.pq.M}x4fs" + ("r" if index.by_residual else "")
+    return "SQ8"
 
 
 def _clonable(index: object) -> bool:
@@ -259,11 +302,12 @@ def _empty_like(index: object) -> object:
 
 
 def _trained_ivf(vectors: np.ndarray, lists: int) -> object:
-    """An IVF index with 8-bit scalar codes, trained on a fixed sample of ``vectors`` (seeded: builds repeat)."""
+    """An IVF index with fast-scan codes (:func:`ivf_codes`), trained on a fixed sample of ``vectors`` (seeded)."""
     import faiss
 
     lists = max(1, min(lists, len(vectors) // 39))  # FAISS wants ≥ 39 training points a list
-    index = faiss.index_factory(vectors.shape[1], f"IVF{lists},SQ8", faiss.METRIC_INNER_PRODUCT)
+    factory = f"IVF{lists},{ivf_codes(vectors.shape[1])}"
+    index = faiss.index_factory(vectors.shape[1], factory, faiss.METRIC_INNER_PRODUCT)
     size = min(len(vectors), lists * IVF_TRAIN_PER_LIST)
     sample = vectors[np.sort(np.random.default_rng(0).choice(len(vectors), size, replace=False))]
     index.train(sample)

@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from index.dense import IVF_RERANK, DenseIndex, ivf_lists, vectors_path
+from index.dense import IVF_RERANK, DenseIndex, ivf_codes, ivf_lists, vectors_path
 
 ROWS, DIM, QUERIES = 20_000, 64, 200
 
@@ -32,7 +32,8 @@ def test_ivf_finds_exact_searchs_top_10_with_exact_scores(data: tuple[np.ndarray
     vectors, queries = data
     exact = DenseIndex(DIM).add(vectors).search(queries, 10)
     ivf = DenseIndex(DIM, "ivf").add(vectors)
-    assert ivf.kind == "ivf" and ivf.params["faiss"] == f"IVF{min(ivf_lists(ROWS), ROWS // 39)},SQ8" and ivf.params["rerank"] >= 64
+    lists = min(ivf_lists(ROWS), ROWS // 39)
+    assert ivf.kind == "ivf" and ivf.params["faiss"] == f"IVF{lists},{ivf_codes(DIM)}" and ivf.params["rerank"] >= 64
     found = ivf.search(queries, 10)
     recall = np.mean([len({r for r, _ in f} & {r for r, _ in e}) / 10 for f, e in zip(found, exact, strict=True)])
     assert recall >= 0.98
@@ -45,7 +46,8 @@ def test_ivf_finds_exact_searchs_top_10_with_exact_scores(data: tuple[np.ndarray
     loaded = DenseIndex.load(tmp_path / "dense.faiss", DIM)
     assert loaded.kind == "ivf" and isinstance(loaded.storage(), np.memmap)  # the float vectors stay on disk
     assert loaded.search(queries[:20], 10) == found[:20]
-    grown = loaded.copy().add(queries[:3])  # mapped lists cannot be cloned: the copy re-encodes its rows
+    assert [loaded.search(q[None, :], 10)[0] for q in queries[:20]] == found[:20]  # one question: scanned in parallel
+    grown = loaded.copy().add(queries[:3])
     assert grown.size == ROWS + 3 and grown.search(queries[:1], 1)[0][0] == (ROWS, pytest.approx(1.0, abs=1e-5))
     assert grown.search(queries[5:8], 10) == loaded.search(queries[5:8], 10)
 
@@ -71,8 +73,37 @@ def test_a_small_ivf_index_trains_on_what_it_has_and_is_refused_when_its_vectors
     vectors = _clustered(500, 3)
     small = DenseIndex(DIM, "ivf").add(vectors)  # 500 rows cannot fill 64 lists of 39: fewer lists
     assert small.size == 500 and small.search(vectors[:1], 1)[0][0][0] == 0
+    every = {r for r, _ in DenseIndex(DIM).add(vectors).search(vectors[:1], 500)[0]}
+    assert {r for r, _ in small.search(vectors[:1], 500)[0]} == every == set(range(500))  # all re-ranked
+    assert 0 not in {r for r, _ in small.search(vectors[:1], 10, exclude=np.array([0]))[0]}
     assert IVF_RERANK >= 10
     small.save(tmp_path / "dense.faiss")
     np.save(vectors_path(tmp_path / "dense.faiss"), vectors[:10])
     with pytest.raises(ValueError, match="vectors of shape"):
         DenseIndex.load(tmp_path / "dense.faiss", DIM)
+
+
+def test_an_ivf_index_with_8_bit_codes_opens_searches_and_copies(
+    data: tuple[np.ndarray, np.ndarray], tmp_path: Path
+) -> None:
+    """Indexes built before the fast-scan codes hold 8-bit codes in mapped lists: still served, probed as before."""
+    import faiss
+
+    vectors, queries = data
+    old = faiss.index_factory(DIM, "IVF256,SQ8", faiss.METRIC_INNER_PRODUCT)
+    old.train(vectors[:10_000])
+    old.add(vectors)
+    faiss.write_index(old, str(tmp_path / "dense.faiss"))
+    np.save(vectors_path(tmp_path / "dense.faiss"), vectors)
+    loaded = DenseIndex.load(tmp_path / "dense.faiss", DIM)
+    assert loaded.params["faiss"] == "IVF256,SQ8" and loaded.params["nprobe"] == 256
+    exact = DenseIndex(DIM).add(vectors).search(queries[:50], 10)
+    found = loaded.search(queries[:50], 10)
+    assert [[r for r, _ in hits] for hits in found] == [[r for r, _ in hits] for hits in exact]  # every list probed
+    np.testing.assert_allclose(
+        [s for hits in found for _, s in hits], [s for hits in exact for _, s in hits], atol=1e-5
+    )
+    grown = loaded.copy().add(queries[:3])  # mapped lists cannot be cloned: the copy re-encodes its rows
+    assert grown.params["faiss"] == "IVF256,SQ8" and grown.size == ROWS + 3
+    assert grown.search(queries[:1], 1)[0][0] == (ROWS, pytest.approx(1.0, abs=1e-5))
+    assert grown.search(queries[5:8], 10) == found[5:8]
