@@ -200,11 +200,16 @@ class DenseIndex:
         if self.kind == "hnsw":
             params = faiss.SearchParametersHNSW(efSearch=max(self.ef_search, k))
         elif self.kind == "ivf":
-            params = faiss.SearchParametersIVF(nprobe=self.params["nprobe"])
             depth = max(k, IVF_RERANK)
+            if self.size <= depth:
+                # every row is a candidate: all re-ranked (fast scan's 16-bit scores saturate for the
+                # worst rows of a small index, and FAISS leaves those out: 24 of 29 rows returned)
+                rows = np.arange(self.size) if exclude is None else np.setdiff1d(np.arange(self.size), exclude)
+                return [self._rerank(query, rows, k) for query in queries]
+            params = faiss.SearchParametersIVF(nprobe=self.params["nprobe"])
             # One question: its probed lists are scanned by FAISS's threads together (measured at
             # 3.5M rows, 2 threads, 8-bit codes: p50 16.6 → 11.9 ms; 1M rows, fast scan with
-            # implementation 14: 2.8 → 1.8 ms); a batch: one thread per question.
+            # implementation 14: 3.5 → 2.0 ms, docs/experiments/fast_scan_threads.py); a batch: one thread per question.
             single = len(queries) == 1
             if isinstance(self._index, faiss.IndexIVFFastScan):
                 self._index.implem = 14 if single else 0
@@ -215,11 +220,6 @@ class DenseIndex:
             selector = faiss.IDSelectorNot(batch)  # both kept referenced until the search is done
             params = params or faiss.SearchParameters()
             params.sel = selector
-        if self.kind == "ivf" and self.size <= depth:
-            # every row is a candidate: all re-ranked (fast scan's 16-bit scores saturate for the
-            # worst rows of a small index, and FAISS leaves those out: 24 of 29 rows returned)
-            rows = np.arange(self.size) if exclude is None else np.setdiff1d(np.arange(self.size), exclude)
-            return [self._rerank(query, rows, k) for query in queries]
         scores, ids = self._index.search(queries, min(depth, self.size), params=params)
         if self.kind == "ivf":  # the codes' scores are approximate: re-rank from the float vectors
             return [self._rerank(query, row_ids[row_ids >= 0], k) for query, row_ids in zip(queries, ids, strict=True)]
