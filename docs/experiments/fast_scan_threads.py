@@ -14,11 +14,9 @@ from __future__ import annotations
 import sys
 import time
 
-import numpy as np
-
 from eval.ann import pool, queries, replicate
 from eval.metrics import percentile
-from index.dense import IVF_NPROBE, IVF_RERANK, ivf_codes, ivf_lists
+from index.dense import IVF_NPROBE, IVF_RERANK, DenseIndex
 
 
 def main(rows: int) -> None:
@@ -28,11 +26,7 @@ def main(rows: int) -> None:
     faiss.omp_set_num_threads(2)
     vectors = replicate(pool(), rows, 0.15)
     questions = queries(200)
-    lists = ivf_lists(rows)
-    dim = vectors.shape[1]
-    index = faiss.index_factory(dim, f"IVF{lists},{ivf_codes(dim)}", faiss.METRIC_INNER_PRODUCT)
-    index.train(vectors[np.random.default_rng(0).choice(rows, min(rows, lists * 64), replace=False)])
-    index.add(vectors)
+    index = DenseIndex(vectors.shape[1], "ivf").add(vectors)._index  # trained and filled as a build does
     params = faiss.SearchParametersIVF(nprobe=IVF_NPROBE)
     for round_ in (1, 2):
         for implem in (0, 12, 14):

@@ -25,6 +25,7 @@ from eval.ann import pool, question_texts
 from eval.metrics import percentile
 from eval.scale import ScaleEmbedder
 from index import Searcher
+from index.dense import ivf_sq8_over
 
 
 def eight_bit_twin(searcher: Searcher, file: Path) -> None:
@@ -35,12 +36,8 @@ def eight_bit_twin(searcher: Searcher, file: Path) -> None:
     import faiss
 
     dense = searcher.store.rows.dense
-    ivf = dense._index
     vectors = dense.storage()
-    quantizer = faiss.clone_index(ivf.quantizer)
-    twin = faiss.IndexIVFScalarQuantizer(quantizer, ivf.d, ivf.nlist, faiss.ScalarQuantizer.QT_8bit, ivf.metric_type)
-    quantizer.this.disown()
-    twin.own_fields = True
+    twin = ivf_sq8_over(dense._index)
     sample = np.random.default_rng(0).choice(len(vectors), min(len(vectors), 500_000), replace=False)
     twin.train(np.ascontiguousarray(vectors[np.sort(sample)]))  # the coarse quantizer is trained: this trains the codes
     for start in range(0, len(vectors), 200_000):
