@@ -10,6 +10,7 @@ import sqlite3
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from index.answer import NEAREST_HEADING, Answer, Hit
 from index.filters import Filters, filters_from
@@ -26,6 +27,9 @@ from index.options import (
 )
 from index.paths import DEFAULT_CORPUS, default_data_dir, default_index_path
 from index.views import clause_label
+
+if TYPE_CHECKING:
+    from ingest import Chunk
 
 
 def _filters(args: argparse.Namespace) -> Filters | None:
@@ -160,8 +164,9 @@ def _run(args: argparse.Namespace) -> int:
             started = time.time()
             target = target_of(args) or default_index_path()
             reranker = reranker_of(args)
+            chunks = bounded_chunks(args.paths)  # each file in a child process, bounded as the app's uploads
             searcher = Searcher.build(
-                args.paths, target, collection=args.collection, token=os.environ.get("MILVUS_TOKEN", ""),
+                chunks, target, collection=args.collection, token=os.environ.get("MILVUS_TOKEN", ""),
                 embedder=embedder_of(args), show_progress=True, reranker=reranker, backend=backend_of(args),
             )  # fmt: skip
             if reranker is not None:
@@ -180,7 +185,7 @@ def _run(args: argparse.Namespace) -> int:
             with writing(open_store(args, build_if_missing=False)) as before:  # one writer at a time
                 chunks, notices = len(before), len(before.notices())
                 loaded = time.time()
-                after = before.add(args.paths) if args.command == "add" else before.remove(args.doc_ids)
+                after = before.add(bounded_chunks(args.paths)) if args.command == "add" else before.remove(args.doc_ids)
             print(
                 f"{args.command}: {chunks} → {len(after)} chunks, "
                 f"{notices} → {len(after.notices())} documents in {where_of(args)} "
@@ -227,6 +232,20 @@ def _run(args: argparse.Namespace) -> int:
         return 1
 
 
+def bounded_chunks(paths: list[str]) -> list[Chunk]:
+    """The chunks of the files named, each read in a child under the per-file memory and time limits.
+
+    Raises:
+        ValueError: when no file could be read (each skipped one is named as a warning).
+    """
+    from ingest.bounded import load_bounded
+
+    chunks = [chunk for notice in load_bounded(paths) for chunk in notice.chunks]
+    if not chunks:
+        raise ValueError(f"nothing to index from {', '.join(map(str, paths))}: no readable notices")
+    return chunks
+
+
 def _repair(args: argparse.Namespace) -> int:
     """``python -m index repair``: rebuild a local index, its uploads kept; exit 1 if a file was left out."""
     from index.writing import repair
@@ -239,9 +258,13 @@ def _repair(args: argparse.Namespace) -> int:
     uploads = args.data / "uploads"
     searcher, problems = repair(target, args.paths, uploads, embedder=embedder_of(args), backend=backend_of(args))
     uploaded = sum(1 for n in searcher.notices() if n.sha256)
+    from index.stores.removals import read_removed
+
+    removed = len(read_removed(Path(target)))
     print(
         f"repaired {target}: {len(searcher.notices()) - uploaded} notices from {', '.join(map(str, args.paths))} "
-        f"and {uploaded} uploads from {uploads}, {len(searcher)} chunks ({time.time() - started:.1f} s)"
+        f"and {uploaded} uploads from {uploads}, {len(searcher)} chunks ({time.time() - started:.1f} s); "
+        f"{removed} removed notices stay removed"
     )
     for problem in problems:
         print(f"warning: left out {problem}", file=sys.stderr)

@@ -8,6 +8,8 @@ from pathlib import Path
 
 from index.encoders.base import Embedder
 from index.searcher import Searcher
+from index.stores.layout import recover, remove_leftovers
+from index.stores.removals import read_removed
 from index.stores.writer import disk_generation, writer_lock
 
 
@@ -36,6 +38,23 @@ def writing(searcher: Searcher) -> Iterator[Searcher]:
         yield searcher
 
 
+def tidy(path: Path) -> list[str]:
+    """Remove the temporary folders that killed saves left beside the local index at ``path``.
+
+    Done under the writer lock, and only when no other writer holds it (a save in progress keeps
+    its own folder): an app calls it as it starts. Returns the names removed ([] when the lock was busy).
+    """
+    path = Path(path)
+    if not path.parent.is_dir():
+        return []
+    try:
+        with writer_lock(path, wait=0):
+            recover(path)
+            return remove_leftovers(path)
+    except TimeoutError:
+        return []
+
+
 def repair(
     path: Path,
     sources: Sequence[str | Path],
@@ -49,8 +68,10 @@ def repair(
     What a damaged index's refusal advises (``python -m index repair``). Each stored upload is
     read as it was when it was added (:func:`ingest.uploaded.read_stored`): the same doc_id,
     title, chunk ids and content hash, so the library, its feedback and its exports still name
-    the same notices. Embeddings come from the cache, so only text never seen is encoded. The
-    new index is saved under the writer lock (a running app reopens it before its next change).
+    the same notices. Notices removed from the index (its tombstones, :mod:`index.stores.removals`)
+    are left out, so the repaired index holds what the damaged one held. Embeddings come from
+    the cache, so only text never seen is encoded. The new index is saved under the writer lock
+    (a running app reopens it before its next change).
 
     Returns:
         The new searcher, and the files that could not be read, each with why (they are left
@@ -59,17 +80,20 @@ def repair(
     Raises:
         ValueError: if nothing at all could be read, or two notices share a doc_id.
     """
-    from ingest import bounds, load_notices
+    from ingest import bounds
+    from ingest.bounded import load_bounded
     from ingest.uploaded import UnreadableUploadError, read_stored
 
     problems: list[str] = []
-    chunks = [chunk for notice in load_notices(list(sources), warnings=problems) for chunk in notice.chunks]
+    removed = read_removed(path)  # what was removed stays removed (index/stores/removals.py)
+    chunks = [chunk for notice in load_bounded(list(sources), warnings=problems) for chunk in notice.chunks]
     found = uploads.iterdir() if uploads is not None and uploads.is_dir() else ()
     for upload in sorted(p for p in found if p.is_file() and not p.name.startswith(".")):
         try:
             chunks += read_stored(upload, upload.parent)
         except (UnreadableUploadError, bounds.LimitError, OSError) as exc:
             problems.append(str(exc))
+    chunks = [chunk for chunk in chunks if chunk.doc_id not in removed]
     if not chunks:
         raise ValueError(f"nothing to index: {'; '.join(problems) or 'no notices in ' + ', '.join(map(str, sources))}")
     return Searcher.build(chunks, path, embedder=embedder, backend=backend), problems

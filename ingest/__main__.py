@@ -9,7 +9,8 @@ from collections import Counter
 from pathlib import Path
 
 from ingest import bounds
-from ingest.api import load_notices, write_jsonl
+from ingest.api import write_jsonl
+from ingest.bounded import load_bounded
 from ingest.readers import SUPPORTED
 
 
@@ -31,7 +32,7 @@ def main(argv: list[str] | None = None) -> int:
     warnings: list[str] = []
     try:
         with bounds.using(bounds.BULK if args.bulk else bounds.DEFAULT):
-            notices = load_notices(args.paths, warnings=warnings)
+            notices = load_bounded(args.paths, warnings=warnings)  # each file in a child, bounded in memory and time
     except (FileNotFoundError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

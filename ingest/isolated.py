@@ -35,7 +35,7 @@ from ingest import bounds
 from ingest.model import Notice
 
 #: Exit status of a child that ran out of its address space.
-_NO_MEMORY = 3
+NO_MEMORY = 3
 #: A reader that failed within this many bytes of the cap is taken to have run out of memory.
 _MARGIN = 64 * bounds.MIB
 
@@ -56,9 +56,7 @@ def read_isolated(path: str | Path, limits: bounds.Limits | None = None) -> tupl
     if not Path(path).exists():
         raise FileNotFoundError(f"{path}: no such file or folder")
     command = [sys.executable, "-m", "ingest.isolated", json.dumps(asdict(limits)), str(path)]
-    root = str(Path(__file__).resolve().parent.parent)
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))}
-    child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=child_environment())
     try:
         out, err = child.communicate(timeout=limits.max_parse_seconds)
     except subprocess.TimeoutExpired:
@@ -67,7 +65,7 @@ def read_isolated(path: str | Path, limits: bounds.Limits | None = None) -> tupl
         raise bounds.LimitError(
             f"{path}: reading took more than {limits.max_parse_seconds:g} s (the time limit); stopped"
         ) from None
-    if child.returncode == _NO_MEMORY:
+    if child.returncode == NO_MEMORY:
         raise bounds.LimitError(
             f"{path}: reading needs more than {limits.max_parse_memory // bounds.MIB:,} MiB of memory "
             "(the limit); stopped"
@@ -84,6 +82,12 @@ def read_isolated(path: str | Path, limits: bounds.Limits | None = None) -> tupl
     return [Notice.from_dict(n) for n in result["notices"]], list(result["problems"])
 
 
+def child_environment() -> dict[str, str]:
+    """This process's environment, with the project on ``PYTHONPATH`` (the child imports ``ingest``)."""
+    root = str(Path(__file__).resolve().parent.parent)
+    return {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))}
+
+
 def _peak_address_space() -> int:
     """This process's peak address space in bytes (``VmPeak``), 0 where /proc does not say."""
     try:
@@ -94,27 +98,38 @@ def _peak_address_space() -> int:
     return int(line.split()[1]) * 1024 if line else 0
 
 
-def _main(argv: list[str]) -> int:
-    """The child: cap the address space, read the file, print the notices as JSON."""
+def _read_one(path: str, limits: bounds.Limits) -> dict[str, object] | None:
+    """One path's result as the parent reads it; None when the reader ran out of memory."""
     from ingest.api import load_notices
 
-    limits = replace(bounds.DEFAULT, **json.loads(argv[0]))
-    resource.setrlimit(resource.RLIMIT_AS, (limits.max_parse_memory, limits.max_parse_memory))
     try:
         problems: list[str] = []
         with bounds.using(limits):
-            notices = load_notices(argv[1], warnings=problems)
+            notices = load_notices(path, warnings=problems)
         if problems and _peak_address_space() > limits.max_parse_memory - _MARGIN:
-            return _NO_MEMORY  # lxml reports an allocation that failed as "unknown error", not MemoryError
-        result = {"status": "ok", "notices": [n.to_dict() for n in notices], "problems": problems}
+            return None  # lxml reports an allocation that failed as "unknown error", not MemoryError
+        return {"status": "ok", "notices": [n.to_dict() for n in notices], "problems": problems}
     except MemoryError:
-        return _NO_MEMORY
+        return None
     except (FileNotFoundError, ValueError) as exc:
-        result = {"status": type(exc).__name__, "message": str(exc)}
-    try:
-        sys.stdout.buffer.write(json.dumps(result, ensure_ascii=False).encode("utf-8"))
-    except MemoryError:
-        return _NO_MEMORY
+        return {"status": type(exc).__name__, "message": str(exc)}
+
+
+def _main(argv: list[str]) -> int:
+    """The child: cap the address space, read the file (or, with ``--serve``, each path sent), print JSON."""
+    serving = argv[0] == "--serve"
+    limits = replace(bounds.DEFAULT, **json.loads(argv[1 if serving else 0]))
+    resource.setrlimit(resource.RLIMIT_AS, (limits.max_parse_memory, limits.max_parse_memory))
+    requests = (json.loads(line)["path"] for line in sys.stdin) if serving else iter([argv[1]])
+    for path in requests:
+        try:
+            result = _read_one(path, limits)
+            if result is None:
+                return NO_MEMORY
+            sys.stdout.buffer.write(json.dumps(result, ensure_ascii=False).encode("utf-8") + b"\n")
+            sys.stdout.buffer.flush()
+        except MemoryError:
+            return NO_MEMORY
     return 0
 
 

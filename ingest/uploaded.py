@@ -57,15 +57,16 @@ def read_upload(data: bytes, name: str, scratch_root: Path) -> tuple[str, list[C
     Raises:
         LimitError: over a limit of :mod:`ingest.bounds`, or the child ran out of memory or time.
         UnreadableUploadError: the reader refused the file, or it holds no text.
+        OSError: the scratch copy could not be written (a full disk); nothing is left behind.
     """
     suffix = Path(name).suffix.lower()
     digest = hashlib.sha256(data).hexdigest()
     doc_id = upload_id(name, digest)
     folder = scratch_root / f".reading-{doc_id}-{uuid.uuid4().hex[:8]}"
-    folder.mkdir(parents=True)
-    scratch = folder / f"{safe_stem(name)}{suffix}"  # a notice without a title line is titled by its file name
-    scratch.write_bytes(data)
-    try:
+    try:  # a full disk fails the write: the scratch folder goes all the same (OSError to the caller)
+        folder.mkdir(parents=True)
+        scratch = folder / f"{safe_stem(name)}{suffix}"  # a notice without a title line is titled by its file name
+        scratch.write_bytes(data)
         notices, problems = read_isolated(scratch)
     finally:
         shutil.rmtree(folder, ignore_errors=True)

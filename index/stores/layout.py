@@ -59,8 +59,7 @@ def atomic_directory(path: Path) -> Iterator[Path]:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     recover(path)
-    for stale in [*path.parent.glob(f".{path.name}.tmp-*"), *path.parent.glob(f".{path.name}.old-*")]:
-        shutil.rmtree(stale, ignore_errors=True)
+    remove_leftovers(path)
     work = Path(tempfile.mkdtemp(prefix=f".{path.name}.tmp-", dir=path.parent))
     try:
         yield work
@@ -95,6 +94,19 @@ def recover(path: Path) -> bool:
             os.replace(old, path)
             return True
     return False
+
+
+def remove_leftovers(path: Path) -> list[str]:
+    """Remove what killed saves left beside the index at ``path`` (``.NAME.tmp-*``, ``.NAME.old-*``).
+
+    Call it holding the index's writer lock (a save in progress owns its own ``.tmp-*``), after
+    :func:`recover` has put back a previous index that a swap left aside. Returns the names removed.
+    """
+    path = Path(path)
+    stale = [*path.parent.glob(f".{path.name}.tmp-*"), *path.parent.glob(f".{path.name}.old-*")]
+    for folder in stale:
+        shutil.rmtree(folder, ignore_errors=True)
+    return sorted(f.name for f in stale)
 
 
 def _fsync_tree(folder: Path) -> None:
@@ -145,6 +157,7 @@ def read_manifest(folder: Path) -> dict[str, Any]:
     recover(folder)
     manifest_path = folder / MANIFEST
     if not manifest_path.is_file():
+        check_manifest_there(folder)
         raise IndexNotFoundError(f"no index at {folder} (no {MANIFEST}); build one with: {first_build_hint(folder)}")
     try:
         manifest = read_manifest_raw(folder)
@@ -167,6 +180,23 @@ def read_manifest(folder: Path) -> dict[str, Any]:
                 f"(a damaged or half-copied index); rebuild with: {rebuild_hint(folder)}"
             )
     return manifest
+
+
+def check_manifest_there(folder: Path) -> None:
+    """Refuse an index directory whose manifest is gone while the rest is there.
+
+    Such a folder is a damaged index, not a missing one: building a new one would drop what was
+    uploaded, so the refusal names the file and the repair.
+
+    Raises:
+        IndexMismatchError: when ``folder`` holds index files but no ``manifest.json``.
+    """
+    folder = Path(folder)
+    if not (folder / MANIFEST).is_file() and folder.is_dir() and any(folder.iterdir()):
+        raise IndexMismatchError(
+            f"{folder / MANIFEST} is missing, though the rest of the index is there (a damaged index); "
+            f"repair it, uploads kept, with: {rebuild_hint(folder)}"
+        )
 
 
 def base_hash_at(path: Path, base_id: str) -> str | None:

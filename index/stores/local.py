@@ -27,6 +27,7 @@ from index.stores.layout import FORMAT_VERSION
 from index.stores.local_files import LocalBase, StoreFiles
 from index.stores.notices import NoticeTable
 from index.stores.pairs import PairSignatures
+from index.stores.removals import KEY as REMOVED
 from index.stores.rows import DenseRows, dense_kind_for
 from index.tokenize import JiebaTokenizer, containing, normalize_text
 from index.views import chunk_views, context_text
@@ -183,6 +184,9 @@ class LocalStore(StoreFiles):
         chunks = _kept_then(self.chunks, keep, new)
         manifest = dict(self.manifest)
         manifest["chunk_ids"] = self._checked_ids(chunks, new)
+        # tombstones: what a repair must not bring back (a notice added again is not one)
+        removed_now = removed_docs - {c.doc_id for c in new}
+        manifest[REMOVED] = sorted((set(manifest.get(REMOVED, [])) | removed_now) - {c.doc_id for c in new})
         stats, appeared, gone = self.stats.updated([self.chunks[i] for i in removed.tolist()], new)
         tokenizer = self.tokenizer.with_words(appeared, gone) if appeared or gone else self.tokenizer
 

@@ -38,6 +38,8 @@ from index.stores.layout import (
 )
 from index.stores.notices import NoticeTable
 from index.stores.pairs import PairSignatures
+from index.stores.removals import KEY as REMOVED
+from index.stores.removals import read_removed, write_removed
 from index.stores.rows import DenseRows
 from index.stores.writer import check_generation, disk_generation, new_generation, writer_lock
 from index.tokenize import JiebaTokenizer
@@ -100,6 +102,9 @@ class StoreFiles:
         base_hash = base_hash_at(path, self._base.id)
         manifest = self._manifest()
         manifest["generation"] = new_generation()
+        held = set(manifest["documents"])  # a tombstone never names a notice the index holds
+        removed = sorted((read_removed(path) | set(manifest.get(REMOVED, []))) - held)
+        manifest[REMOVED] = removed
         with atomic_directory(path) as work:
             base = work / BASE
             linked_base = base_hash is not None
@@ -139,6 +144,7 @@ class StoreFiles:
             linked = self.manifest.get("files", {}) if linked_base else {}
             manifest["files"] = checksums.record(work, {k: v for k, v in linked.items() if k.startswith(f"{BASE}/")})
             write_manifest(work, manifest)
+        write_removed(path, removed)  # beside the directory too: it outlives a deleted manifest
         self.manifest = manifest
         self._base = dataclasses.replace(self._base, sha256=base_hash)
         self.path = path

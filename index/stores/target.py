@@ -12,7 +12,7 @@ from typing import Any
 
 from index.errors import IndexNotFoundError
 from index.stores.base import Encode, Store
-from index.stores.layout import MANIFEST, first_build_hint, package_versions, recover
+from index.stores.layout import MANIFEST, check_manifest_there, first_build_hint, package_versions, recover
 from index.stores.local import LocalStore
 from index.stores.milvus import MilvusStore
 from ingest import Chunk
@@ -66,10 +66,12 @@ def require_local(target: str | Path) -> None:
 
     Raises:
         IndexNotFoundError: naming the directory and the command that builds one.
+        IndexMismatchError: when the directory is there without its manifest (repair, not build).
     """
     folder = Path(target)
     recover(folder)
     if not (folder / MANIFEST).is_file():
+        check_manifest_there(folder)
         raise IndexNotFoundError(f"no index at {target}; build one with: {first_build_hint(folder)}")
 
 
