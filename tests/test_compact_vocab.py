@@ -88,3 +88,28 @@ def test_a_question_in_a_new_process_loads_neither_torch_nor_the_full_vocabulary
     )
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, check=True)
     assert json.loads(out.stdout.splitlines()[-1]) == {"torch": False, "full": False, "hits": 5}
+
+
+@pytest.mark.model
+def test_the_full_vocabulary_a_question_in_another_script_loads_is_let_go_when_idle(
+    default_searcher: Searcher,
+) -> None:
+    """Issue 40: one Korean question kept ≈ 297 MiB for good; now the memory comes back after the idle time."""
+    probe = (
+        "import json, time\n"
+        "import index.encoders.compact_vocab as cv\n"
+        "cv.FULL_IDLE_SECONDS = 1.0\n"
+        "from index import Searcher\n"
+        "def rss(): return int(next(l for l in open('/proc/self/status') if l.startswith('VmRSS')).split()[1]) // 1024\n"
+        f"s = Searcher.open({str(default_searcher.store.path)!r}, build_if_missing=False)\n"
+        "pair = s.embedder.session.tokenizer\n"
+        "s.answer('哪些部门负责12345热线'); warm = rss()\n"
+        "first = [h.id for h in s.answer('12345 핫라인은 어느 부서가 담당합니까').hits]; held = (pair.holds_full(), rss())\n"
+        "time.sleep(3); idle = (pair.holds_full(), rss())\n"
+        "again = [h.id for h in s.answer('12345 핫라인은 어느 부서가 담당합니까').hits]\n"
+        "print(json.dumps({'warm': warm, 'held': held, 'idle': idle, 'same': first == again}))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, check=True)
+    seen = json.loads(out.stdout.splitlines()[-1])
+    assert seen["held"][0] is True and seen["idle"][0] is False and seen["same"], seen
+    assert seen["held"][1] - seen["warm"] > 150 and seen["idle"][1] < seen["warm"] + 60, seen  # MiB

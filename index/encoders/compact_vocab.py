@@ -6,7 +6,9 @@ Unigram segmentation is a Viterbi search over the pieces that *occur in the text
 whose every character lies in a set ``S`` only the pieces made of characters of ``S`` can take
 part. The compact tokenizer keeps exactly those (plus the special tokens and the lowest-scoring
 piece, which fixes the unknown-token score): 121,688 pieces, ≈ 110 MiB. A text with a character
-outside ``S`` (Cyrillic, Arabic, emoji…) goes to the full tokenizer, loaded on first need.
+outside ``S`` (Korean, Cyrillic, Arabic, emoji…) goes to the full tokenizer, loaded on first need
+and let go again after :data:`FULL_IDLE_SECONDS` without such a text (its ≈ 290 MiB returned to the
+system), so a question in another script costs memory for a minute, not for the life of the app.
 
 ``S`` is CJK (with Extension A), ASCII, Latin-1, Greek, general and CJK punctuation, letterlike
 and number forms, arrows, mathematical operators, enclosed numbers, box drawing, geometric and
@@ -19,12 +21,15 @@ Ids are mapped back to the full vocabulary's, so the model sees the same input e
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import hashlib
 import json
 import os
 import re
 import tempfile
 import threading
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -42,6 +47,18 @@ COMPACT = "tokenizer.compact.json"
 IDS = "tokenizer.compact.ids.npy"
 #: The sha256 of the tokenizer.json the compact files were cut from.
 SOURCE = "tokenizer.compact.source"
+#: Seconds the full tokenizer is kept after the last text that needed it (reloading it takes ≈ 0.5 s).
+FULL_IDLE_SECONDS = 60.0
+
+
+def _return_freed_memory() -> None:
+    """Ask glibc to give freed heap pages back to the system (the full tokenizer's); nothing elsewhere."""
+    import ctypes
+    import ctypes.util
+
+    name = ctypes.util.find_library("c")
+    with contextlib.suppress(OSError, AttributeError, TypeError):
+        ctypes.CDLL(name).malloc_trim(0)
 
 
 def _covered(piece: str) -> bool:
@@ -106,6 +123,8 @@ class TokenizerPair:
         self.source = Path(source)
         self.max_length = max_length
         self._full: Any = None
+        self._full_used = 0.0
+        self._release: threading.Timer | None = None
         self._lock = threading.Lock()
         self.compact: Any = None
         self.ids: np.ndarray | None = None
@@ -131,13 +150,35 @@ class TokenizerPair:
         return tokenizer
 
     def full(self) -> Any:
-        """The full tokenizer (loaded on first need)."""
+        """The full tokenizer: loaded on first need, let go after :data:`FULL_IDLE_SECONDS` unused."""
         with self._lock:
             if self._full is None:
                 from tokenizers import Tokenizer
 
                 self._full = self._configured(Tokenizer.from_file(str(self.source)))
+            self._full_used = time.monotonic()
+            if self.compact is not None and self._release is None:  # the compact one does the usual work
+                self._release = threading.Timer(FULL_IDLE_SECONDS, self._release_idle)
+                self._release.daemon = True
+                self._release.start()
             return self._full
+
+    def _release_idle(self) -> None:
+        """Drop the full tokenizer when no text has needed it for :data:`FULL_IDLE_SECONDS`, else look again later."""
+        with self._lock:
+            idle = time.monotonic() - self._full_used
+            if idle < FULL_IDLE_SECONDS:
+                self._release = threading.Timer(FULL_IDLE_SECONDS - idle, self._release_idle)
+                self._release.daemon = True
+                self._release.start()
+                return
+            self._full, self._release = None, None
+        gc.collect()
+        _return_freed_memory()
+
+    def holds_full(self) -> bool:
+        """Whether the full tokenizer is in memory now."""
+        return self._full is not None
 
     def encode(self, texts: Sequence[str]) -> list[list[int]]:
         """Each text's token ids (full-vocabulary ids, special tokens included, truncated)."""
