@@ -12,7 +12,6 @@ import atexit
 import logging
 import os
 import shutil
-import signal
 import sys
 import time
 from pathlib import Path
@@ -20,9 +19,14 @@ from typing import Any
 
 from index import ExportError, IndexMismatchError, IndexNotFoundError
 from index.options import add_store_options, open_store, target_of, where_of
-from index.paths import default_data_dir
+from index.paths import default_data_dir, default_index_path
+from index.writing import tidy
 from ingest.bounds import MAX_QUERY_CHARS, MAX_UPLOAD_BYTES, UPLOAD_TYPES
 from web import TASK_VIEW_COLUMNS, Library
+from web.entrance.access import WriteAccess
+from web.entrance.files import FileGuard
+from web.entrance.routes import RouteGate
+from web.entrance.serving import serve
 from web.page import CONFIRM_REPLACE, CSS, OPEN_NOTICE, SCROLL_TO_ANSWER, SCROLL_TO_CLAUSE, SCROLL_TO_TASKS
 from web.server import LOOPBACK, server_app
 
@@ -50,14 +54,20 @@ def fresh_temp_dir(data_dir: Path) -> Path:
     return folder
 
 
-def build_ui(library: Library) -> Any:
-    """The Gradio Blocks app for a :class:`web.Library`: the page layout, each event wired to :class:`web.chat.Chat`."""
+def build_ui(library: Library, access: WriteAccess | None = None) -> Any:
+    """The Gradio Blocks app for a :class:`web.Library`: the page layout, each event wired to :class:`web.chat.Chat`.
+
+    Writes from the page need ``access``'s token (none: the library cannot be changed from it).
+    Only ``/search``, ``/tasks`` and ``/notice`` are offered to ``gradio_client``; no callback
+    that reads or writes files is (docs/reliability.md lists every route).
+    """
     import gradio as gr
 
     from web.api import WebApi
     from web.chat import DEFAULT_MODE_LABEL, LIBRARY_COLUMNS, MODE_HELP, MODE_LABELS, Chat
 
-    chat = Chat(library, export_dir=temp_dir(library.data_dir) / "exports")
+    uploads = Path(os.environ.get("GRADIO_TEMP_DIR") or temp_dir(library.data_dir) / "gradio")
+    chat = Chat(library, export_dir=temp_dir(library.data_dir) / "exports", access=access, upload_folder=uploads)
     notices, leads, years = chat.choices()
     with gr.Blocks(title="政策条款问答") as demo:
         gr.Markdown(
@@ -176,6 +186,10 @@ def build_ui(library: Library) -> Any:
                 label="上传通知",
                 elem_id="upload",
             )
+            write_token = gr.Textbox(
+                label="写入令牌（上传、替换、删除需要；由管理员提供）", type="password", max_length=200,
+                elem_id="write-token",
+            )  # fmt: skip
             status = gr.Markdown(elem_id="upload-status")
             with gr.Row(visible=False) as replace_row:
                 held_files = gr.CheckboxGroup(
@@ -207,18 +221,24 @@ def build_ui(library: Library) -> Any:
             # the upload box is emptied after each run, so the next upload processes only its own files
             view = [table, docs, lead, year, department, doomed, overview]
             held_outputs = [held_files, replace_row]
-            files.upload(chat.on_upload, [files], [status, files, *held_outputs, *view], api_visibility="private")
+            notices_tab = chat.notices  # every write below checks the write token typed above
+            private = {"api_visibility": "private"}  # the page calls these; no client library may
+            files.upload(notices_tab.on_upload, [files, write_token], [status, files, *held_outputs, *view], **private)
             replace_outputs = [status, *held_outputs, *view]
-            replace.click(chat.on_replace, [held_files], replace_outputs, js=CONFIRM_REPLACE, api_visibility="private")
-            breakdown.click(chat.on_breakdown, [doomed], [breakdown_status, breakdown_files], api_visibility="private")
-            asked = [deleted, question, confirm_row, delete_token]
-            delete.click(chat.on_delete_ask, [doomed], asked, api_visibility="private")
-            confirm.click(
-                chat.on_delete, [doomed, delete_token], [deleted, confirm_row, delete_token, *view],
-                api_visibility="private",
+            replace.click(
+                notices_tab.on_replace, [held_files, write_token], replace_outputs, js=CONFIRM_REPLACE,
+                **private,
             )  # fmt: skip
-            cancel.click(chat.on_delete_cancel, None, [deleted, confirm_row, delete_token], api_visibility="private")
-            doomed.change(lambda: (gr.update(visible=False), ""), None, [confirm_row, delete_token], queue=False)
+            breakdown.click(notices_tab.on_breakdown, [doomed], [breakdown_status, breakdown_files], **private)
+            asked = [deleted, question, confirm_row, delete_token]
+            delete.click(notices_tab.on_delete_ask, [doomed, write_token], asked, **private)
+            confirm.click(
+                notices_tab.on_delete, [doomed, delete_token, write_token], [deleted, confirm_row, delete_token, *view],
+                **private,
+            )  # fmt: skip
+            cancel.click(notices_tab.on_delete_cancel, None, [deleted, confirm_row, delete_token], **private)
+            hide_confirm = (confirm_row, delete_token)
+            doomed.change(lambda: (gr.update(visible=False), ""), None, list(hide_confirm), queue=False, **private)
         # a reload or a second browser shows the library as the index has it, uploads included
         demo.load(chat.library_view, None, view, api_visibility="private")
 
@@ -226,8 +246,31 @@ def build_ui(library: Library) -> Any:
         gr.api(api.search, api_name="search", concurrency_limit=CONCURRENCY)
         gr.api(api.tasks, api_name="tasks", concurrency_limit=CONCURRENCY)
         gr.api(api.notice, api_name="notice", concurrency_limit=CONCURRENCY)
-        gr.api(api.upload, api_name="upload")
+        # no upload here: a FileData argument names a path on the server (uploads: POST /api/notices)
     return demo
+
+
+def make_server(
+    library: Library, access: WriteAccess, *, auth: tuple[str, str] | None = None, host: str = "127.0.0.1",
+    port: int = 7860,
+) -> Any:
+    """The whole app as one FastAPI app: the JSON API at ``/api``, the chat at ``/``, the route gate and file guard.
+
+    Every route it serves is in :data:`web.entrance.routes.ROUTES` (``python -m web routes`` prints them);
+    Gradio's routes this app does not use answer 404, and no event may name a file on the server.
+    """
+    import gradio as gr
+
+    uploads = Path(os.environ.get("GRADIO_TEMP_DIR") or temp_dir(library.data_dir) / "gradio")
+    server = server_app(library, access=access, open_reads=host in LOOPBACK)  # /api, the JSON API
+    server = gr.mount_gradio_app(
+        server, build_ui(library, access), "/", auth=auth, max_file_size=MAX_UPLOAD_BYTES, css=CSS, js=OPEN_NOTICE,
+        footer_links=[], show_error=False, server_name=host, server_port=port,
+    )  # fmt: skip
+    # Gradio checks the paths an event names only in an app it launched: this mounted one checks them itself
+    server.add_middleware(FileGuard, folder=uploads)
+    server.add_middleware(RouteGate, upload_folder=uploads)  # outermost: closed routes never reach the guard
+    return server
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -246,7 +289,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--api-token",
         default=os.environ.get("POLICY_QA_API_TOKEN"),
-        help="bearer token for the JSON API's uploads and deletes, and its reads off loopback ($POLICY_QA_API_TOKEN)",
+        help="the write token: every upload, replacement and delete needs it, in the chat and the JSON API "
+        "(also the JSON API's reads off loopback); default: the one kept in DATA_DIR/write-token "
+        "($POLICY_QA_API_TOKEN)",
     )
     parser.add_argument(
         "--auth",
@@ -277,6 +322,9 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("GRADIO_TEMP_DIR", str(own_temp / "gradio"))
     atexit.register(shutil.rmtree, own_temp, ignore_errors=True)
     started = time.time()
+    if args.milvus is None:  # what killed saves left beside the index goes (not while another writer saves)
+        for name in tidy(Path(args.index or default_index_path())):
+            print(f"removed {name}, left by an interrupted save", flush=True)
     try:
         searcher = open_store(args, build_if_missing=target_of(args) is None)
     except (IndexNotFoundError, IndexMismatchError, ExportError, FileNotFoundError, ValueError) as exc:
@@ -291,21 +339,15 @@ def main(argv: list[str] | None = None) -> int:
     library = Library(searcher, args.data_dir, args.feedback_log)
     library.answer(EXAMPLES[0])  # warm: the encoder's first run and the lazy tables, before a user waits for them
     print(f"index ready: {len(searcher)} chunks in {where_of(args)} ({time.time() - started:.1f} s)", flush=True)
-    demo = build_ui(library)
-    import gradio as gr
-    import uvicorn
-
-    server = server_app(library, token=args.api_token, open_reads=args.host in LOOPBACK)  # /api, the JSON API
-    server = gr.mount_gradio_app(
-        server, demo, "/", auth=auth, max_file_size=MAX_UPLOAD_BYTES, css=CSS, js=OPEN_NOTICE,
-        footer_links=[], show_error=False, server_name=args.host, server_port=args.port,
-    )  # fmt: skip
+    access = WriteAccess.for_app(args.api_token, args.data_dir)
+    server = make_server(library, access, auth=auth, host=args.host, port=args.port)
     shown = "127.0.0.1" if args.host in ("0.0.0.0", "::") else args.host
     print(f"Running on http://{shown}:{args.port} (the chat; the JSON API at /api, described at /api/docs)", flush=True)
-    # uvicorn stops gracefully on SIGTERM, then raises it again under the handler it found: make that a clean
-    # exit, so the temporary folder is removed (atexit) as after Ctrl-C
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    uvicorn.run(server, host=args.host, port=args.port, log_level="warning", timeout_graceful_shutdown=5)
+    if access.source == "--api-token":
+        print("uploads and deletes need the write token given by --api-token", flush=True)
+    else:
+        print(f"uploads and deletes need the write token in {access.source} (--api-token sets your own)", flush=True)
+    serve(server, args.host, args.port, on_stop=lambda: shutil.rmtree(own_temp, ignore_errors=True))
     return 0
 
 

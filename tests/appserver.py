@@ -15,6 +15,8 @@ from tests.conftest import ROOT
 from tests.servers import free_port, wait_for_port
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+#: The write token the test apps start with (``$POLICY_QA_API_TOKEN``): uploads and deletes need it.
+TOKEN = "test-write-token-7f3a"
 HAS_CHROMIUM = Path(CHROMIUM).exists()
 
 
@@ -25,6 +27,7 @@ def start_app(root: Path, *args: str, env: dict[str, str] | None = None) -> tupl
         **os.environ,
         "POLICY_QA_INDEX": str(root / "index"),
         "GRADIO_ANALYTICS_ENABLED": "False",
+        "POLICY_QA_API_TOKEN": TOKEN,
         **(env or {}),
     }
     log_path = root / "app.log"
@@ -38,6 +41,19 @@ def start_app(root: Path, *args: str, env: dict[str, str] | None = None) -> tupl
         )
     wait_for_port(proc, port, log_path, "app.py")
     return proc, f"http://127.0.0.1:{port}/"
+
+
+def api_upload(url: str, path: Path, token: str | None = TOKEN, replace: bool = False) -> dict[str, Any]:
+    """Upload a notice file through the JSON API (``POST /api/notices``) with the write token; its JSON answer."""
+    import httpx
+
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    with path.open("rb") as handle:
+        sent = httpx.post(
+            f"{url.rstrip('/')}/api/notices", files={"file": (path.name, handle)}, data={"replace": str(replace).lower()},
+            headers=headers, timeout=300,
+        )  # fmt: skip
+    return sent.json()
 
 
 def stop_app(proc: subprocess.Popen) -> None:

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from index import DEFAULT_MODE
-from tests.appserver import CHROMIUM, HAS_CHROMIUM, chromium_page, start_app, stop_app
+from tests.appserver import CHROMIUM, HAS_CHROMIUM, TOKEN, api_upload, chromium_page, start_app, stop_app
 from tests.conftest import NOTICE_A, NOTICE_B, ROOT
 from tests.servers import free_port
 from web.library import Library, UploadError, safe_stem
@@ -57,7 +57,7 @@ def test_the_json_api_answers_on_the_chats_port_with_curl(app_server: dict[str, 
     spec = json.loads(subprocess.run(["curl", "-s", f"{url}/api/openapi.json"], capture_output=True, check=True).stdout)
     assert "/api/search" in spec["paths"]
     refused = subprocess.run(["curl", "-s", "-X", "POST", f"{url}/api/notices", "-F", "file=@/dev/null"], capture_output=True)
-    assert "上传和删除已关闭" in json.loads(refused.stdout)["error"]  # no --api-token: changes are closed
+    assert "需要令牌" in json.loads(refused.stdout)["error"]  # changes need the write token
 
 
 def test_the_page_cannot_be_framed_or_sniffed(app_server: dict[str, object]) -> None:
@@ -70,21 +70,19 @@ def test_the_page_cannot_be_framed_or_sniffed(app_server: dict[str, object]) -> 
 
 
 def test_upload_then_the_next_answer_finds_the_new_item(client, app_server: dict[str, object], tmp_path: Path) -> None:
-    from gradio_client import handle_file
-
     notice = tmp_path / "经开区方案.txt"
     notice.write_text(NOTICE_B.replace("周末不打烊", "周末不打烊，推行夜间延时帮办服务"), encoding="utf-8")
-    added = client.predict(handle_file(str(notice)), api_name="/upload")
+    added = api_upload(str(app_server["url"]), notice)
     assert added["status"] == "已添加" and added["chunks"] >= 2
     result = client.predict("夜间延时帮办服务", api_name="/search")
     assert result["hits"][0]["doc_id"] == added["doc_id"] and "夜间延时帮办" in result["hits"][0]["text"]
-    again = client.predict(handle_file(str(notice)), api_name="/upload")
+    again = api_upload(str(app_server["url"]), notice)
     assert again["status"].startswith("已在库中")
     own_temp = Path(str(app_server["data"])) / "tmp" / "gradio"  # the app's own, not the machine's /tmp/gradio
     assert own_temp.is_dir() and not list(own_temp.rglob("经开区方案.txt"))  # raw copies gone once dealt with
     bad = tmp_path / "tool.exe"
     bad.write_bytes(b"MZ")
-    assert "不支持的文件类型" in client.predict(handle_file(str(bad)), api_name="/upload")["error"]
+    assert "不支持的文件类型" in api_upload(str(app_server["url"]), bad)["error"]
 
 
 def test_library_limits_and_safe_names(tmp_path: Path, real_searcher) -> None:
@@ -215,17 +213,19 @@ def test_two_tabs_vote_on_their_own_answers(app_server: dict[str, object]) -> No
 def test_the_library_tab_shows_what_the_index_holds_after_a_reload_and_uploads_only_new_files(
     app_server: dict[str, object], client, tmp_path: Path
 ) -> None:
-    from gradio_client import handle_file
-
     elsewhere = tmp_path / "夜间经济方案.txt"  # uploaded by someone else, after this page's app started
     elsewhere.write_text(NOTICE_B.replace("某区经开区深化审批改革工作方案", "某县夜间经济工作方案"), encoding="utf-8")
-    assert client.predict(handle_file(str(elsewhere)), api_name="/upload")["status"] == "已添加"
+    assert api_upload(str(app_server["url"]), elsewhere)["status"] == "已添加"
     mine = tmp_path / "早市方案.txt"
     mine.write_text(NOTICE_B.replace("某区经开区深化审批改革工作方案", "某县早市便民工作方案"), encoding="utf-8")
     with chromium_page() as page:
         page.goto(str(app_server["url"]))
         page.get_by_role("tab", name="通知库").click()
         page.wait_for_function("document.body.innerText.includes('某县夜间经济工作方案')", timeout=15_000)
+        page.locator("#upload input[type=file]").set_input_files(str(mine))  # no write token yet: refused
+        page.wait_for_function("document.querySelector('#upload-status').innerText.includes('需要写入令牌')")
+        assert "某县早市便民工作方案" not in page.locator("#library").inner_text()
+        page.locator("#write-token input").fill(TOKEN)  # every write needs it
         page.locator("#upload input[type=file]").set_input_files(str(mine))
         page.wait_for_function("document.querySelector('#upload-status').innerText.includes('已添加')", timeout=60_000)
         assert "早市方案.txt" not in page.locator("#upload").inner_text()  # the box is empty again
@@ -351,12 +351,10 @@ def test_a_citation_opens_its_notice_with_the_clause_marked_and_in_view(app_serv
 def test_a_changed_file_replaces_its_notice_only_after_confirmation(
     app_server: dict[str, object], client, tmp_path: Path
 ) -> None:
-    from gradio_client import handle_file
-
     first = tmp_path / "v1" / "停车方案.txt"
     first.parent.mkdir()
     first.write_text(NOTICE_B.replace("某区经开区深化审批改革工作方案", "某县停车治理工作方案"), encoding="utf-8")
-    old = client.predict(handle_file(str(first)), api_name="/upload")
+    old = api_upload(str(app_server["url"]), first)
     assert old["status"] == "已添加"
     changed = tmp_path / "v2" / "停车方案.txt"
     changed.parent.mkdir()
@@ -364,6 +362,7 @@ def test_a_changed_file_replaces_its_notice_only_after_confirmation(
     with chromium_page() as page:
         page.goto(str(app_server["url"]))
         page.get_by_role("tab", name="通知库").click()
+        page.locator("#write-token input").fill(TOKEN)  # every write needs it
         page.locator("#upload input[type=file]").set_input_files(str(changed))
         page.wait_for_function("document.querySelector('#upload-status').innerText.includes('同名')", timeout=60_000)
         assert "停车方案.txt" in page.locator("#held").inner_text()
@@ -388,18 +387,17 @@ def test_a_changed_file_replaces_its_notice_only_after_confirmation(
 
 @pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed")
 def test_a_notice_is_deleted_only_after_confirmation(app_server: dict[str, object], client, tmp_path: Path) -> None:
-    from gradio_client import handle_file
-
     notice = tmp_path / "临时方案.txt"
     notice.write_text(NOTICE_B.replace("某区经开区深化审批改革工作方案", "某县临时停车治理工作方案")
                       .replace("周末不打烊", "周末不打烊，推行临时停车泊位共享"), encoding="utf-8")  # fmt: skip
-    added = client.predict(handle_file(str(notice)), api_name="/upload")
+    added = api_upload(str(app_server["url"]), notice)
     assert added["status"] == "已添加"
     found = client.predict("临时停车泊位共享", api_name="/search")
     assert found["hits"][0]["doc_id"] == added["doc_id"]
     with chromium_page() as page:
         page.goto(str(app_server["url"]))
         page.get_by_role("tab", name="通知库").click()
+        page.locator("#write-token input").fill(TOKEN)  # every write needs it
         page.locator("#doomed input").fill("某县临时停车")
         page.get_by_role("option").filter(has_text="某县临时停车治理工作方案").first.click()
         page.locator("#delete").click()
@@ -436,9 +434,9 @@ def test_api_rejects_an_empty_question(client) -> None:
     assert "问题为空" in client.predict("   ", api_name="/search")["error"]
 
 
-def test_an_uploaded_task_table_answers_with_its_lead_and_deadline(client, tmp_path: Path) -> None:
-    from gradio_client import handle_file
-
+def test_an_uploaded_task_table_answers_with_its_lead_and_deadline(
+    client, app_server: dict[str, object], tmp_path: Path
+) -> None:
     from eval.duty_tables import write_table
     from tests.test_task_tables import ROWS
 
@@ -449,7 +447,7 @@ def test_an_uploaded_task_table_answers_with_its_lead_and_deadline(client, tmp_p
         "header": ["序号", "重点任务", "牵头单位", "配合单位", "完成时限"],
         "rows": ROWS,
     }
-    added = client.predict(handle_file(str(write_table(table, tmp_path))), api_name="/upload")
+    added = api_upload(str(app_server["url"]), write_table(table, tmp_path))
     assert added["status"] == "已添加", added
     result = client.predict(
         "哪些部门负责集成电路强芯工程", 3, "hybrid", "", "省工信厅", "", "2025-12-31", api_name="/search"
@@ -478,7 +476,7 @@ def milvus_app(milvus_uri: str, tmp_path_factory: pytest.TempPathFactory) -> Ite
 
 
 def test_the_chat_api_and_the_cli_answer_from_milvus(milvus_app: dict[str, str], tmp_path: Path) -> None:
-    from gradio_client import Client, handle_file
+    from gradio_client import Client
 
     client = Client(milvus_app["url"], verbose=False)
     result = client.predict(HOTLINE, api_name="/search")
@@ -501,7 +499,7 @@ def test_the_chat_api_and_the_cli_answer_from_milvus(milvus_app: dict[str, str],
 
     notice = tmp_path / "经开区方案.txt"
     notice.write_text(NOTICE_B.replace("周末不打烊", "周末不打烊，推行夜间延时帮办服务"), encoding="utf-8")
-    added = client.predict(handle_file(str(notice)), api_name="/upload")
+    added = api_upload(milvus_app["url"], notice)
     assert added["status"] == "已添加", added
     assert client.predict("夜间延时帮办服务", api_name="/search")["hits"][0]["doc_id"] == added["doc_id"]
 
@@ -568,8 +566,6 @@ def test_markup_questions_come_back_as_plain_data(locked_client: Any) -> None:
 def test_a_200_mb_upload_is_refused_and_nothing_changes(
     locked_client: Any, locked_app: dict[str, Any], tmp_path: Path
 ) -> None:
-    from gradio_client import handle_file
-
     before = locked_client.predict(HOTLINE, 10, api_name="/search")["hits"]
     huge = tmp_path / "huge.txt"
     with huge.open("wb") as handle:  # generated now, deleted below
@@ -578,7 +574,7 @@ def test_a_200_mb_upload_is_refused_and_nothing_changes(
         handle.write(b"\n")
     try:
         try:
-            outcome = locked_client.predict(handle_file(str(huge)), api_name="/upload")
+            outcome = api_upload(locked_app["url"], huge)
         except Exception as exc:  # Gradio refuses it at the door (max_file_size) …
             outcome = {"error": str(exc)}
     finally:
@@ -594,7 +590,7 @@ def test_twenty_threads_ask_fifty_questions_each_while_notices_are_uploaded(
     locked_client: Any, locked_app: dict[str, Any], tmp_path: Path
 ) -> None:
     """Every answer equals the answer of one index state (before, between or after the uploads)."""
-    from gradio_client import Client, handle_file
+    from gradio_client import Client
 
     questions = [HOTLINE, "企业开办时限压缩到多久", "市数据局牵头负责哪些工作", "双随机一公开", "周末能不能办事"]
 
@@ -628,7 +624,7 @@ def test_twenty_threads_ask_fifty_questions_each_while_notices_are_uploaded(
     for thread in threads:
         thread.start()
     for path in files:
-        assert locked_client.predict(handle_file(str(path)), api_name="/upload")["status"] == "已添加"
+        assert api_upload(locked_app["url"], path)["status"] == "已添加"
         states.append(state())
     for thread in threads:
         thread.join(timeout=600)
@@ -641,11 +637,9 @@ def test_twenty_threads_ask_fifty_questions_each_while_notices_are_uploaded(
 def test_markup_in_questions_and_notices_is_shown_never_run(
     locked_client: Any, locked_app: dict[str, Any], tmp_path: Path
 ) -> None:
-    from gradio_client import handle_file
-
     notice = tmp_path / "xss.txt"
     notice.write_text(XSS_NOTICE, encoding="utf-8")
-    assert locked_client.predict(handle_file(str(notice)), api_name="/upload")["status"] == "已添加"
+    assert api_upload(locked_app["url"], notice)["status"] == "已添加"
     with chromium_page() as page:
         dialogs: list[str] = []
         page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))

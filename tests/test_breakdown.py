@@ -71,8 +71,8 @@ def test_the_chat_exports_the_chosen_notices_breakdown(library, tmp_path: Path) 
     from web.chat import Chat
 
     chat = Chat(library, export_dir=tmp_path / "exports")
-    status, files = chat.on_breakdown("b")
+    status, files = chat.notices.on_breakdown("b")
     assert "2 项" in status and [Path(f).suffix for f in files] == [".xlsx", ".docx"]
     assert all(Path(f).name.startswith("任务分解表-某区经开区深化审批改革工作方案-") for f in files)
-    assert chat.on_breakdown(None) == ("请先选择通知。", None)
-    assert "库中没有这份通知" in chat.on_breakdown("nope")[0]
+    assert chat.notices.on_breakdown(None) == ("请先选择通知。", None)
+    assert "库中没有这份通知" in chat.notices.on_breakdown("nope")[0]

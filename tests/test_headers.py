@@ -6,7 +6,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from starlette.middleware import Middleware
 
-from web.headers import SecurityHeaders
+from web.entrance.headers import SecurityHeaders
 
 
 def test_every_response_carries_the_security_headers() -> None:

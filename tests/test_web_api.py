@@ -27,16 +27,21 @@ def test_a_notice_by_its_id_or_by_one_of_its_clauses(api: WebApi) -> None:
     assert "error" in api.notice("nope") and "error" in api.notice("", "nope#1") and "error" in api.notice()
 
 
-def test_an_upload_of_a_changed_version_waits_for_replace(api: WebApi, tmp_path: Path) -> None:
-    path = tmp_path / "b.txt"
-    path.write_text(NOTICE_B.replace("周末不打烊", "周末不打烊，推行错时停车"), encoding="utf-8")
-    held = api.upload({"path": str(path), "orig_name": "b.txt"})
+def test_an_upload_of_a_changed_version_waits_for_replace(api: WebApi) -> None:
+    from fastapi.testclient import TestClient
+
+    from web.server import server_app
+
+    client = TestClient(server_app(api.library, token="t"))
+    auth = {"Authorization": "Bearer t"}
+    sent = {"file": ("b.txt", NOTICE_B.replace("周末不打烊", "周末不打烊，推行错时停车").encode("utf-8"))}
+    held = client.post("/api/notices", files=sent, headers=auth).json()
     assert held["pending"] and held["replaces"] == ["b"] and held["doc_id"] is None
     assert api.notice("b")["notice"]["doc_id"] == "b"  # nothing changed yet
-    done = api.upload({"path": str(path), "orig_name": "b.txt"}, replace=True)
+    done = client.post("/api/notices", files=sent, data={"replace": "true"}, headers=auth).json()
     assert not done["pending"] and done["replaces"] == ["b"] and "error" in api.notice("b")
     assert api.search("错时停车", mode="bm25")["hits"][0]["doc_id"] == done["doc_id"]
-    assert "error" in api.upload({"path": str(tmp_path / "x.exe"), "orig_name": "x.exe"})
+    assert "error" in client.post("/api/notices", files={"file": ("x.exe", b"MZ")}, headers=auth).json()
 
 
 def test_search_and_tasks_name_what_is_wrong(api: WebApi) -> None:
@@ -64,9 +69,6 @@ HOSTILE = [
     ("tasks", {"department": "税务局", "role": "x"}, "role"),
     ("notice", {"doc_id": None, "chunk_id": None}, "doc_id"),
     ("notice", {"doc_id": 5}, "doc_id"),
-    ("upload", {"file": None}, "file"),
-    ("upload", {"file": {"path": None}}, "file"),
-    ("upload", {"file": {"path": "x.txt"}, "replace": "false"}, "replace"),
 ]
 
 

@@ -2,6 +2,7 @@
 
 python -m web breakdown DOC_ID -o FILE.xlsx|FILE.docx [--index DIR]
 python -m web overview -o FILE.xlsx|FILE.json [--index DIR]
+python -m web routes                      (every HTTP route: who may call it, what it accepts)
 """
 
 from __future__ import annotations
@@ -25,7 +26,13 @@ def main(argv: list[str] | None = None) -> int:
     overview.add_argument("-o", "--out", type=Path, required=True, help="FILE.xlsx or FILE.json")
     for command in (breakdown, overview):
         add_store_options(command, "index directory (default: $POLICY_QA_INDEX or build/index)")
+    sub.add_parser("routes", help="every HTTP route the app serves: who may call it, what it accepts (Markdown)")
     args = parser.parse_args(argv)
+    if args.command == "routes":
+        from web.entrance.routes import table
+
+        print(table())
+        return 0
     kinds = (".xlsx", ".docx") if args.command == "breakdown" else (".xlsx", ".json")
     if args.out.suffix.lower() not in kinds:
         print(f"error: {args.out}: write {' or '.join(kinds)}", file=sys.stderr)

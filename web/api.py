@@ -1,15 +1,15 @@
-"""The web app's API endpoints (``/search``, ``/upload``, ``/tasks``, ``/notice``) over a :class:`Library`.
+"""The web app's read endpoints (``/search``, ``/tasks``, ``/notice``) over a :class:`Library`.
 
 Each endpoint returns JSON; a bad request returns ``{"error": "…"}`` naming the problem, and
-never changes what is stored. ``app.py`` registers them with ``gr.api``.
+never changes what is stored. ``app.py`` offers them to ``gradio_client`` with ``gr.api``, and
+:mod:`web.http_api` serves them under ``/api``. Nothing here writes: a ``gr.api`` endpoint that
+took a file would take a path on the server (an upload is ``POST /api/notices``, behind the
+write token).
 """
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
-
-from gradio.data_classes import FileData
 
 from index import DEFAULT_MODE
 from index.filters import filters_from
@@ -18,8 +18,7 @@ from ingest.bounds import MAX_K
 from ingest.departments import canonical
 from web.library import Library
 from web.notice_view import notice_dict
-from web.params import ParamError, choice, flag, text, whole
-from web.uploads import UploadError, forget_upload
+from web.params import ParamError, choice, text, whole
 
 
 class WebApi:
@@ -55,36 +54,6 @@ class WebApi:
         except (TypeError, ValueError) as exc:
             return {"error": str(exc)}
         return answer.to_dict()
-
-    def upload(self, file: FileData, replace: bool = False) -> dict[str, Any]:
-        """Add one notice file to the index.
-
-        A file with a notice's name but other content is not added: the answer has
-        ``"pending": true`` and ``"replaces"``; send it again with ``replace=True`` to replace.
-        """
-        record = file if isinstance(file, dict) else getattr(file, "__dict__", None)
-        try:
-            if not isinstance(record, dict) or not isinstance(record.get("path"), str) or not record["path"]:
-                raise ParamError("file", "上传的文件（带 path 的文件对象）", file)
-            replace = flag("replace", replace)
-            name = text("orig_name", record.get("orig_name"))
-        except ParamError as exc:
-            return exc.to_dict()
-        path = Path(record["path"])
-        try:
-            result = self.library.upload(path, name or path.name, replace=replace)
-        except UploadError as exc:
-            return {"error": str(exc)}
-        finally:
-            forget_upload(path)  # the raw copy is not kept, nor served again (a replacement is sent again)
-        return {
-            "name": result.name,
-            "doc_id": result.doc_id,
-            "chunks": result.chunks,
-            "status": result.status,
-            "replaces": list(result.replaces),
-            "pending": result.pending,
-        }
 
     def tasks(self, department: str, role: str = "", doc_id: str = "") -> dict[str, Any]:
         """Every item a department (any of its names) leads or supports; role "牵头", "配合" or "" for both.

@@ -18,15 +18,13 @@ import gradio as gr
 
 from index import DEFAULT_MODE
 from index.filters import filters_from
-from web.breakdown import breakdown_rows, write_breakdown_docx, write_breakdown_xlsx
 from web.departments_tab import DepartmentsTab, stamp
+from web.entrance.access import WriteAccess
 from web.library import Library
+from web.library_tab import KEEP_EXPORTS, LibraryTab
 from web.notice_view import notice_html
 from web.render import answer_html, citations_csv, label_text, plain_text
-from web.uploads import UploadError, UploadResult, forget_upload, safe_stem
 
-#: How many CSV exports the app keeps on disk (the newest; Gradio serves its own copies).
-KEEP_EXPORTS = 200
 #: The 通知库 table's columns: what staff read first, first; the doc_id (for the API and commands) last.
 LIBRARY_COLUMNS = ("标题", "发文机关", "日期", "条款数", "doc_id")
 #: The search modes as staff see them (label → mode), the default first, and what each does, in one line.
@@ -46,18 +44,26 @@ def no_pick() -> Any:
 class Chat:
     """The callbacks of one app, bound to its library and its export folder.
 
-    Files with a notice's name but other content wait in :attr:`held` for staff to confirm the
-    replacement (token → (path, name)); tokens are random, so one session cannot name another's files.
+    The 通知库 tab's uploads, replacements and deletions are :attr:`notices`
+    (:class:`web.library_tab.LibraryTab`, given ``access`` and ``upload_folder``); the 部门任务
+    tab's lists and exports are :attr:`departments`.
     """
 
-    def __init__(self, library: Library, export_dir: Path | None = None) -> None:
+    def __init__(
+        self,
+        library: Library,
+        export_dir: Path | None = None,
+        access: WriteAccess | None = None,
+        upload_folder: Path | None = None,
+    ) -> None:
         self.library = library
         if export_dir is None:
             self.export_dir = Path(tempfile.mkdtemp(prefix="policy-qa-exports-"))
         else:
             self.export_dir = Path(export_dir)
             self.export_dir.mkdir(parents=True, exist_ok=True)
-        self.held: dict[str, tuple[str, str]] = {}
+        #: The 通知库 tab: uploads, replacements, deletions and the 任务分解表, behind the write token.
+        self.notices = LibraryTab(library, self.export_dir, self.library_view, access, upload_folder)
         #: The 部门任务 tab: task lists, the departments × notices overview and their exports.
         self.departments = DepartmentsTab(library, self.export_dir, self.clause_page)
 
@@ -174,7 +180,7 @@ class Chat:
             chunk_id = ""
         return gr.update(visible=True), self.clause_page(chunk_id)
 
-    # --- the library: uploads, replacements, deletions -------------------------------------
+    # --- what the library holds, as the page's tables and choices show it -------------------
 
     def choices(self) -> tuple[list[tuple[str, str]], list[str], list[str]]:
         """The notice choices (label, doc_id), the lead departments and the years, as the index has them."""
@@ -198,100 +204,3 @@ class Chat:
             gr.update(choices=notices, value=None),
             self.departments.overview_table(),
         )
-
-    def on_upload(self, files: list[Any] | None) -> tuple[Any, ...]:
-        """Upload each file; those that would replace a notice wait for confirmation."""
-        lines = []
-        waiting = []
-        for item in files or []:
-            path = Path(getattr(item, "name", item))
-            name = getattr(item, "orig_name", None) or path.name
-            result, line = self.upload_line(path, name, replace=False)
-            lines.append(line)
-            if result is None or not result.pending:
-                forget_upload(path)  # stored (or refused): the raw copy is not kept, nor served again
-            else:
-                token = uuid.uuid4().hex
-                self.held[token] = (str(path), name)
-                titles = {row[0]: row[1] for row in self.library.notices()}
-                olds = "、".join(f"《{titles.get(d, d)}》（{d}）" for d in result.replaces)
-                waiting.append((f"{result.name} → 替换 {olds}", token))
-        while len(self.held) > KEEP_EXPORTS:
-            self.held.pop(next(iter(self.held)))  # forget the oldest held files
-        return ("\n\n".join(lines) or "未选择文件。", None, *self.held_view(waiting), *self.library_view())
-
-    def on_replace(self, tokens: list[str] | None) -> tuple[Any, ...]:
-        """Replace the chosen held files' notices (the browser asked for confirmation; [] when cancelled)."""
-        if not tokens:
-            return ("未替换（未选择文件或已取消）。", *self.held_view(None), *self.library_view())
-        lines = []
-        for token in tokens:
-            if token not in self.held:
-                lines.append("❌ 该文件已过期，请重新上传。")
-                continue
-            path, name = self.held.pop(token)
-            lines.append(self.upload_line(Path(path), name, replace=True)[1])
-            forget_upload(Path(path))
-        return ("\n\n".join(lines), *self.held_view([]), *self.library_view())
-
-    def upload_line(self, path: Path, name: str, replace: bool) -> tuple[UploadResult | None, str]:
-        """Upload one file; the result and a line for the status box (names shown as text, never as markup)."""
-        try:
-            result = self.library.upload(path, name, replace=replace)
-        except UploadError as exc:
-            return None, f"❌ {html.escape(str(exc))}"
-        if result.pending:
-            return result, f"⚠️ {html.escape(result.name)}：{html.escape(result.status)}（见下方「替换」）"
-        return result, f"✅ {html.escape(result.name)}：{html.escape(result.status)}（{result.chunks} 条）"
-
-    @staticmethod
-    def held_view(waiting: list[tuple[str, str]] | None) -> tuple[Any, ...]:
-        """The held files as choices (all chosen), shown only while some wait; None keeps the choice as it is."""
-        if waiting is None:
-            return gr.update(), gr.update()
-        return gr.update(choices=waiting, value=[t for _, t in waiting]), gr.update(visible=bool(waiting))
-
-    def on_breakdown(self, doc_id: str | None) -> tuple[Any, ...]:
-        """The chosen notice's 任务分解表 as .xlsx and .docx files, and a line saying how many items it has."""
-        if not doc_id:
-            return "请先选择通知。", None
-        try:
-            info, chunks = self.library.document(doc_id)
-        except KeyError:
-            return f"❌ {html.escape(doc_id)}：库中没有这份通知", None
-        rows = breakdown_rows(chunks)
-        stem = f"任务分解表-{safe_stem(info.title)[:30]}-{time.strftime('%Y%m%d')}"
-        files = [
-            str(write_breakdown_xlsx(info, rows, self.export_dir / f"{stem}.xlsx")),
-            str(write_breakdown_docx(info, rows, self.export_dir / f"{stem}.docx")),
-        ]
-        for old in sorted(self.export_dir.glob("任务分解表-*"), key=lambda f: f.stat().st_mtime)[: -2 * KEEP_EXPORTS]:
-            old.unlink(missing_ok=True)
-        return f"《{html.escape(info.title)}》：{len(rows)} 项有牵头、配合单位或完成时限的任务", files
-
-    def on_delete_ask(self, doc_id: str | None) -> tuple[Any, ...]:
-        """The first step of a deletion: the question, the confirm row shown, and the token it needs."""
-        if not doc_id:
-            return "未删除（未选择通知）。", "", gr.update(visible=False), ""
-        try:
-            token, title = self.library.ask_delete(doc_id)
-        except UploadError as exc:
-            return f"❌ {html.escape(str(exc))}", "", gr.update(visible=False), ""
-        question = f"确定从库中删除《{html.escape(title)}》吗？删除后需重新上传才能恢复。"
-        return "", question, gr.update(visible=True), token
-
-    def on_delete(self, doc_id: str | None, token: str) -> tuple[Any, ...]:
-        """The second step: delete the notice the token was issued for (refused without it)."""
-        hide = (gr.update(visible=False), "")
-        if not doc_id:
-            return ("未删除（未选择通知）。", *hide, *self.library_view())
-        try:
-            title = self.library.delete(doc_id, token)
-        except UploadError as exc:
-            return (f"❌ {html.escape(str(exc))}", *hide, *self.library_view())
-        return (f"✅ 已删除：{html.escape(title)}", *hide, *self.library_view())
-
-    @staticmethod
-    def on_delete_cancel() -> tuple[Any, ...]:
-        """Cancel a deletion: nothing changes, the token is dropped."""
-        return "未删除（已取消）。", gr.update(visible=False), ""

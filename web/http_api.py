@@ -4,14 +4,14 @@ Served by the same process and port as the chat (``app.py`` mounts the chat on t
 these routes belong to). Every answer is JSON; an error is ``{"error": "…"}`` with, for a bad
 parameter, ``"parameter"`` and the ``"value"`` received, and a 4xx status. Reads are open on
 loopback; bound beyond it, and for every change (upload, delete), they need
-``Authorization: Bearer <token>`` (``--api-token`` or ``$POLICY_QA_API_TOKEN``). A deletion
+``Authorization: Bearer <token>``: the write token of :mod:`web.entrance.access`, the one rule for every
+write route, the chat's included. A deletion
 takes two requests, as in the chat: ``POST /api/notices/{doc_id}/delete-token`` gives a
 one-time token, ``DELETE /api/notices/{doc_id}?confirm=TOKEN`` spends it.
 """
 
 from __future__ import annotations
 
-import hmac
 import tempfile
 from pathlib import Path
 from typing import Annotated, Any
@@ -27,6 +27,7 @@ from web.api import WebApi
 from web.breakdown import COLUMNS as BREAKDOWN_COLUMNS
 from web.breakdown import breakdown_rows, write_breakdown_docx, write_breakdown_xlsx
 from web.confirmations import CONFIRM_SECONDS
+from web.entrance.access import WriteAccess
 from web.library import Library
 from web.overview import write_overview_xlsx
 from web.params import ParamError, choice
@@ -83,23 +84,26 @@ def validation_error(exc: RequestValidationError) -> JSONResponse:
     return error_response(422, {"error": message, "parameter": name, "value": shown})
 
 
-def api_router(library: Library, token: str | None, open_reads: bool) -> APIRouter:
-    """The ``/api`` routes over ``library``; ``token`` guards changes, and reads unless ``open_reads``."""
+def api_router(library: Library, access: WriteAccess | None, open_reads: bool) -> APIRouter:
+    """The ``/api`` routes over ``library``; ``access`` guards changes, and reads unless ``open_reads``.
+
+    With no ``access`` (a bare server, as some tests build it) every change is refused.
+    """
     api = WebApi(library)
 
-    def bearer(request: Request) -> bool:
-        sent = request.headers.get("authorization", "")
-        return bool(token) and hmac.compare_digest(sent.encode(), f"Bearer {token}".encode())
-
     def may_read(request: Request) -> None:
-        if not open_reads and not bearer(request):
-            raise ApiError(401, {"error": "需要令牌：请求头 Authorization: Bearer <token>"})
+        if open_reads:
+            return
+        refused = access.bearer_refusal(request.headers.get("authorization")) if access else "需要令牌"
+        if refused:
+            raise ApiError(401, {"error": refused})
 
     def may_write(request: Request) -> None:
-        if not token:
-            raise ApiError(403, {"error": "未设置 API 令牌（--api-token 或 POLICY_QA_API_TOKEN），上传和删除已关闭"})
-        if not bearer(request):
-            raise ApiError(401, {"error": "需要令牌：请求头 Authorization: Bearer <token>"})
+        if access is None:
+            raise ApiError(403, {"error": "未设置写入令牌，上传和删除已关闭"})
+        refused = access.bearer_refusal(request.headers.get("authorization"))
+        if refused:
+            raise ApiError(401, {"error": refused})
 
     def answered(result: dict[str, Any]) -> dict[str, Any]:
         if "error" in result:

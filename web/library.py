@@ -30,7 +30,15 @@ from web.confirmations import Confirmations
 from web.feedback import FeedbackLog
 from web.overview import Overview, build_overview
 from web.tasks import department_tasks, departments
-from web.uploads import UploadError, UploadResult, display_name, reason_in_chinese, safe_stem, same_name
+from web.uploads import (
+    UploadError,
+    UploadResult,
+    display_name,
+    read_regular_file,
+    reason_in_chinese,
+    safe_stem,
+    same_name,
+)
 
 
 def write_problem(exc: BaseException) -> str:
@@ -200,14 +208,7 @@ class Library:
         suffix = Path(name).suffix.lower()
         if suffix not in UPLOAD_TYPES:
             raise UploadError(f"{name}: 不支持的文件类型 {suffix or '(无扩展名)'}；支持 {' '.join(UPLOAD_TYPES)}")
-        if not path.is_file():
-            raise UploadError(f"{name}: 文件已不存在，请重新上传")
-        size = path.stat().st_size
-        if size > MAX_UPLOAD_BYTES:
-            raise UploadError(f"{name}: 文件过大（{size / 1048576:.1f} MB），上限 {MAX_UPLOAD_BYTES // 1048576} MB")
-        if size == 0:
-            raise UploadError(f"{name}: 空文件")
-        data = path.read_bytes()
+        data = read_regular_file(path, name, MAX_UPLOAD_BYTES)  # a device, FIFO or link is refused unread
         digest = hashlib.sha256(data).hexdigest()
         if (stored := self._same_content(name, digest)) is not None:
             return stored
@@ -302,6 +303,8 @@ class Library:
             if "no text to read" in str(exc):
                 raise UploadError(f"{name}: 没有可读取的文字（扫描件或文件损坏？）") from exc
             raise UploadError(f"{name}: 无法读取（{reason_in_chinese(str(exc))}）") from exc
+        except OSError as exc:  # the scratch copy could not be written (a full disk): the server's problem, in words
+            raise UploadError(f"{name}: 未能处理（{write_problem(exc)}）；库未改变") from exc
         except Exception as exc:  # a parser failure is the uploader's problem to hear about
             raise UploadError(f"{name}: 无法读取（文件内容无法解析，可能已损坏）") from exc
 

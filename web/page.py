@@ -7,8 +7,8 @@ data, and nothing a notice or a user supplies is ever put into them.
 #: Asks before held files replace their notices; a cancelled replacement reaches the server as no choice.
 #: (A list returned by an event's script is read as one value per input, hence the outer list.)
 CONFIRM_REPLACE = (
-    "(chosen) => [(chosen && chosen.length"
-    " && confirm('用新文件替换库中的同名通知吗？旧版本将从库中删除。')) ? chosen : []]"
+    "(chosen, token) => [(chosen && chosen.length"
+    " && confirm('用新文件替换库中的同名通知吗？旧版本将从库中删除。')) ? chosen : [], token]"
 )
 #: Scrolls the chat so that the newest answer's top is at the top of the chat window, just below the
 #: chat's own buttons (copy, clear), which float over the window's top edge.

@@ -8,15 +8,21 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from starlette.middleware import Middleware
 
-from web.headers import SecurityHeaders
+from web.entrance.access import WriteAccess
+from web.entrance.headers import SecurityHeaders
 from web.http_api import ApiError, api_router, error_response, validation_error
 from web.library import Library
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
-def server_app(library: Library, *, token: str | None = None, open_reads: bool = True) -> FastAPI:
+def server_app(
+    library: Library, *, token: str | None = None, open_reads: bool = True, access: WriteAccess | None = None
+) -> FastAPI:
     """The FastAPI app with the ``/api`` routes (OpenAPI at ``/api/openapi.json``, docs at ``/api/docs``).
+
+    ``access`` is the write rule (:class:`web.entrance.access.WriteAccess`); ``token`` makes one from a
+    token; with neither, the library cannot be changed through this app.
 
     ``app.py`` mounts the chat on it at ``/`` (:func:`gradio.mount_gradio_app`); tests use it
     alone with FastAPI's ``TestClient``.
@@ -38,5 +44,7 @@ def server_app(library: Library, *, token: str | None = None, open_reads: bool =
     def bad_request(request: Request, exc: RequestValidationError) -> Any:
         return validation_error(exc)
 
-    app.include_router(api_router(library, token, open_reads))
+    if access is None and token:
+        access = WriteAccess(token)
+    app.include_router(api_router(library, access, open_reads))
     return app

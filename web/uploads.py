@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import re
+import stat
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -59,7 +61,16 @@ def reason_in_chinese(problem: str) -> str:
     return next((chinese for key, chinese in _REASONS if key in problem), "文件内容无法解析，可能已损坏")
 
 
-__all__ = ["UploadError", "UploadResult", "display_name", "reason_in_chinese", "safe_stem", "same_name"]
+__all__ = [
+    "UploadError",
+    "UploadResult",
+    "display_name",
+    "read_regular_file",
+    "reason_in_chinese",
+    "received_upload",
+    "safe_stem",
+    "same_name",
+]
 
 
 class UploadError(ValueError):
@@ -118,3 +129,63 @@ def forget_upload(path: Path) -> None:
     own = os.environ.get("GRADIO_TEMP_DIR")
     if own and Path(path).resolve().is_relative_to(Path(own).resolve()):
         Path(path).unlink(missing_ok=True)
+
+
+def received_upload(path: str | Path, folder: str | Path, name: str) -> Path:
+    """``path`` if it names a regular file inside ``folder`` (the app's own upload folder), links resolved.
+
+    What a browser's upload reaches a callback as: a file Gradio wrote into its upload folder.
+    Anything else (``/etc/passwd``, ``/dev/zero``, a FIFO, ``/proc``, a link out of the folder) is
+    refused before it is opened.
+
+    Raises:
+        UploadError: naming the file and why.
+    """
+    root = Path(folder).resolve()
+    try:
+        real = Path(path).resolve(strict=True)
+    except (OSError, RuntimeError):
+        raise UploadError(f"{name}: 文件已不存在，请重新上传") from None
+    if not real.is_relative_to(root) or real == root:
+        raise UploadError(f"{name}: 不是本次上传的文件，未读取")
+    if not stat.S_ISREG(real.lstat().st_mode):
+        raise UploadError(f"{name}: 不是普通文件，未读取")
+    return real
+
+
+def read_regular_file(path: str | Path, name: str, limit: int) -> bytes:
+    """The bytes of a regular file of at most ``limit`` bytes, checked on the open descriptor.
+
+    The file is opened without following a final link and without blocking (a FIFO cannot hold
+    the caller), then ``fstat`` decides: a device, FIFO or socket is refused unread, and at most
+    ``limit`` + 1 bytes are ever read (a file that grows while it is read is still refused).
+
+    Raises:
+        UploadError: for a missing file, one that is not a regular file, an empty one, or one over ``limit``.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+    try:
+        handle = os.open(path, flags)
+    except FileNotFoundError:
+        raise UploadError(f"{name}: 文件已不存在，请重新上传") from None
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise UploadError(f"{name}: 不是普通文件（符号链接），未读取") from None
+        raise UploadError(f"{name}: 无法打开（{exc.strerror}）") from None
+    try:
+        info = os.fstat(handle)
+        if not stat.S_ISREG(info.st_mode):
+            raise UploadError(f"{name}: 不是普通文件，未读取")
+        if info.st_size > limit:
+            raise UploadError(f"{name}: 文件过大（{info.st_size / 1048576:.1f} MB），上限 {limit // 1048576} MB")
+        parts, size = [], 0
+        while size <= limit and (block := os.read(handle, min(1 << 20, limit + 1 - size))):
+            parts.append(block)
+            size += len(block)
+    finally:
+        os.close(handle)
+    if size > limit:
+        raise UploadError(f"{name}: 文件过大（超过 {limit // 1048576} MB）")
+    if size == 0:
+        raise UploadError(f"{name}: 空文件")
+    return b"".join(parts)

@@ -3,8 +3,8 @@
 Starts ``python app.py`` on a copy of an index, then reads the server's ``VmRSS`` and ``VmHWM``
 (peak) from /proc: after start, after the first question, after 16 clients asked for 60 s
 (gradio_client, ``/search``), and while the bombs of ``docs/experiments/bombs.py`` are uploaded
-through ``/upload`` as 16 clients go on asking (each upload's time to its refusal, and the
-questions' p50/max latency meanwhile). Run from the project root::
+through ``POST /api/notices`` (with the write token) as 16 clients go on asking (each upload's
+time to its refusal, and the questions' p50/max latency meanwhile). Run from the project root::
 
     .venv/bin/python docs/experiments/bombs.py /tmp/bombs
     .venv/bin/python docs/experiments/app_memory.py build/index /tmp/bombs
@@ -24,6 +24,7 @@ from pathlib import Path
 
 QUESTIONS = ["哪些部门负责12345热线", "企业开办时限", "秦政通", "好差评机制", "如何办理护照", "审批人员培训"]
 PORT = 7871
+TOKEN = "app-memory-token"
 
 
 def memory(pid: int) -> dict[str, int]:
@@ -58,13 +59,14 @@ def ask(url: str, seconds: float, clients: int, latencies: list[float], errors: 
 
 def main(index: Path, bombs: Path | None) -> dict[str, object]:
     """Start the app on a copy of ``index``, measure, upload each file of ``bombs``; the figures."""
-    from gradio_client import Client, handle_file
+    import httpx
+    from gradio_client import Client
 
     work = Path(tempfile.mkdtemp(prefix="app-memory-"))
     shutil.copytree(index, work / "index")
     app = subprocess.Popen(
         [sys.executable, "app.py", "--index", str(work / "index"), "--data-dir", str(work / "data"),
-         "--port", str(PORT)],
+         "--port", str(PORT), "--api-token", TOKEN],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )  # fmt: skip
     url = f"http://127.0.0.1:{PORT}/"
@@ -93,7 +95,11 @@ def main(index: Path, bombs: Path | None) -> dict[str, object]:
             asking.start()
             time.sleep(2)
             started = time.perf_counter()
-            answer = client.predict(handle_file(str(bomb)), api_name="/upload")
+            with bomb.open("rb") as sent:
+                answer = httpx.post(
+                    f"{url}api/notices", files={"file": (bomb.name, sent)},
+                    headers={"Authorization": f"Bearer {TOKEN}"}, timeout=600,
+                ).json()  # fmt: skip
             took = time.perf_counter() - started
             asking.join()
             result[f"upload {bomb.name}"] = {

@@ -1,0 +1,85 @@
+"""One rule for every write: the write token, checked the same way by the chat's callbacks and the JSON API."""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+
+from tests.conftest import NOTICE_B
+from web.entrance.access import TOKEN_FILE, WriteAccess, kept_token
+from web.library import Library
+from web.library_tab import LibraryTab
+from web.server import server_app
+
+TOKEN = "tok-123"
+
+
+def test_the_token_is_needed_and_compared_whole() -> None:
+    access = WriteAccess(TOKEN)
+    assert access.refusal(TOKEN) is None and access.refusal(f"  {TOKEN} ") is None
+    for wrong in ("", None, "tok-12", "tok-1234", "x" * 10_000):
+        assert access.refusal(wrong) is not None
+    assert "需要写入令牌" in access.refusal("") and "不正确" in access.refusal("nope")
+    assert access.bearer_refusal(f"Bearer {TOKEN}") is None and access.bearer_refusal(f"bearer {TOKEN}") is None
+    for header in (None, "", TOKEN, f"Basic {TOKEN}", "Bearer ", "Bearer wrong"):
+        assert access.bearer_refusal(header) is not None
+
+
+def test_an_app_without_a_token_makes_one_kept_for_its_owner_only(tmp_path: Path) -> None:
+    first = WriteAccess.for_app(None, tmp_path)
+    path = tmp_path / TOKEN_FILE
+    assert first.source == str(path) and stat.S_IMODE(os.stat(path).st_mode) == 0o600
+    token = kept_token(path)
+    assert len(token) >= 20 and first.matches(token)
+    assert WriteAccess.for_app(None, tmp_path).matches(token)  # the same token after a restart
+    assert WriteAccess.for_app("mine", tmp_path).matches("mine") and not WriteAccess.for_app("mine", tmp_path).matches(
+        token
+    )
+
+
+def _notice(tmp_path: Path, folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "夜间方案.txt"
+    path.write_text(NOTICE_B.replace("周末不打烊", "周末不打烊，推行夜间延时帮办服务"), encoding="utf-8")
+    return path
+
+
+def _view() -> tuple[object, ...]:
+    return ()
+
+
+def test_the_chats_writes_need_the_token_and_change_nothing_without_it(library: Library, tmp_path: Path) -> None:
+    uploads = tmp_path / "gradio"
+    tab = LibraryTab(library, tmp_path / "exports", _view, WriteAccess(TOKEN), uploads)
+    before = library.notices()
+    for token in ("", "wrong"):
+        status = tab.on_upload([str(_notice(tmp_path, uploads))], token)[0]
+        assert "令牌" in status and "库未改变" in status and library.notices() == before
+        assert "令牌" in tab.on_delete_ask("b", token)[0]
+        library_token, _ = library.ask_delete("b")
+        assert "令牌" in tab.on_delete("b", library_token, token)[0] and library.notices() == before
+    status = tab.on_upload([str(_notice(tmp_path, uploads))], TOKEN)[0]
+    assert "已添加" in status and len(library.notices()) == len(before) + 1
+    _, _, _, confirm = tab.on_delete_ask("b", TOKEN)
+    assert "已删除" in tab.on_delete("b", confirm, TOKEN)[0]
+
+
+def test_a_page_without_access_cannot_write(library: Library, tmp_path: Path) -> None:
+    uploads = tmp_path / "gradio"
+    tab = LibraryTab(library, tmp_path / "exports", _view, None, uploads)
+    assert "未开放写入" in tab.on_upload([str(_notice(tmp_path, uploads))], TOKEN)[0]
+
+
+def test_the_json_api_writes_with_the_same_token_only(library: Library) -> None:
+    client = TestClient(server_app(library, access=WriteAccess(TOKEN)))
+    text = NOTICE_B.replace("周末不打烊", "周末不打烊，推行夜间延时帮办服务").encode("utf-8")
+    for headers in ({}, {"Authorization": "Bearer wrong"}, {"Authorization": TOKEN}):
+        refused = client.post("/api/notices", files={"file": ("n.txt", text)}, headers=headers)
+        assert refused.status_code == 401 and "令牌" in refused.json()["error"]
+        assert client.post("/api/notices/b/delete-token", headers=headers).status_code == 401
+        assert client.delete("/api/notices/b", params={"confirm": "x"}, headers=headers).status_code == 401
+    added = client.post("/api/notices", files={"file": ("n.txt", text)}, headers={"Authorization": f"Bearer {TOKEN}"})
+    assert added.status_code == 201 and added.json()["status"] == "已添加"
