@@ -40,11 +40,11 @@ def test_a_file_in_the_upload_folder_is_received(folder: Path) -> None:
 def test_server_files_devices_and_proc_are_refused_unread(folder: Path, target: str) -> None:
     if not Path(target).exists():
         pytest.skip(f"{target} is not on this machine")
-    with pytest.raises(UploadError, match="不是本次上传的文件"):
+    with pytest.raises(UploadError, match="不是本次上传的普通文件"):
         received_upload(target, folder, "p.txt")
     link = folder / "abc123" / "link.txt"  # a link inside the folder to the same place
     link.symlink_to(target)
-    with pytest.raises(UploadError, match="不是本次上传的文件"):
+    with pytest.raises(UploadError, match="不是本次上传的普通文件"):
         received_upload(link, folder, "link.txt")
     with pytest.raises(UploadError):
         read_regular_file(link, "link.txt", LIMIT)  # not followed
@@ -58,7 +58,7 @@ def test_devices_and_fifos_are_refused_without_blocking(tmp_path: Path) -> None:
         with pytest.raises(UploadError, match="不是普通文件"):
             read_regular_file(path, path.name, LIMIT)
     assert time.monotonic() - started < 2
-    with pytest.raises(UploadError, match="不是普通文件"):
+    with pytest.raises(UploadError, match="不是本次上传的普通文件"):
         received_upload(fifo, tmp_path, "pipe.txt")
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from index.stores.base import NoticeInfo
 from ingest.uploaded import safe_stem
+from web.entrance.files import regular_file_within
 
 #: The readers' reasons (English, for the CLI and logs) as staff read them in the chat, first match wins.
 _REASONS = (
@@ -141,15 +142,11 @@ def received_upload(path: str | Path, folder: str | Path, name: str) -> Path:
     Raises:
         UploadError: naming the file and why.
     """
-    root = Path(folder).resolve()
-    try:
-        real = Path(path).resolve(strict=True)
-    except (OSError, RuntimeError):
-        raise UploadError(f"{name}: 文件已不存在，请重新上传") from None
-    if not real.is_relative_to(root) or real == root:
-        raise UploadError(f"{name}: 不是本次上传的文件，未读取")
-    if not stat.S_ISREG(real.lstat().st_mode):
-        raise UploadError(f"{name}: 不是普通文件，未读取")
+    if not os.path.lexists(path):
+        raise UploadError(f"{name}: 文件已不存在，请重新上传")
+    real = regular_file_within(path, folder)
+    if real is None:
+        raise UploadError(f"{name}: 不是本次上传的普通文件，未读取")
     return real
 
 

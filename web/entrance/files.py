@@ -51,6 +51,21 @@ def file_paths(value: Any) -> Iterator[str]:
             stack.extend(item)
 
 
+def regular_file_within(path: str | Path, folder: str | Path) -> Path | None:
+    """The real path of ``path`` when it is a regular file inside ``folder``, links resolved; else None.
+
+    None for a missing path, one outside (``..``, a link out), the folder itself, a device, a
+    FIFO, a socket, ``/proc``, or a URL.
+    """
+    try:
+        real = Path(path).resolve(strict=True)
+        if real.is_relative_to(Path(folder).resolve()) and stat.S_ISREG(real.stat().st_mode):
+            return real
+    except (OSError, RuntimeError, ValueError):
+        pass
+    return None
+
+
 class FileGuard:
     """ASGI middleware: events whose data names a file outside ``folder`` are refused before Gradio reads it."""
 
@@ -60,14 +75,8 @@ class FileGuard:
 
     def refusal(self, body: Any) -> str | None:
         """Why an event body is refused (the first bad path), or None."""
-        root = self.folder.resolve()
         for path in file_paths(body):
-            try:
-                real = Path(path).resolve(strict=True)
-                regular = stat.S_ISREG(real.stat().st_mode)
-            except (OSError, RuntimeError, ValueError):
-                return f"{path[:200]}: not a file uploaded to this app"
-            if not real.is_relative_to(root) or not regular:
+            if regular_file_within(path, self.folder) is None:
                 return f"{path[:200]}: not a file uploaded to this app"
         return None
 
@@ -108,4 +117,4 @@ class FileGuard:
         await self.app(scope, replay, send)
 
 
-__all__ = ["EVENT_ROUTES", "MAX_EVENT_BYTES", "FileGuard", "file_paths"]
+__all__ = ["EVENT_ROUTES", "MAX_EVENT_BYTES", "FileGuard", "file_paths", "regular_file_within"]
