@@ -180,16 +180,16 @@ def build_ui(library: Library, access: WriteAccess | None = None) -> Any:
         with gr.Tab("通知库"):
             limit = f"单个文件不超过 {MAX_UPLOAD_BYTES // 1048576} MB"
             gr.Markdown(f"上传通知（{' '.join(UPLOAD_TYPES)}，{limit}），上传后即可检索。")
+            write_token = gr.Textbox(
+                label="写入令牌（上传、替换、删除需要；由管理员提供）", type="password", max_length=200,
+                elem_id="write-token",
+            )  # fmt: skip
             files = gr.File(
                 file_count="multiple",
                 file_types=list(UPLOAD_TYPES),
                 label="上传通知",
                 elem_id="upload",
             )
-            write_token = gr.Textbox(
-                label="写入令牌（上传、替换、删除需要；由管理员提供）", type="password", max_length=200,
-                elem_id="write-token",
-            )  # fmt: skip
             status = gr.Markdown(elem_id="upload-status")
             with gr.Row(visible=False) as replace_row:
                 held_files = gr.CheckboxGroup(
