@@ -77,6 +77,8 @@ class _Reader:
         result = json.loads(line)
         if result["status"] == "ValueError":
             raise ValueError(result["message"])
+        if result["status"] == "FileNotFoundError":  # gone since the folder was listed: skipped by name
+            return [], [result["message"]]
         return [Notice.from_dict(n) for n in result["notices"]], list(result["problems"])
 
     def _death(self, path: Path) -> bounds.LimitError:

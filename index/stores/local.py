@@ -184,9 +184,8 @@ class LocalStore(StoreFiles):
         chunks = _kept_then(self.chunks, keep, new)
         manifest = dict(self.manifest)
         manifest["chunk_ids"] = self._checked_ids(chunks, new)
-        # tombstones: what a repair must not bring back (a notice added again is not one)
-        removed_now = removed_docs - {c.doc_id for c in new}
-        manifest[REMOVED] = sorted((set(manifest.get(REMOVED, [])) | removed_now) - {c.doc_id for c in new})
+        # tombstones: what a repair must not bring back (a notice added, or added again, is not one)
+        manifest[REMOVED] = sorted((set(manifest.get(REMOVED, [])) | removed_docs) - {c.doc_id for c in new})
         stats, appeared, gone = self.stats.updated([self.chunks[i] for i in removed.tolist()], new)
         tokenizer = self.tokenizer.with_words(appeared, gone) if appeared or gone else self.tokenizer
 
