@@ -15,12 +15,12 @@ from __future__ import annotations
 import json
 import shutil
 import statistics
-import subprocess
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
+
+from app_copy import start_on_copy
 
 QUESTIONS = ["哪些部门负责12345热线", "企业开办时限", "秦政通", "好差评机制", "如何办理护照", "审批人员培训"]
 PORT = 7871
@@ -62,19 +62,10 @@ def main(index: Path, bombs: Path | None) -> dict[str, object]:
     import httpx
     from gradio_client import Client
 
-    work = Path(tempfile.mkdtemp(prefix="app-memory-"))
-    shutil.copytree(index, work / "index")
-    app = subprocess.Popen(
-        [sys.executable, "app.py", "--index", str(work / "index"), "--data-dir", str(work / "data"),
-         "--port", str(PORT), "--api-token", TOKEN],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )  # fmt: skip
+    app, work = start_on_copy(index, PORT, TOKEN, "app-memory-")
     url = f"http://127.0.0.1:{PORT}/"
     result: dict[str, object] = {}
     try:
-        for line in app.stdout:  # type: ignore[union-attr]
-            if "Running on" in line:
-                break
         time.sleep(10)
         result["idle"] = memory(app.pid)
         client = Client(url, verbose=False)

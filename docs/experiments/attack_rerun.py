@@ -22,14 +22,13 @@ import shutil
 import signal
 import socket
 import statistics
-import subprocess
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
 
 import httpx
+from app_copy import start_on_copy
 
 PORT, TOKEN = 7873, "attack-rerun-token"
 SERVER_FILES = ("/etc/passwd", "/dev/zero")
@@ -89,9 +88,8 @@ def closed_routes(url: str) -> tuple[str, str, float]:
              ("POST", "gradio_api/api/search"), ("GET", "gradio_api/file=/etc/passwd")]  # fmt: skip
     started = time.monotonic()
     codes = [httpx.request(m, f"{url}{p}", json={"prompt": "x"}).status_code for m, p in tried]
-    return f"Gradio routes this app does not use ({len(tried)}), and /gradio_api/file=/etc/passwd", _counts(codes), (
-        time.monotonic() - started
-    )
+    label = f"Gradio routes this app does not use ({len(tried) - 1}), and /gradio_api/file=/etc/passwd"
+    return label, _counts(codes), time.monotonic() - started
 
 
 def slow_clients() -> tuple[str, str, float]:
@@ -128,13 +126,7 @@ def slow_clients() -> tuple[str, str, float]:
 
 def main(index: Path) -> None:
     """Run the attacks against a fresh app on a copy of ``index`` and print the table."""
-    work = Path(tempfile.mkdtemp(prefix="attack-rerun-"))
-    shutil.copytree(index, work / "index")
-    app = subprocess.Popen(
-        [sys.executable, "app.py", "--index", str(work / "index"), "--data-dir", str(work / "data"),
-         "--port", str(PORT), "--api-token", TOKEN],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )  # fmt: skip
+    app, work = start_on_copy(index, PORT, TOKEN, "attack-rerun-")
     url = f"http://127.0.0.1:{PORT}/"
     latencies: list[float] = []
     stop = threading.Event()
@@ -148,9 +140,6 @@ def main(index: Path) -> None:
 
     rows: list[tuple[str, str, float]] = []
     try:
-        for line in app.stdout:  # type: ignore[union-attr]
-            if "Running on" in line:
-                break
         time.sleep(3)
         before = httpx.get(f"{url}api/notices").json()["notices"]
         asker = threading.Thread(target=ask)
