@@ -54,6 +54,11 @@ def fresh_temp_dir(data_dir: Path) -> Path:
     return folder
 
 
+def upload_folder(data_dir: Path) -> Path:
+    """Where Gradio puts the browser's uploads: ``$GRADIO_TEMP_DIR``, else the app's own temporary folder."""
+    return Path(os.environ.get("GRADIO_TEMP_DIR") or temp_dir(data_dir) / "gradio")
+
+
 def build_ui(library: Library, access: WriteAccess | None = None) -> Any:
     """The Gradio Blocks app for a :class:`web.Library`: the page layout, each event wired to :class:`web.chat.Chat`.
 
@@ -66,8 +71,10 @@ def build_ui(library: Library, access: WriteAccess | None = None) -> Any:
     from web.api import WebApi
     from web.chat import DEFAULT_MODE_LABEL, LIBRARY_COLUMNS, MODE_HELP, MODE_LABELS, Chat
 
-    uploads = Path(os.environ.get("GRADIO_TEMP_DIR") or temp_dir(library.data_dir) / "gradio")
-    chat = Chat(library, export_dir=temp_dir(library.data_dir) / "exports", access=access, upload_folder=uploads)
+    chat = Chat(
+        library, export_dir=temp_dir(library.data_dir) / "exports", access=access,
+        upload_folder=upload_folder(library.data_dir),
+    )  # fmt: skip
     notices, leads, years = chat.choices()
     with gr.Blocks(title="政策条款问答") as demo:
         gr.Markdown(
@@ -237,8 +244,9 @@ def build_ui(library: Library, access: WriteAccess | None = None) -> Any:
                 **private,
             )  # fmt: skip
             cancel.click(notices_tab.on_delete_cancel, None, [deleted, confirm_row, delete_token], **private)
-            hide_confirm = (confirm_row, delete_token)
-            doomed.change(lambda: (gr.update(visible=False), ""), None, list(hide_confirm), queue=False, **private)
+            doomed.change(
+                lambda: (gr.update(visible=False), ""), None, [confirm_row, delete_token], queue=False, **private
+            )
         # a reload or a second browser shows the library as the index has it, uploads included
         demo.load(chat.library_view, None, view, api_visibility="private")
 
@@ -261,7 +269,7 @@ def make_server(
     """
     import gradio as gr
 
-    uploads = Path(os.environ.get("GRADIO_TEMP_DIR") or temp_dir(library.data_dir) / "gradio")
+    uploads = upload_folder(library.data_dir)
     server = server_app(library, access=access, open_reads=host in LOOPBACK)  # /api, the JSON API
     server = gr.mount_gradio_app(
         server, build_ui(library, access), "/", auth=auth, max_file_size=MAX_UPLOAD_BYTES, css=CSS, js=OPEN_NOTICE,

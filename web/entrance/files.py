@@ -26,7 +26,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from web.entrance.respond import send_json
+from web.entrance.respond import app_path, send_json
 
 #: The largest event body read (the page's events carry a question, choices, ids: a few KB).
 MAX_EVENT_BYTES = 2 * 1024 * 1024
@@ -82,7 +82,7 @@ class FileGuard:
 
     async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
         """Read an event's body (bounded), refuse a server path in it, or pass the request on unchanged."""
-        route = scope.get("path", "")[len(scope.get("root_path", "")) :] if scope.get("type") == "http" else ""
+        route = app_path(scope)
         if scope.get("method") != "POST" or not any(route.startswith(r) for r in EVENT_ROUTES):
             await self.app(scope, receive, send)
             return

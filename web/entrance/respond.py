@@ -1,4 +1,4 @@
-"""A JSON answer sent straight from ASGI middleware (before any framework has the request)."""
+"""What the app's ASGI middleware share: the path a request asks for, and a JSON answer sent straight back."""
 
 from __future__ import annotations
 
@@ -12,3 +12,10 @@ async def send_json(send: Any, status: int, error: str) -> None:
     headers = [(b"content-type", b"application/json"), (b"content-length", str(len(data)).encode())]
     await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": data})
+
+
+def app_path(scope: dict[str, Any]) -> str:
+    """The path an HTTP request asks for, below the app's root path ("" for anything but HTTP)."""
+    if scope.get("type") != "http":
+        return ""
+    return str(scope.get("path", ""))[len(scope.get("root_path", "")) :]

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from web.entrance.respond import send_json
+from web.entrance.respond import app_path, send_json
 
 #: Most bytes the browser's upload folder may hold at once (Gradio's copies before they are handled).
 MAX_UPLOAD_FOLDER_BYTES = 512 * 1024 * 1024
@@ -159,8 +159,7 @@ class RouteGate:
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         """Refuse a closed route or an upload into a full folder; pass everything else on."""
-        if scope.get("type") == "http":
-            path = scope.get("path", "")[len(scope.get("root_path", "")) :]
+        if path := app_path(scope):
             route = route_of(path)
             if route is not None and route.closed:
                 await send_json(send, 404, "this route is closed in this app")
