@@ -41,3 +41,22 @@ def test_one_canonical_name_with_the_notices_wording_beside_it() -> None:
     )
     refused = make_answer("工业互联网由谁负责", hits, True, True)
     assert refused.lead_line() == "" and refused.hits == [] and refused.nearest == hits
+
+
+# Real lines of ../shared/seeds: 汉中 writes 市发展改革委, 湘潭 writes 市发改委 (one canonical name).
+HANZHONG = """汉中市人民政府办公室关于印发2024年汉中市推进政府职能转变工作要点的通知
+7.加快社会信用体系建设。以深化政务诚信建设、服务实体经济发展、扩展信用应用为主线，健全政府诚信履约机制。〔市发展改革委牵头，市级有关部门和各县(区)政府、各园区按职责分工负责〕"""
+XIANGTAN = """湘潭市2023年行政审批服务工作要点
+（十七）持续放权赋能。加强对行政审批等事项下放承接情况和实施效果的跟踪评估。(市行政审批局、市发改委、市商务局、市司法局牵头，市直相关单位按职责分工负责)"""
+
+
+def test_a_wording_note_belongs_to_the_notice_it_came_from() -> None:
+    chunks = [*parse_text(HANZHONG, "hz").chunks, *parse_text(XIANGTAN, "xt").chunks]
+    hits = [Hit(**c.to_dict(), score=1.0 - n / 10, rank=n + 1) for n, c in enumerate(chunks)]
+    answer = make_answer("信用体系建设和放权赋能由谁牵头", hits, False, True)
+    hanzhong, xiangtan = answer.lead_line().splitlines()
+    assert "市发展改革委牵头" in hanzhong and "原文" not in hanzhong  # 汉中's own wording is the canonical one
+    assert "市发展改革委（原文：市发改委）" in xiangtan
+    assert answer.wordings == {"湘潭市2023年行政审批服务工作要点": {"市发展改革委": "市发改委"}}
+    assert answer.to_dict()["wordings"] == answer.wordings
+    assert answer.wording == {"市发展改革委": "市发改委"}  # the deprecated flat map, kept for a release
