@@ -63,7 +63,7 @@ def format_answer(answer: Answer) -> str:
             out.append(NEAREST_HEADING)
             out += [format_hit(h) for h in answer.nearest]
         return "\n\n".join(out)
-    out = []
+    out = [answer.warning] if answer.warning else []
     if answer.asks_responsibility and answer.leads:
         out.append("牵头部门:\n" + "\n".join("  " + line for line in answer.lead_line().splitlines()))
     out += [format_hit(h) for h in answer.hits]

@@ -1,13 +1,18 @@
 """When to refuse: the evidence a question has in the corpus, and the rule that weighs it.
 
 Fused scores are normalised per question, so the best hit of any question looks strong. The
-rule reads signals that mean the same thing across questions instead (docs/search.md,
-"Abstention"):
+rule reads signals that mean the same thing across questions and corpora instead
+(docs/search.md, "Abstention"):
 
-- the **raw cosine** of the best dense view;
+- the **cosine over the null**: the best dense view's raw cosine less the *null* of the corpus
+  searched, the mean best cosine that everyday questions no notice answers reach in it
+  (:data:`NULL_QUESTIONS`, ``index/null_questions.txt``). A large corpus gives any question a
+  higher best cosine than five notices do; over the null, the same bar holds for both;
+- the **gap**: how far the best cosine stands above the mean of the dense candidates';
 - the **coverage**: the share of the question's content words found in the best BM25 hit;
-- the **unseen words**: content words no searched chunk holds at all (a question about 护照
-  over notices that never mention 护照). They also name what is missing in the refusal.
+- the **unseen words**: content words no searched chunk holds at all, a weak feature only (a lay
+  word the notices do not use is not a missing subject). They are named in the refusal as words,
+  never as a subject.
 
 Content words are the BM25 tokens without question and function words, and without a token
 contained in a longer one of the same question (jieba's search mode gives 公积, 积金 and 公积金).
@@ -17,9 +22,20 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
+from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from index.stores.base import Facts, Ranked
+
+#: Everyday questions that no policy notice answers: the corpus's null (see the module docstring).
+#: Written for this purpose; none is a question of any evaluation set.
+NULL_QUESTIONS: tuple[str, ...] = tuple(
+    line.strip()
+    for line in (Path(__file__).with_name("null_questions.txt")).read_text(encoding="utf-8").splitlines()
+    if line.strip()
+)
 
 _QUESTION_WORDS = (
     "怎么 怎么办 怎样 怎么样 如何 什么 哪些 哪个 哪里 哪儿 哪几 哪几种 几种 几个 几天 几次 多少 多久 多长 "
@@ -50,12 +66,26 @@ class Evidence:
         coverage: The share of content words in the best BM25 hit's text and context.
         unseen: The content words no searched chunk holds.
         words: How many content words the question has.
+        dense_gap: The best dense cosine less the mean of the dense candidates': how far the best
+            stands out of the crowd (a question about nothing here finds a flat crowd).
+        lexical_peak: The best BM25 score in standard deviations above the mean of the BM25 candidates'.
+        agreement: 1 / the rank of the best dense chunk in the BM25 candidates (0 when not among them).
+        null: The corpus's null: the mean best cosine of :data:`NULL_QUESTIONS` in what was searched.
     """
 
     best_dense: float
     coverage: float
     unseen: tuple[str, ...] = ()
     words: int = 0
+    dense_gap: float = 0.0
+    lexical_peak: float = 0.0
+    agreement: float = 0.0
+    null: float = 0.0
+
+    @property
+    def over_null(self) -> float:
+        """The best dense cosine less the corpus's null (the best cosine itself when no null was measured)."""
+        return self.best_dense - self.null
 
     @property
     def unseen_share(self) -> float:
@@ -64,7 +94,12 @@ class Evidence:
 
 
 def gather(
-    dense: Ranked, lexical: Ranked, words: Sequence[str], facts: Mapping[Hashable, Facts], seen: Iterable[str]
+    dense: Ranked,
+    lexical: Ranked,
+    words: Sequence[str],
+    facts: Mapping[Hashable, Facts],
+    seen: Iterable[str],
+    null: float = 0.0,
 ) -> Evidence:
     """The evidence for one question from its ranked lists, its content words and the words the corpus holds.
 
@@ -75,7 +110,47 @@ def gather(
     top = facts.get(lexical[0][0]) if lexical else None
     coverage = sum(1 for w in words if w in top.context) / len(words) if top is not None and words else 0.0
     known = set(seen)
-    return Evidence(float(best_dense), coverage, tuple(w for w in words if w not in known), len(words))
+    gap = float(best_dense - np.mean([s for _, s in dense])) if dense else 0.0
+    scores = np.array([s for _, s in lexical], dtype=float)
+    peak = float((scores[0] - scores.mean()) / scores.std()) if scores.size > 1 and scores.std() > 0 else 0.0
+    rank = next((n for n, (key, _) in enumerate(lexical, 1) if dense and key == dense[0][0]), 0)
+    return Evidence(
+        float(best_dense), coverage, tuple(w for w in words if w not in known), len(words),
+        dense_gap=gap, lexical_peak=peak, agreement=1.0 / rank if rank else 0.0, null=null,
+    )  # fmt: skip
+
+
+def corpus_null(store: Any, vectors: np.ndarray, where: Any) -> float:
+    """The null of what ``where`` selects: the mean best cosine of the null questions' vectors (0 for no chunk)."""
+    ranked = store.dense_search(vectors, 1, where)
+    best = [r[0][1] for r in ranked if r]
+    return float(np.mean(best)) if best else 0.0
+
+
+class NullCache:
+    """A searcher's nulls, one per filter set (a filter changes what is searched), the newest few kept.
+
+    The null questions are encoded once per searcher; a null costs one dense search of them.
+    """
+
+    KEPT = 64
+
+    def __init__(self) -> None:
+        self._vectors: np.ndarray | None = None
+        self._nulls: dict[str, float] = {}
+
+    def get(self, store: Any, embedder: Any, where: Any, filters: Any) -> float:
+        """The null of ``store`` under ``where`` (``filters`` is its key)."""
+        import json
+
+        key = json.dumps(filters, sort_keys=True, ensure_ascii=False, default=str)
+        if key not in self._nulls:
+            if self._vectors is None:
+                self._vectors = embedder.encode(list(NULL_QUESTIONS), query=True)
+            if len(self._nulls) >= self.KEPT:
+                self._nulls.pop(next(iter(self._nulls)))
+            self._nulls[key] = corpus_null(store, self._vectors, where)
+        return self._nulls[key]
 
 
 def seen_words(store: Any, words: Iterable[str], where: Any) -> set[str]:
@@ -85,28 +160,35 @@ def seen_words(store: Any, words: Iterable[str], where: Any) -> set[str]:
     return {w for w, hits in zip(probe, found, strict=True) if hits}
 
 
+#: The features the rule weighs, in the order of its weights.
+FEATURES = ("over_null", "dense_gap", "coverage", "unseen_share")
+
+
 @dataclass(frozen=True)
 class AbstainRule:
-    """Refuse when neither retriever finds real support, or the question's words are not in the corpus.
+    """Refuse when the evidence's score is below zero: a logistic model over :data:`FEATURES`.
 
-    Chosen by ``python -m eval.abstain`` on one half of six question sets and reported on the
-    other (docs/search.md, "Abstention"). e5's cosines are lower across languages, so a
-    question written in Latin letters has its own dense bar and no unseen-word test (a Chinese
-    corpus holds no English words).
+    Fitted by ``python -m eval.abstain`` on answerable questions and on questions no notice
+    answers (everyday ones, and other corpora's questions asked of each corpus), leaving each
+    corpus out in turn to see that it holds on one it never saw (docs/search.md, "Abstention");
+    the weights here are the fit on all of them, the threshold folded into ``bias``.
 
     Attributes:
-        min_dense: Refuse when the best dense cosine is below this …
-        min_coverage: … and the best BM25 hit holds less than this share of the content words;
-        max_unseen: or when this share of the content words (or more) is unseen …
-        unseen_dense: … and the best dense cosine is below this.
-        min_dense_latin: The dense bar for a question in Latin letters (with ``min_coverage``).
+        over_null: Weight of the best cosine over the corpus's null.
+        dense_gap: Weight of the best cosine's lead over the dense candidates' mean.
+        coverage: Weight of the share of content words in the best BM25 hit.
+        unseen_share: Weight of the share of content words no searched chunk holds (a weak feature).
+        bias: The constant, with the threshold in it.
+        latin_offset: Added to the cosine over the null for a question in Latin letters: e5's
+            cosines across languages are lower by about this much.
     """
 
-    min_dense: float = 0.8775
-    min_coverage: float = 0.8
-    max_unseen: float = 0.34
-    unseen_dense: float = 0.915
-    min_dense_latin: float = 0.785
+    over_null: float = 69.915
+    dense_gap: float = 62.982
+    coverage: float = 2.697
+    unseen_share: float = 0.674
+    bias: float = -4.014
+    latin_offset: float = 0.0925
 
     @classmethod
     def from_settings(cls, stored: Mapping[str, Any] | None) -> AbstainRule:
@@ -116,14 +198,19 @@ class AbstainRule:
             return cls(**stored)
         return cls()
 
+    def features(self, query: str, evidence: Evidence) -> tuple[float, ...]:
+        """The evidence as the rule reads it (:data:`FEATURES`), the Latin offset applied."""
+        over = evidence.over_null + (self.latin_offset if is_latin(query) else 0.0)
+        return over, evidence.dense_gap, evidence.coverage, evidence.unseen_share
+
+    def score(self, query: str, evidence: Evidence) -> float:
+        """The evidence for an answer: above 0 it answers, below it refuses."""
+        weights = (self.over_null, self.dense_gap, self.coverage, self.unseen_share)
+        return self.bias + sum(w * x for w, x in zip(weights, self.features(query, evidence), strict=True))
+
     def abstains(self, query: str, evidence: Evidence) -> bool:
         """True when the evidence does not support an answer."""
-        weak = evidence.coverage < self.min_coverage
-        if is_latin(query):
-            return evidence.best_dense < self.min_dense_latin and weak
-        if evidence.unseen_share >= self.max_unseen and evidence.best_dense < self.unseen_dense:
-            return True
-        return evidence.best_dense < self.min_dense and weak
+        return self.score(query, evidence) < 0
 
 
 def is_latin(text: str) -> bool:

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from index.places import LibraryPlaces
 from index.query import QueryAnalyzer, place_names
 from index.tokenize import dictionary_word
 from index.views import vocabulary
@@ -96,7 +97,8 @@ class CorpusStats:
         for doc_id, places in self.places.items():
             for place in places:
                 scope.setdefault(place, set()).add(doc_id)
-        return QueryAnalyzer(sorted(self.departments), scope, self.places)  # sorted: aliases resolve alike
+        library = LibraryPlaces(self.places)
+        return QueryAnalyzer(sorted(self.departments), scope, self.places, library)  # sorted: aliases resolve alike
 
 
 def by_doc(chunks: Sequence[Chunk]) -> dict[str, list[Chunk]]:

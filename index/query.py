@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from index.fuse import MODES
+from index.places import LibraryPlaces
 from index.tokenize import normalize_text
 from ingest.bounds import MAX_QUERY_CHARS
 from ingest.departments import canonical, is_generic, variants
@@ -126,6 +127,8 @@ class QueryInfo:
         asks_led_work: "X牵头负责哪些工作" questions (about what a department leads).
         cross_doc: "各地 / 哪些地方 …" questions that want answers from several notices.
         phrase: The query without punctuation and white space, lower case (for verbatim matches).
+        foreign_places: The places the query names when none of them is a place of the library's
+            notices (山西省 asked of 汉中's and 湘潭's notices); else empty.
     """
 
     text: str
@@ -136,6 +139,7 @@ class QueryInfo:
     asks_led_work: bool = False
     cross_doc: bool = False
     phrase: str = ""
+    foreign_places: list[str] = field(default_factory=list)
 
 
 class QueryAnalyzer:
@@ -149,7 +153,11 @@ class QueryAnalyzer:
     """
 
     def __init__(
-        self, departments: Iterable[str], places: dict[str, set[str]], all_docs: Iterable[str] | None = None
+        self,
+        departments: Iterable[str],
+        places: dict[str, set[str]],
+        all_docs: Iterable[str] | None = None,
+        library: LibraryPlaces | None = None,
     ) -> None:
         aliases: dict[str, str] = {}
         for name in departments:
@@ -162,6 +170,8 @@ class QueryAnalyzer:
         self._aliases = sorted(aliases.items(), key=lambda kv: -len(kv[0]))
         self._places = sorted(places.items(), key=lambda kv: -len(kv[0]))
         self._all_docs = set(all_docs) if all_docs is not None else set().union(*places.values())
+        #: The places of the library's notices (None: questions are not checked for places).
+        self.library = library
 
     def __call__(self, query: str) -> QueryInfo:
         """Analyse one query."""
@@ -182,6 +192,8 @@ class QueryAnalyzer:
         info.asks_responsibility = bool(_RESPONSIBILITY.search(text))
         info.asks_led_work = bool(info.departments and _LED_WORK.search(text))
         info.cross_doc = bool(_CROSS.search(text))
+        if self.library is not None:
+            info.foreign_places = self.library.foreign(text)
         return info
 
 

@@ -17,8 +17,9 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from index.abstain import AbstainRule, content_words, gather, seen_words
+from index.abstain import AbstainRule, NullCache, content_words, gather, seen_words
 from index.answer import Answer, Hit, make_answer
+from index.conversation import Turn, read
 from index.encoders.base import Embedder
 from index.encoders.cache import embed_cached
 from index.encoders.factory import make_embedder
@@ -65,6 +66,7 @@ class Searcher:
         #: The rerank stage's cross-encoder (None: no rerank stage).
         self.reranker = reranker
         self.abstain_rule = AbstainRule.from_settings(store.settings.get("abstain"))
+        self._nulls = NullCache()
         #: The fusion's parameters (``python -m eval.fusion`` measures other values by setting them).
         self.alpha = ALPHA
         self.rrf_k = RRF_K
@@ -81,6 +83,11 @@ class Searcher:
     def analyzer(self) -> QueryAnalyzer:
         """The store's query analyser (its departments and places)."""
         return self.store.analyzer
+
+    def _placed(self, doc_id: str) -> bool:
+        """The notice belongs to a province, city or county (by its title and issuer)."""
+        library = self.store.analyzer.library
+        return library is not None and library.placed(doc_id)
 
     def notices(self) -> list[NoticeInfo]:
         """The notices in the index."""
@@ -300,9 +307,25 @@ class Searcher:
         mode: Mode = DEFAULT_MODE,
         filters: Filters | None = None,
         group_by: GroupBy = None,
+        history: Sequence[Turn | str | dict[str, Any]] | None = None,
     ) -> Answer:
-        """Search, decide whether to abstain, and collect lead departments for responsibility questions."""
-        return self.answer_batch([query], k=k, mode=mode, filters=filters, group_by=group_by)[0]
+        """Search, decide whether to abstain, and collect lead departments for responsibility questions.
+
+        ``history``: the earlier turns of a conversation, oldest first (questions, or
+        :class:`index.conversation.Turn` records with the clauses each answer showed). A follow-up
+        ("它由哪个部门牵头？") is read against the last one (:func:`index.conversation.read`);
+        the answer's ``reading`` says how.
+        """
+        reading = read(query, history)
+        if not reading.follow_up:
+            return self.answer_batch([query], k=k, mode=mode, filters=filters, group_by=group_by)[0]
+        (answer,) = self.answer_batch(
+            [reading.text], k=k + len(reading.exclude), mode=mode, filters=filters, group_by=group_by
+        )
+        answer.query, answer.reading = query, reading
+        answer.hits = reading.arrange(answer.hits)[:k]
+        answer.nearest = reading.arrange(answer.nearest)
+        return answer
 
     def answer_batch(
         self,
@@ -312,7 +335,7 @@ class Searcher:
         filters: Filters | None = None,
         group_by: GroupBy = None,
     ) -> list[Answer]:
-        """:meth:`answer` for several questions at once."""
+        """:meth:`answer` for several questions at once (each on its own: no history)."""
         results = self.run(queries, k, mode, filters, with_abstain=True, group_by=group_by)
         answers = []
         for query, result in zip(queries, results, strict=True):
@@ -320,7 +343,13 @@ class Searcher:
             led_work_of = info.departments if info.asks_led_work else []
             answers.append(
                 make_answer(
-                    query, result.hits, result.abstained, info.asks_responsibility, led_work_of, result.evidence
+                    query,
+                    result.hits,
+                    result.abstained,
+                    info.asks_responsibility,
+                    led_work_of,
+                    result.evidence,
+                    foreign_places=info.foreign_places,
                 )
             )
         return answers
@@ -367,9 +396,11 @@ class Searcher:
         ranked = [[(key, score) for key, score in c if key in facts] for c in ranked]  # gone since (a shared store)
         words_of: list[list[str]] = [[] for _ in tokens]
         seen: set[str] = set()
+        null = 0.0
         if with_abstain:  # the question's content words, and which of them any searched chunk holds
             words_of = [content_words(t) for t in tokens]
             seen = seen_words(self.store, (w for words in words_of for w in words), where)
+            null = self._nulls.get(self.store, self.embedder, where, filters)
             clock.lap("abstain")
         if mode in FUSED and self.reranker is not None:
             texts_of = {key: facts[key].chunk.text for key in wanted if key in facts}
@@ -387,8 +418,10 @@ class Searcher:
             if group_by == "doc":
                 candidates = one_per_doc(candidates, facts)
             hits = [Hit.of(facts[key], score, rank, words) for rank, (key, score) in enumerate(candidates[:k], 1)]
-            evidence = gather(d, lx, content, facts, seen) if with_abstain else None
+            evidence = gather(d, lx, content, facts, seen, null) if with_abstain else None
             abstained = evidence is not None and self.abstain_rule.abstains(info.text, evidence)
+            if evidence is not None and info.foreign_places and hits and self._placed(hits[0].doc_id):
+                abstained = True  # the best clause is another place's: it cannot answer for the place asked about
             out.append(Result(hits, abstained, info, evidence=evidence))
         clock.lap("rank")
         for result in out:

@@ -20,16 +20,25 @@ def test_content_words_drop_question_words_and_tokens_inside_longer_ones() -> No
     assert content_words(["怎么办", "由谁", "负责"]) == []
 
 
-def test_the_rule_refuses_unseen_subjects_and_weak_support_but_not_latin_questions_for_unseen_words() -> None:
-    rule = AbstainRule(min_dense=0.88, min_coverage=0.6, max_unseen=0.34, unseen_dense=0.9, min_dense_latin=0.78)
-    assert rule.abstains("普通护照怎么申请", Evidence(0.89, 0.9, ("护照",), 2))  # half the subject is unseen
-    assert not rule.abstains("普通护照怎么申请", Evidence(0.91, 0.9, ("护照",), 2))  # the dense match is strong
-    assert not rule.abstains("政务公开培训每年组织几次", Evidence(0.89, 0.7, ("每年",), 4))  # one paraphrased word
-    assert rule.abstains("今天天气", Evidence(0.85, 0.3))
-    assert not rule.abstains("今天天气", Evidence(0.85, 0.6))  # enough lexical support
-    assert not rule.abstains("How long does registration take?", Evidence(0.80, 0.0, ("long", "take"), 2))
-    assert rule.abstains("How do I bake bread?", Evidence(0.75, 0.0))
-    assert Evidence(0.9, 1.0).unseen_share == 0.0
+def test_the_rule_weighs_the_cosine_over_the_corpus_null_not_the_raw_cosine() -> None:
+    rule = AbstainRule()
+    strong = Evidence(0.87, 0.2, ("洗白",), 3, dense_gap=0.035, null=0.83)  # a lay paraphrase in a small corpus
+    assert not rule.abstains("上了黑名单以后还能洗白吗", strong)
+    same_cosine_bigger_corpus = Evidence(0.87, 0.2, ("洗白",), 3, dense_gap=0.035, null=0.88)
+    assert rule.abstains("上了黑名单以后还能洗白吗", same_cosine_bigger_corpus)  # the null makes 0.87 weak there
+    flat = Evidence(0.85, 0.0, ("红烧肉",), 1, dense_gap=0.015, null=0.83)  # nothing stands out of the crowd
+    assert rule.abstains("红烧肉怎么做", flat)
+    covered = Evidence(0.85, 1.0, (), 2, dense_gap=0.03, null=0.83)  # every content word in the best BM25 hit
+    assert not rule.abstains("12345热线", covered)
+    latin = Evidence(0.79, 0.0, ("long",), 2, dense_gap=0.03, null=0.83)  # e5's cosines across languages are lower
+    assert rule.score("How long does registration take?", latin) > rule.score("注册要多久", latin)
+    assert Evidence(0.9, 1.0).unseen_share == 0.0 and Evidence(0.9, 1.0, null=0.8).over_null == 0.9 - 0.8
+
+
+def test_an_old_index_gets_todays_rule_and_a_recorded_one_is_kept() -> None:
+    assert AbstainRule.from_settings({"min_dense": 0.8775}) == AbstainRule()  # the fields of the rule before
+    recorded = {**AbstainRule().__dict__, "bias": -1.0}
+    assert AbstainRule.from_settings(recorded).bias == -1.0
 
 
 def test_evidence_reads_the_corpus_not_the_normalised_scores(tmp_path: Path) -> None:
@@ -45,13 +54,15 @@ def test_evidence_reads_the_corpus_not_the_normalised_scores(tmp_path: Path) -> 
     assert gather([], lexical, words, store.facts({lexical[0][0]}), {"12345"}).unseen == ("热线", "护照")
 
 
-def test_a_refusal_names_what_is_missing_and_shows_the_closest_clauses_without_a_lead_line(tmp_path: Path) -> None:
+def test_a_refusal_names_the_words_no_notice_uses_and_shows_the_closest_clauses_without_a_lead_line(
+    tmp_path: Path,
+) -> None:
     notice = parse_text("某市数据工作方案\n一、任务\n1.规范12345热线运行。（市数据局牵头）", "x")
     searcher = Searcher.build(notice.chunks, embedder=KeywordEmbedder(), cache_dir=tmp_path)
     (result,) = searcher.run(["哪个部门负责护照"], k=3, with_abstain=True)
     answer = make_answer("哪个部门负责护照", result.hits, True, True, evidence=result.evidence)
     assert answer.abstained and answer.hits == [] and answer.leads == {} and answer.lead_line() == ""
-    assert answer.message == "没有找到匹配的条款：这些通知中没有关于“护照”的条款。"
+    assert answer.message == "没有找到足够相关的条款。通知中没有出现这些词：“护照”，可以换成通知里的说法再问。"
     assert [h.id for h in answer.nearest] == [h.id for h in result.hits][:3]
     as_json = answer.to_dict()
     assert as_json["hits"] == [] and as_json["nearest"] and as_json["message"] == answer.message

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from eval.abstain import calibrate, rates, table
+from eval.abstain import FRONTIER, calibrate, rates, refused, table
 from eval.fusion import choose, tables
 from eval.halves import half_of
 from index.abstain import AbstainRule, Evidence
@@ -51,42 +51,36 @@ def test_todays_default_stays_when_the_best_is_ahead_only_by_noise() -> None:
     assert choose(ahead, ["convex α=0.6", "convex α=0.8"], incumbent="convex α=0.6")["chosen"] == "convex α=0.8"
 
 
-def _evidence(dense: float, coverage: float, unseen: int = 0, words: int = 4) -> dict:
-    return {"best_dense": dense, "coverage": coverage, "unseen": [f"w{i}" for i in range(unseen)], "words": words}
-
-
-def _row(qid: str, answerable: bool, whole: dict, removed: dict | None = None) -> dict:
-    row = {"id": qid, "query": "问题", "answerable": answerable, "whole": whole}
+def _row(qid: str, answerable: bool, corpus: str, over: float, gap: float, cross: bool = False) -> dict:
+    evidence = {"best_dense": 0.83 + over, "coverage": 0.3, "unseen": [], "words": 3, "dense_gap": gap, "null": 0.83}
+    row = {"id": qid, "query": "问题", "answerable": answerable, "whole": evidence, "corpus": corpus, "cross": cross}
     if answerable:
-        row["removed"] = removed or _evidence(0.0, 0.0)
+        row["removed"] = {**evidence, "best_dense": 0.83, "dense_gap": 0.01}
     return row
 
 
-def test_the_abstain_rule_refuses_the_most_within_the_allowed_share_of_answerable_refusals() -> None:
-    answerable, offtopic = [], []
-    for i in range(400):  # answerable: dense 0.855-0.93; with the answer removed: 0.83-0.85; off-topic: 0.80-0.85
-        step = (i % 100) / 100
-        whole = _evidence(0.855 + 0.075 * step, 0.2, unseen=1)  # a paraphrase: one word the corpus lacks
-        answerable.append(_row(f"a{i}", True, whole, _evidence(0.83 + 0.02 * step, 0.1, unseen=2)))
-        offtopic.append(_row(f"u{i}", False, _evidence(0.80 + 0.05 * step, 0.1, unseen=3)))
-    result = calibrate({"answerable": answerable, "offtopic": offtopic}, max_wrong=0.03)
+def test_the_abstain_rule_is_fitted_leaving_each_corpus_out_within_the_allowed_answerable_refusals() -> None:
+    rows = []
+    for corpus in ("a", "b", "c"):
+        for i in range(100):  # answerable: well over the null; off-topic: at it; a few answerable ones at it too
+            step = i / 100
+            rows.append(_row(f"{corpus}{i}", True, corpus, 0.02 + 0.06 * step + (0.0 if i > 1 else -0.03), 0.03))
+            rows.append(_row(f"{corpus}u{i}", False, corpus, -0.01 + 0.02 * step, 0.015, cross=i % 2 == 0))
+    result = calibrate(rows, max_wrong=0.02)
+    for corpus, got in result["left_out"].items():  # fitted without the corpus, reported on it: within a question
+        assert got["answerable"] <= 0.03, corpus
+        assert got["offtopic"] >= 0.9 and got["cross"] >= 0.9, corpus
     chosen = AbstainRule(**result["chosen"]["rule"])
-    assert not chosen.abstains("问题", Evidence(0.855, 0.2, ("w0",), 4))  # the weakest answerable one
-    assert chosen.abstains("问题", Evidence(0.8498, 0.1, ("w0", "w1"), 4))  # the strongest removed one
-    for half in ("select", "report"):
-        got = result["chosen"]["per_bench"]["answerable"][half]
-        assert (got["answerable_refused"], got["removed_refused"]) == (0.0, 1.0)
-        assert result["chosen"]["per_bench"]["offtopic"][half]["unanswerable_refused"] == 1.0
-    assert math.isnan(rates(chosen, answerable)["unanswerable_refused"])
-    assert "| chosen | offtopic | report | — | — | 100.0 % |" in table(result)
+    assert not chosen.abstains("问题", Evidence(0.83 + 0.05, 0.3, (), 3, dense_gap=0.03, null=0.83))
+    assert chosen.abstains("问题", Evidence(0.83, 0.3, (), 3, dense_gap=0.015, null=0.83))
+    assert result["chosen"]["per_corpus"]["a"]["removed"] == 1.0  # removed answers: at the null, refused
+    text = table(result)
+    assert "| a | left out |" in text and "| a | before |" in text and "| 3% |" in text
+    assert set(result["frontier"]) == {str(b) for b in FRONTIER}
 
 
-def test_every_benchmark_keeps_its_own_answerable_refusals_under_the_bar() -> None:
-    # b's answerable questions look like everyone's off-topic ones: a rule refusing them is not allowed,
-    # even though a pooled share would hide b's 50 among a's 400.
-    a = [_row(f"a{i}", True, _evidence(0.92, 0.9)) for i in range(400)]
-    b = [_row(f"b{i}", True, _evidence(0.86, 0.1, unseen=2)) for i in range(50)]
-    off = [_row(f"u{i}", False, _evidence(0.86, 0.1, unseen=2)) for i in range(50)]
-    result = calibrate({"a": a, "b": b, "off": off}, max_wrong=0.05)
-    for half in ("select", "report"):
-        assert result["chosen"]["per_bench"]["b"][half]["answerable_refused"] == 0.0
+def test_the_place_rule_refuses_whatever_the_evidence() -> None:
+    row = _row("q", False, "a", 0.2, 0.05)
+    assert not refused(AbstainRule(), [row])[0]
+    assert refused(AbstainRule(), [{**row, "place": True}])[0]
+    assert math.isnan(float("nan")) and rates(AbstainRule(), [row])["answerable"] is None

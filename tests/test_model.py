@@ -95,7 +95,7 @@ def test_cli_build_search_batch(model_dir: Path, tmp_path: Path, capsys: pytest.
     assert [r["query"] for r in lines] == ["秦政通", "汉小美", "今天汉中的天气怎么样"]
     assert [r["abstained"] for r in lines] == [False, False, True] and [len(r["hits"]) for r in lines] == [5, 5, 0]
     assert len(lines[2]["nearest"]) == 3 and lines[0]["nearest"] == []  # a refusal's closest clauses, labelled
-    assert lines[2]["message"].startswith("没有找到匹配的条款") and lines[0]["message"] == ""
+    assert lines[2]["message"].startswith("没有找到足够相关的条款") and lines[0]["message"] == ""
     assert index_main(["search", "x", "--index", str(tmp_path / "none"), "--model", str(model_dir)]) == 2
     assert "no index at" in capsys.readouterr().err
     np.testing.assert_equal(len(lines), 3)
@@ -176,7 +176,7 @@ def test_a_question_about_a_deleted_notice_is_refused(
     without = with_it.remove([doc_id])
     refused = without.answer(question)
     assert refused.abstained and refused.hits == [] and refused.lead_line() == ""
-    assert refused.message == "没有找到匹配的条款：这些通知中没有关于“港航”“物流”“服务中心”的条款。"
+    assert refused.message.startswith("没有找到足够相关的条款。") and "没有关于" not in refused.message
     assert refused.nearest and all(h.doc_id != doc_id for h in refused.nearest)  # shown as the closest, not answers
 
 

@@ -99,6 +99,8 @@ def answer_html(answer: Answer, tasks: dict[str, list[Any]] | None = None) -> st
                 out.append(f'<p class="nearest">{html.escape(NEAREST_HEADING)}</p>')
                 out += [citation_html(h) for h in answer.nearest]
         return "\n".join(out)
+    if answer.warning:
+        out.append(f'<p class="warning" role="note">{html.escape(answer.warning)}</p>')
     if answer.asks_responsibility and answer.leads:
         lines = "<br>".join(html.escape(line) for line in answer.lead_line().splitlines())
         out.append(f'<p class="leads"><b>牵头部门</b><br>{lines}</p>')
