@@ -45,6 +45,20 @@ def test_search_batch_notices_and_tasks_answer_json(client: TestClient) -> None:
     assert [t["chunk_id"] for t in tasks["tasks"]] == ["b#一/(一)"]
 
 
+def test_a_follow_up_is_read_against_the_history_and_says_how(client: TestClient) -> None:
+    first = client.post("/api/search", json={"question": "12345热线是什么", "k": 3}).json()
+    assert first["reading"] is None  # a question alone is read as it is
+    turn = {"query": "12345热线是什么", "chunk_ids": [h["id"] for h in first["hits"]]}
+    follow = client.post("/api/search", json={"question": "它由哪个部门牵头？", "history": [turn]}).json()
+    assert follow["reading"] == {"text": "12345热线由哪个部门牵头？", "follow_up": "pronoun", "previous": "12345热线是什么"}
+    assert follow["query"] == "它由哪个部门牵头？" and follow["hits"][0]["id"] == first["hits"][0]["id"]
+    assert "市数据局" in follow["lead_line"]
+    more = client.post("/api/search", json={"question": "还有哪些？", "history": [turn], "k": 3}).json()
+    assert more["reading"]["follow_up"] == "more" and not {h["id"] for h in more["hits"]} & set(turn["chunk_ids"])
+    plain = client.post("/api/search", json={"question": "它由哪个部门牵头？", "history": ["12345热线是什么"]}).json()
+    assert plain["reading"]["text"] == "12345热线由哪个部门牵头？"  # a history of questions alone is enough
+
+
 def test_tasks_export_as_xlsx_and_csv_named_after_the_department(client: TestClient) -> None:
     xlsx = client.get("/api/tasks", params={"department": "政务服务中心", "format": "xlsx"})
     assert xlsx.status_code == 200 and "%E4%BB%BB%E5%8A%A1-" in xlsx.headers["content-disposition"]  # 任务-
@@ -72,12 +86,16 @@ def test_openapi_documents_every_route(client: TestClient) -> None:
         ({"question": "热线", "mode": "magic"}, "mode"),
         ({"question": "热线" * 1001}, "question"),
         ({}, "question"),
+        ({"question": "热线", "history": ["x"] * 21}, "history"),
+        ({"question": "热线", "history": [{"chunk_ids": []}]}, "history"),
+        ({"question": "热线", "history": "秦政通是什么"}, "history"),
     ],
 )
 def test_bad_input_is_refused_naming_the_parameter(client: TestClient, body: dict, parameter: str) -> None:
     answer = client.post("/api/search", json=body)
-    assert answer.status_code == 422 and answer.json()["parameter"] == parameter, answer.json()
-    assert answer.json()["error"].startswith(f"参数 {parameter} ")
+    named = answer.json()["parameter"]  # a list item is named by its place: history.0.query
+    assert answer.status_code == 422 and named.split(".")[0] == parameter, answer.json()
+    assert answer.json()["error"].startswith(f"参数 {named} ")
 
 
 def test_bad_batches_tasks_and_notices_are_refused_in_json(client: TestClient) -> None:

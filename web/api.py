@@ -18,7 +18,7 @@ from ingest.bounds import MAX_K
 from ingest.departments import canonical
 from web.library import Library
 from web.notice_view import notice_dict
-from web.params import ParamError, choice, text, whole
+from web.params import ParamError, choice, text, turns_of, whole
 
 
 class WebApi:
@@ -36,8 +36,13 @@ class WebApi:
         lead: str = "",
         year: str = "",
         due_before: str = "",
+        history: list[Any] | None = None,
     ) -> dict[str, Any]:
-        """Answer one question: the hits with every field, whether it abstained, and the leads."""
+        """Answer one question: the hits with every field, whether it abstained, and the leads.
+
+        ``history``: earlier turns, oldest first (question strings or ``{"query", "chunk_ids"}``);
+        a follow-up is read against the last one and ``reading`` says how.
+        """
         try:
             question = text("question", question)
             if not question.strip():
@@ -46,11 +51,12 @@ class WebApi:
             mode = DEFAULT_MODE if mode is None else choice("mode", mode, MODES)
             year = str(year) if isinstance(year, int) and not isinstance(year, bool) else text("year", year)
             doc_id, lead, due_before = text("doc_id", doc_id), text("lead", lead), text("due_before", due_before)
+            turns = turns_of(history)
         except ParamError as exc:
             return exc.to_dict()
         try:
             filters = filters_from(doc_id=[doc_id] if doc_id else [], lead=lead, year=year, due_before=due_before)
-            answer = self.library.answer(question, k=k, mode=mode, filters=filters)
+            answer = self.library.answer(question, k=k, mode=mode, filters=filters, history=turns)
         except (TypeError, ValueError) as exc:
             return {"error": str(exc)}
         return answer.to_dict()

@@ -22,6 +22,7 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
 from index import DEFAULT_MODE
+from index.conversation import MAX_HISTORY
 from ingest.bounds import MAX_K, MAX_QUERY_CHARS, MAX_UPLOAD_BYTES
 from web.api import WebApi
 from web.breakdown import COLUMNS as BREAKDOWN_COLUMNS
@@ -48,8 +49,19 @@ class ApiError(Exception):
         self.body = body
 
 
+class HistoryTurn(BaseModel):
+    """An earlier turn of the conversation: its question, and the clauses its answer showed (best first)."""
+
+    query: str = Field(max_length=MAX_QUERY_CHARS, examples=["秦政通是什么"])
+    chunk_ids: list[str] = Field(default_factory=list, max_length=50)
+
+
 class SearchRequest(BaseModel):
-    """One question and how to answer it (the fields of ``python -m index search``)."""
+    """One question and how to answer it (the fields of ``python -m index search``).
+
+    ``history``: the conversation's earlier turns, oldest first. A follow-up ("它由哪个部门牵头？")
+    is read against the last one; the answer's ``reading`` says how it was read.
+    """
 
     question: str = Field(max_length=MAX_QUERY_CHARS, examples=["哪些部门负责12345热线"])
     k: int = Field(5, ge=1, le=MAX_K, strict=True)
@@ -58,6 +70,9 @@ class SearchRequest(BaseModel):
     lead: str = ""
     year: str = ""
     due_before: str = Field("", description="only items due on or before this ISO date")
+    history: list[str | HistoryTurn] = Field(
+        default_factory=list, max_length=MAX_HISTORY, description="earlier turns, oldest first (questions or turns)"
+    )
 
 
 class BatchRequest(BaseModel):
@@ -115,7 +130,7 @@ def api_router(library: Library, access: WriteAccess | None, open_reads: bool) -
     @router.post("/search", dependencies=[Depends(may_read)], summary="Answer one question")
     def search(request: SearchRequest) -> dict[str, Any]:
         """The answer as ``python -m index search --json`` prints it: hits, leads, or a refusal."""
-        return answered(api.search(**request.model_dump()))
+        return answered(api.search(**request.model_dump()))  # history: turns as dicts, questions as strings
 
     @router.post("/batch", dependencies=[Depends(may_read)], summary="Answer many questions")
     def batch(request: BatchRequest) -> dict[str, Any]:

@@ -11,7 +11,7 @@ import hashlib
 import os
 import shutil
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -118,10 +118,15 @@ class Library:
         return self._version[1]
 
     def answer(
-        self, question: str, k: int = 5, mode: str = DEFAULT_MODE, filters: dict[str, Any] | None = None
+        self,
+        question: str,
+        k: int = 5,
+        mode: str = DEFAULT_MODE,
+        filters: dict[str, Any] | None = None,
+        history: Sequence[Any] | None = None,
     ) -> Answer:
-        """Answer a question with the current searcher."""
-        return self.searcher.answer(question, k=k, mode=mode, filters=filters)  # type: ignore[arg-type]
+        """Answer a question with the current searcher (a follow-up read against ``history``, oldest first)."""
+        return self.searcher.answer(question, k=k, mode=mode, filters=filters, history=history)  # type: ignore[arg-type]
 
     def notices(self) -> list[list[Any]]:
         """Rows of (doc_id, title, issuer, date, chunk count) for the notices in the index."""

@@ -16,6 +16,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from index.conversation import MAX_HISTORY, Turn
+
 _SHOWN = 60
 
 
@@ -24,7 +26,7 @@ class ParamError(ValueError):
 
     def __init__(self, name: str, expected: str, value: Any) -> None:
         shown = repr(value) if not isinstance(value, str) else repr(value[:_SHOWN])
-        super().__init__(f"参数 {name} 应为{expected}，收到 {shown[:_SHOWN + 2]}")
+        super().__init__(f"参数 {name} 应为{expected}，收到 {shown[: _SHOWN + 2]}")
         self.name = name
         self.value = value
 
@@ -74,3 +76,18 @@ def choice(name: str, value: Any, choices: tuple[str, ...]) -> str:
     if not isinstance(value, str) or value not in choices:
         raise ParamError(name, "以下之一：" + "、".join(repr(c) for c in choices), value)
     return value
+
+
+def turns_of(value: Any) -> list[Turn]:
+    """A conversation's earlier turns (``history``): a list of questions or ``{"query", "chunk_ids"}``.
+
+    At most :data:`index.conversation.MAX_HISTORY` turns; ``None`` is none.
+    """
+    if value is None:
+        return []
+    if not isinstance(value, list) or len(value) > MAX_HISTORY:
+        raise ParamError("history", f"最多 {MAX_HISTORY} 轮的列表", value)
+    try:
+        return [Turn.of(item.model_dump() if hasattr(item, "model_dump") else item) for item in value]
+    except ValueError as exc:
+        raise ParamError("history", f"问题或 {{query, chunk_ids}} 的列表（{exc}）", value) from exc
