@@ -43,86 +43,41 @@ _POINTER = re.compile(
     r"此项工作|此项|此事|上述工作|上述|以上工作|前面说的|刚才说的|那个|那项)"
 )
 _INNER_POINTER = re.compile(r"(它们|它|这项工作|这项任务|这件事|该项工作|该项|此项工作|此项|上述工作)")
+#: A question that only asks for more of the same, nothing else.
 _MORE = re.compile(
-    r"^(?:那)?(?:还有(?:哪些|什么|别的|其他的?|吗|呢|没有)|其他的?(?:呢|还有吗|有哪些)|别的呢|另外还有|再多(?:给|列)?几条)"
+    r"^(?:那)?(?:还有(?:哪些|什么|别的|其他的?|吗|呢|没有)+|其他的?(?:呢|还有吗|有哪些)|别的呢|另外还有呢?|再多(?:给|列)?几条)$"
 )
-#: What a question asks, not what it is about: taken out to find its subject, or to see that it has none.
-_ASKING_WORDS = [
-    "是什么",
-    "是啥",
-    "什么意思",
-    "指什么",
-    "有哪些",
-    "有什么",
-    "哪些",
-    "什么",
-    "怎么办",
-    "怎么样",
-    "怎么做",
-    "怎么",
-    "如何",
-    "要求",
-    "具体",
-    "内容",
-    "措施",
-    "由哪个部门",
-    "由哪些部门",
-    "哪个部门",
-    "哪些部门",
-    "由谁",
-    "谁来",
-    "谁",
-    "牵头",
-    "负责",
-    "配合",
-    "部门",
-    "单位",
-    "主管",
-    "什么时候",
-    "何时",
-    "几时",
-    "多久",
-    "多少",
-    "几次",
-    "几天",
-    "几个",
-    "期限",
-    "时限",
-    "截止",
-    "完成",
-    "落实",
-    "推进",
-    "开展",
-    "做到",
-    "进展",
-    "时间",
-    "吗",
-    "呢",
-    "吧",
-    "啊",
-    "呀",
-    "了",
-    "的",
-    "是",
-    "有",
-    "要",
-    "能",
-    "可以",
-    "需要",
-    "请问",
-    "一下",
-    "和",
-    "与",
-    "及",
-    "还",
-    "又",
-    "都",
-    "也",
-    "再",
-]
-_ASKING = re.compile("|".join(sorted(_ASKING_WORDS, key=len, reverse=True)))
-_SWITCH = re.compile(r"^(?:那么?|那如果是|如果是|换成)?(?P<subject>.{2,20}?)(?:呢|怎么样|又如何|也一样吗)$")
+# fmt: off
+#: Words of what a question asks, not of what it is about (jieba words): taken out to find its
+#: subject, or to see that it has none.
+_ASKING = frozenset("""
+是 是什么 是啥 什么 什么样 意思 指 指什么 有 有没有 哪些 哪个 哪 几 几个 几项 几次 几天 几年 多少 多久 多长
+怎么 怎么办 怎么样 怎样 怎么做 如何 为什么 吗 呢 吧 啊 呀 了 的 得 地 和 与 及 还 又 都 也 再 就 会 要 能 能否 能不能
+不能 不 可以 可不可以 需要 应该 请问 一下 一些 由 谁 谁来 来 哪里 何时 几时 什么时候 时候 到底 具体 主要 一般 这 那 么
+还有 部门 单位 牵头 负责 配合 主管 责任 职责 完成 落实 推进 开展 做到 进展 时间 期限 时限 截止 做 搞 弄 用 管 设置
+""".split())
+#: Aspect words: what a follow-up asks about its subject (条件, 要求, 目标 …), never a subject of its own.
+_ASPECTS = frozenset("""
+条件 要求 原则 事项 范围 标准 材料 流程 程序 目标 任务 措施 办法 方式 内容 作用 意义 成员 对象 费用 金额 期限 地点
+窗口 实施 执行 安排 组织 规定 依据 政策 限制 步骤 环节 情况 效果 好处 作用 区别 问题 困难 重点 方面 哪些方面
+补贴 奖励 支持 资金 办法
+""".split())
+# fmt: on
+_SWITCH = re.compile(r"^(?:那么?|那如果是|如果是|换成|那对于|对于)?(?P<subject>.{2,20}?)(?:呢|怎么样|又如何|也一样吗)$")
+#: Words that make "X呢" a question about nothing new ("什么呢", "怎么样呢").
+_ONLY_ASKING = frozenset("什么 怎么 怎么样 哪些 哪个 谁 多少 如何 为什么 是 的 那 这 么 呢".split())
+_TIME = re.compile(r"\d|[年月日季]|上半年|下半年|年底|年初")
 _PUNCT = re.compile(r"[\s，。？！?!,.;；：:、“”\"'（）()]+")
+
+
+def _words(text: str) -> list[str]:
+    """jieba's words of a text, punctuation and white space left out."""
+    import logging
+
+    import jieba
+
+    logging.getLogger("jieba").setLevel(logging.WARNING)
+    return [w for w in jieba.lcut(_PUNCT.sub(" ", text)) if w.strip()]
 
 
 @dataclass(frozen=True)
@@ -197,16 +152,17 @@ class Reading:
         }
 
 
-def subject(question: str) -> str:
-    """What a question is about: the question without what it asks.
+def subject(question: str, aspects: bool = False) -> str:
+    """What a question is about: its words without what it asks (and, with ``aspects``, without 条件, 要求 …).
 
     >>> subject("秦政通是什么？"), subject("哪些部门负责12345热线"), subject("什么时候完成？")
-    ('秦政通', '12345热线', '')
+    ('秦 政通', '12345 热线', '')
+    >>> subject("医保基金智能审核是什么"), subject("有什么条件？", aspects=True)
+    ('医保 基金 智能 审核', '')
     """
-    text = _PUNCT.sub(" ", question)
-    text = _POINTER.sub("", text.strip())
-    text = _ASKING.sub(" ", text)
-    return " ".join(text.split())
+    text = _POINTER.sub("", _PUNCT.sub(" ", question).strip())
+    dropped = _ASKING | (_ASPECTS if aspects else frozenset())
+    return " ".join(w for w in _words(text) if w not in dropped and not _INNER_POINTER.fullmatch(w))
 
 
 def read(question: str, history: Sequence[Turn | str | dict[str, Any]] | None = None) -> Reading:
@@ -231,21 +187,23 @@ def read(question: str, history: Sequence[Turn | str | dict[str, Any]] | None = 
         return Reading(question, asked)
     if _MORE.match(_PUNCT.sub("", asked)):
         return Reading(question, previous.query, "more", previous, previous.chunk_ids)
-    topic = subject(previous.query)
+    topic = subject(previous.query, aspects=True)
     if not topic:
         return Reading(question, asked)
+    joined = topic.replace(" ", "")
     pointer = _POINTER.match(asked)
     if pointer:
-        return Reading(question, topic + asked[pointer.end() :], "pronoun", previous)
+        return Reading(question, joined + asked[pointer.end() :], "pronoun", previous)
     inner = _INNER_POINTER.search(asked)
     if inner and not subject(asked[: inner.start()]):  # "那么它…", "请问这项工作…"
-        return Reading(question, asked[: inner.start()] + topic + asked[inner.end() :], "pronoun", previous)
-    if not subject(asked):
-        return Reading(question, f"{topic}，{asked}", "ellipsis", previous)
+        return Reading(question, asked[: inner.start()] + joined + asked[inner.end() :], "pronoun", previous)
     switch = _SWITCH.match(_PUNCT.sub("", asked))
-    if switch and subject(switch.group("subject")):
-        asking = previous.query
-        for word in topic.split():
-            asking = asking.replace(word, "")
-        return Reading(question, switch.group("subject") + asking, "switch", previous)
+    if switch and any(w not in _ONLY_ASKING for w in _words(switch.group("subject"))):
+        new = switch.group("subject")
+        if _TIME.search(new):  # "到2030年呢": the same question, at another time
+            return Reading(question, f"{previous.query.rstrip('？?。')}，{new}", "switch", previous)
+        asking = "".join(w for w in _words(previous.query) if w not in set(topic.split()))
+        return Reading(question, new + asking, "switch", previous)
+    if not subject(asked, aspects=True):
+        return Reading(question, f"{joined}，{asked}", "ellipsis", previous)
     return Reading(question, asked)

@@ -319,12 +319,10 @@ class Searcher:
         reading = read(query, history)
         if not reading.follow_up:
             return self.answer_batch([query], k=k, mode=mode, filters=filters, group_by=group_by)[0]
-        (answer,) = self.answer_batch(
-            [reading.text], k=k + len(reading.exclude), mode=mode, filters=filters, group_by=group_by
-        )
-        answer.query, answer.reading = query, reading
-        answer.hits = reading.arrange(answer.hits)[:k]
-        answer.nearest = reading.arrange(answer.nearest)
+        (result,) = self.run([reading.text], k + len(reading.exclude), mode, filters, True, group_by)
+        result.hits = reading.arrange(result.hits)[:k]  # the clause pointed to first; none shown before
+        answer = _answer(query, result)
+        answer.reading = reading
         return answer
 
     def answer_batch(
@@ -337,22 +335,7 @@ class Searcher:
     ) -> list[Answer]:
         """:meth:`answer` for several questions at once (each on its own: no history)."""
         results = self.run(queries, k, mode, filters, with_abstain=True, group_by=group_by)
-        answers = []
-        for query, result in zip(queries, results, strict=True):
-            info = result.info
-            led_work_of = info.departments if info.asks_led_work else []
-            answers.append(
-                make_answer(
-                    query,
-                    result.hits,
-                    result.abstained,
-                    info.asks_responsibility,
-                    led_work_of,
-                    result.evidence,
-                    foreign_places=info.foreign_places,
-                )
-            )
-        return answers
+        return [_answer(query, result) for query, result in zip(queries, results, strict=True)]
 
     def run(
         self,
@@ -427,3 +410,13 @@ class Searcher:
         for result in out:
             result.timings = dict(clock.laps)
         return out
+
+
+def _answer(query: str, result: Result) -> Answer:
+    """The answer to one searched question: its hits or refusal, leads and warnings."""
+    info = result.info
+    led_work_of = info.departments if info.asks_led_work else []
+    return make_answer(
+        query, result.hits, result.abstained, info.asks_responsibility, led_work_of, result.evidence,
+        foreign_places=info.foreign_places,
+    )  # fmt: skip
