@@ -23,7 +23,7 @@ from index.paths import default_data_dir, default_index_path
 from index.writing import tidy
 from ingest.bounds import MAX_QUERY_CHARS, MAX_UPLOAD_BYTES, UPLOAD_TYPES
 from web import TASK_VIEW_COLUMNS, Library
-from web.entrance.access import WriteAccess
+from web.entrance.access import WriteAccess, kept_token
 from web.entrance.files import FileGuard
 from web.entrance.routes import RouteGate
 from web.entrance.serving import serve
@@ -73,8 +73,10 @@ def build_ui(library: Library, access: WriteAccess | None = None) -> Any:
 
     chat = Chat(
         library, export_dir=temp_dir(library.data_dir) / "exports", access=access,
-        upload_folder=upload_folder(library.data_dir),
+        upload_folder=upload_folder(library.data_dir), conversation_dir=Path(library.data_dir) / "conversations",
     )  # fmt: skip
+    # the key of the browser's conversation id, kept so that the id outlives a restart of the app
+    browser_secret = kept_token(Path(library.data_dir) / "browser-secret")
     notices, leads, years = chat.choices()
     with gr.Blocks(title="政策条款问答") as demo:
         gr.Markdown(
@@ -86,6 +88,8 @@ def build_ui(library: Library, access: WriteAccess | None = None) -> Any:
         with gr.Tab("问答"), gr.Row():
             with gr.Column(scale=3):  # the chat on the left, the notice a citation opens on the right
                 records = gr.State([])
+                # the browser keeps only its conversation's id; the chat itself is kept on the server
+                conversation = gr.BrowserState("", storage_key="policy-qa-conversation", secret=browser_secret)
                 # no floating label over the answers (the tab says what this is; screen readers still read it)
                 chatbot = gr.Chatbot(
                     label="对话", show_label=False, height=560, feedback_options=("Like", "Dislike"), elem_id="chat",
@@ -101,6 +105,7 @@ def build_ui(library: Library, access: WriteAccess | None = None) -> Any:
                         max_length=MAX_QUERY_CHARS,
                     )
                     send = gr.Button("提问", variant="primary", scale=1, elem_id="send")
+                    fresh = gr.Button("新对话", scale=1, elem_id="new-conversation")
                 examples = gr.Examples(
                     EXAMPLES, inputs=question, label="示例问题（点击即提问）", api_visibility="private"
                 )
@@ -120,7 +125,7 @@ def build_ui(library: Library, access: WriteAccess | None = None) -> Any:
                     )
                     pick = gr.Button("记录正确条款", elem_id="pick", scale=1)
                 export = gr.File(label="导出本次回答的引用（CSV）", interactive=False, elem_id="export")
-                inputs = [question, chatbot, records, k, mode, docs, lead, year, due]
+                inputs = [question, chatbot, records, k, mode, docs, lead, year, due, conversation]
                 outputs = [question, chatbot, records, export, right]
                 # a new answer is shown from its top (its lead line and [1]), not scrolled to its end
                 ask = {"api_visibility": "private", "concurrency_limit": CONCURRENCY}
@@ -133,7 +138,12 @@ def build_ui(library: Library, access: WriteAccess | None = None) -> Any:
                     asked.then(None, None, None, js=SCROLL_TO_ANSWER, api_visibility="private")
                 chatbot.like(chat.on_like, [records], [feedback], api_visibility="private")
                 pick.click(chat.on_pick, [records, right], [feedback], api_visibility="private")
-                chatbot.clear(lambda: ([], ""), None, [records, feedback], api_visibility="private")
+                chatbot.clear(chat.on_clear, [conversation], [records, feedback], api_visibility="private")
+                fresh.click(
+                    chat.new_conversation, None, [conversation, chatbot, records, feedback, right],
+                    api_visibility="private",
+                )  # fmt: skip
+                demo.load(chat.restore, [conversation], [conversation, chatbot, records], api_visibility="private")
             with gr.Column(scale=2, visible=False, elem_id="notice-panel") as notice_panel:
                 with gr.Row():
                     gr.Markdown("#### 条款所在通知")

@@ -697,3 +697,25 @@ def test_a_clean_stop_exits_zero_and_leaves_no_temporary_folder(tmp_path: Path) 
     assert (tmp_path / "data" / "tmp").is_dir()
     stop_app(proc)  # SIGTERM, as a service manager stops it
     assert proc.returncode == 0 and not (tmp_path / "data" / "tmp").exists()
+
+
+@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed")
+def test_a_follow_up_is_read_against_the_chat_and_the_chat_survives_a_reload(app_server: dict[str, object]) -> None:
+    with chromium_page() as page:
+        page.goto(str(app_server["url"]))
+        _ask(page, "秦政通是什么", 1)
+        _ask(page, "它由哪个部门牵头？", 2)
+        chat = page.locator("#chat").inner_text()
+        assert "按上文理解为：秦政通由哪个部门牵头？" in chat and "市数据局牵头（第10项）" in chat
+        page.reload()  # the same browser: its conversation comes back from the server
+        page.wait_for_function("document.querySelectorAll('#chat .message-buttons-left').length >= 2", timeout=30_000)
+        again = page.locator("#chat").inner_text()
+        assert "秦政通是什么" in again and "市数据局牵头（第10项）" in again
+        _ask(page, "什么时候完成？", 3)  # the restored turns still carry the follow-up
+        assert "按上文理解为：秦政通" in page.locator("#chat").inner_text()
+        page.locator("#new-conversation").click()
+        page.wait_for_function("document.querySelectorAll('#chat .message-buttons-left').length === 0", timeout=15_000)
+        page.reload()
+        page.wait_for_selector("#question textarea", timeout=30_000)
+        page.wait_for_timeout(1500)  # the page's load event has run: a new conversation stays empty
+        assert page.locator("#chat .message-buttons-left").count() == 0

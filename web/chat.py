@@ -17,7 +17,9 @@ from typing import Any
 import gradio as gr
 
 from index import DEFAULT_MODE
+from index.conversation import MAX_HISTORY, Turn
 from index.filters import filters_from
+from web.conversations import Conversations, new_id, valid_id
 from web.departments_tab import DepartmentsTab, stamp
 from web.entrance.access import WriteAccess
 from web.library import Library
@@ -55,6 +57,7 @@ class Chat:
         export_dir: Path | None = None,
         access: WriteAccess | None = None,
         upload_folder: Path | None = None,
+        conversation_dir: Path | None = None,
     ) -> None:
         self.library = library
         if export_dir is None:
@@ -64,6 +67,8 @@ class Chat:
             self.export_dir.mkdir(parents=True, exist_ok=True)
         #: The 通知库 tab: uploads, replacements, deletions and the 任务分解表, behind the write token.
         self.notices = LibraryTab(library, self.export_dir, self.library_view, access, upload_folder)
+        #: Each browser's conversation, kept on the server (bounded) so that a reload shows it again.
+        self.conversations = Conversations(conversation_dir or self.export_dir.parent / "conversations")
         #: The 部门任务 tab: task lists, the departments × notices overview and their exports.
         self.departments = DepartmentsTab(library, self.export_dir, self.clause_page)
 
@@ -80,23 +85,30 @@ class Chat:
         lead: str | None,
         year: str | None,
         due_before: str | None = None,
+        conversation: str = "",
     ) -> tuple[Any, ...]:
-        """Answer a question: the emptied box, the chat, the answer records, the CSV export and the clause choices."""
+        """Answer a question: the emptied box, the chat, the answer records, the CSV export and the clause choices.
+
+        A follow-up ("它由哪个部门牵头？") is read against the answers before it in this chat; the
+        chat is kept for ``conversation`` (the browser's id), so that a reload shows it again.
+        """
         question = (question or "").strip()
         if not question:
             return "", history, records, None, no_pick()
         shown = plain_text(question)  # the question is shown as typed, never as markup or markdown
         library = self.library
+        # Records of messages no longer shown (the chat was cleared or cut back) can never be voted on.
+        records = [r for r in records if r["message"] < len(history)]
+        turns = [Turn(r.get("read_as") or r["question"], tuple(r["chunk_ids"])) for r in records[-MAX_HISTORY:]]
         try:
             filters = filters_from(doc_id=docs, lead=lead, year=year, due_before=(due_before or "").strip())
             answer_mode = MODE_LABELS.get(mode_label, DEFAULT_MODE)
-            answer = library.answer(question, k=int(k), mode=answer_mode, filters=filters)
+            answer = library.answer(question, k=int(k), mode=answer_mode, filters=filters, history=turns)
         except ValueError as exc:  # an empty, over-long or badly filtered question: say why
             reply = f'<p class="error">无法检索：{html.escape(str(exc))}</p>'
             history = [*history, {"role": "user", "content": shown}, {"role": "assistant", "content": reply}]
+            self.conversations.save(conversation, history, records)
             return "", history, records, None, no_pick()
-        # Records of messages no longer shown (the chat was cleared or cut back) can never be voted on.
-        records = [r for r in records if r["message"] < len(history)]
         history = [
             *history,
             {"role": "user", "content": shown},
@@ -108,12 +120,14 @@ class Chat:
                 "message": len(history) - 1,
                 "answer_id": uuid.uuid4().hex[:16],
                 "question": question,
+                "read_as": answer.reading.text if answer.reading else question,
                 "chunk_ids": [h.id for h in answer.hits],
                 "mode": answer_mode,
                 "filters": filters or {},
                 "index_version": library.index_version(),
             },
         ]
+        self.conversations.save(conversation, history, records)
         if answer.abstained or not answer.hits:
             return "", history, records, None, no_pick()  # nothing to export or pick for a refused answer
         csv_path = self.export_dir / f"引用-{stamp()}.csv"
@@ -122,6 +136,22 @@ class Chat:
             old.unlink(missing_ok=True)  # keep the newest exports only
         picks = [(f"[{h.rank}] {(h.title or h.notice_title)[:30]} {label_text(h)}", h.id) for h in answer.hits]
         return "", history, records, str(csv_path), gr.update(choices=picks, value=None)
+
+    def restore(self, conversation: Any) -> tuple[str, list[dict[str, Any]], list[dict[str, Any]]]:
+        """At page load: the browser's conversation id (a new one if it has none) and what it holds."""
+        if not valid_id(conversation):
+            return new_id(), [], []
+        messages, records = self.conversations.load(conversation)
+        return conversation, messages, records
+
+    def new_conversation(self) -> tuple[str, list[Any], list[Any], str, Any]:
+        """新对话: a new conversation id, an empty chat and records, no feedback line, no clause choices."""
+        return new_id(), [], [], "", no_pick()
+
+    def on_clear(self, conversation: Any) -> tuple[list[Any], str]:
+        """The chat's own clear button: the kept conversation is emptied too."""
+        self.conversations.forget(conversation)
+        return [], ""
 
     def led_tasks(self, departments: list[str]) -> dict[str, list[Any]]:
         """What each department leads, for "X牵头负责哪些工作" questions (none for unknown ones)."""

@@ -91,7 +91,10 @@ def answer_html(answer: Answer, tasks: dict[str, list[Any]] | None = None) -> st
     "X牵头负责哪些工作" questions: the list comes first, then the clauses.
     """
     listed = [tasks_html(department, items) for department, items in (tasks or {}).items() if items]
-    out = list(listed)
+    out = []
+    if answer.reading is not None and answer.reading.follow_up:  # a follow-up: how it was read, first
+        out.append(f'<p class="reading">按上文理解为：{html.escape(answer.reading.text)}</p>')
+    out += listed
     if answer.abstained or not answer.hits:
         if not listed:
             out.append(html.escape(answer.message or NO_MATCH))
