@@ -110,7 +110,9 @@ class Gazetteer:
     def __init__(self, places: Iterable[Place]) -> None:
         self.full: dict[str, list[Place]] = {}
         self.short: dict[str, list[Place]] = {}
+        self.by_code: dict[str, Place] = {}
         for place in places:
+            self.by_code[place.code] = place
             if place.name in _NOT_NAMES or len(place.name) < 2:
                 continue
             self.full.setdefault(place.name, []).append(place)
@@ -205,3 +207,67 @@ class LibraryPlaces:
         named = self.gazetteer.find(text)
         outside = [n for n, options in named.items() if not any(p.related(q) for p in options for q in self.places)]
         return outside if named and len(outside) == len(named) else []
+
+
+#: The level a department's first character names: 省 a province, 市 a city, 区/县 a county.
+_LEVEL_OF_PREFIX = {"省": 1, "市": 2, "区": 3, "县": 3}
+
+
+class DepartmentPlaces:
+    """Which place a department of a notice belongs to, so that 汉中's 市发改委 and 湘潭's are two departments.
+
+    A department written with a level (市发改委, 区行政审批服务局) belongs to its notice's place of
+    that level (汉中市; 汉台区); one without (政务服务中心) to the notice's most specific place. A
+    name that already says its place (汉中市发展改革委) needs no other. Names are told apart only when
+    the library holds notices of more than one place (:attr:`several`).
+    """
+
+    def __init__(self, library: LibraryPlaces) -> None:
+        self.library = library
+        most_specific = {max(ps, key=lambda p: p.level) for ps in library.of_notice.values() if ps}
+        #: The library's notices belong to more than one place.
+        self.several = len(most_specific) > 1
+
+    def place(self, doc_id: str, department: str) -> str:
+        """The name of the place ``department`` of notice ``doc_id`` belongs to ("" when the notice has none)."""
+        places = self.library.of_notice.get(doc_id) or set()
+        if not places:
+            return ""
+        level = _LEVEL_OF_PREFIX.get(department[:1]) if len(department) > 2 else None
+        if level is None:
+            return max(places, key=lambda p: (p.level, p.code)).name
+        fitting = [p for p in places if p.level == level]
+        if not fitting and level < max(p.level for p in places):  # a 省 department of a city's notice
+            deepest = max(places, key=lambda p: p.level)
+            code = deepest.code[: 2 * level].ljust(12, "0")
+            above = self.library.gazetteer.by_code.get(code)
+            fitting = [above] if above else []
+        return fitting[0].name if fitting else max(places, key=lambda p: p.level).name
+
+    def parse(self, listed: str) -> tuple[str, str]:
+        """A listed department's name and place; a bracket that names no place is part of the name.
+
+        "市发展改革委（汉中市）" → ("市发展改革委", "汉中市"); "生态环境局（应急管理局）" stays whole.
+        """
+        name, place = split_place(listed)
+        return (name, place) if place in self.library.gazetteer.full else (listed.strip(), "")
+
+    def display(self, doc_id: str, department: str) -> str:
+        """The department as lists show it: "市发展改革委（汉中市）" in a library of several places."""
+        if not self.several:
+            return department
+        place = self.place(doc_id, department)
+        short = short_form(Place("", place, 2)) or place
+        if not place or department.startswith((place, short)):
+            return department
+        return f"{department}（{place}）"
+
+
+def split_place(display: str) -> tuple[str, str]:
+    """A listed department's name and place: "市发展改革委（汉中市）" → ("市发展改革委", "汉中市").
+
+    >>> split_place("市发展改革委（汉中市）"), split_place("市数据局")
+    (('市发展改革委', '汉中市'), ('市数据局', ''))
+    """
+    match = re.fullmatch(r"(.+?)（([^（）]+)）", display.strip())
+    return (match.group(1), match.group(2)) if match else (display.strip(), "")

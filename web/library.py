@@ -18,6 +18,7 @@ from typing import Any
 from index.answer import Answer
 from index.filters import year_of
 from index.fuse import DEFAULT_MODE
+from index.places import DepartmentPlaces
 from index.searcher import Searcher
 from index.stores.base import NoticeInfo
 from index.stores.layout import fsync_directory
@@ -162,7 +163,7 @@ class Library:
         """
         searcher = self.searcher
         if self._departments is None or self._departments[0] is not searcher:
-            self._departments = (searcher, departments(self._chunks()))
+            self._departments = (searcher, departments(self._chunks(), self.department_places()))
         return list(self._departments[1])
 
     def tasks(self, department: str, role: str = "", doc_id: str = "") -> list[Any]:
@@ -171,8 +172,9 @@ class Library:
         Raises:
             ValueError: for an unknown role, or a department no item names.
         """
-        found = department_tasks(self._chunks(), department, role, doc_id)
-        if not found and not department_tasks(self._chunks(), department):
+        places = self.department_places()
+        found = department_tasks(self._chunks(), department, role, doc_id, places)
+        if not found and not department_tasks(self._chunks(), department, places=places):
             raise ValueError(f"{department}：库中没有由该部门牵头或配合的条目")
         return found
 
@@ -180,8 +182,13 @@ class Library:
         """Departments × notices with lead and support counts (:func:`web.overview.build_overview`), once per index."""
         searcher = self.searcher
         if self._overview is None or self._overview[0] is not searcher:
-            self._overview = (searcher, build_overview(self._chunks(), searcher.notices()))
+            self._overview = (searcher, build_overview(self._chunks(), searcher.notices(), self.department_places()))
         return self._overview[1]
+
+    def department_places(self) -> DepartmentPlaces | None:
+        """The places of the library's departments (None when its store reads no places)."""
+        library = self.searcher.store.analyzer.library
+        return DepartmentPlaces(library) if library is not None else None
 
     def _chunks(self) -> list[Any]:
         """All chunks of the index now answering, read once per index."""

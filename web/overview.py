@@ -3,7 +3,8 @@
 The 督查 office's first page of a year: who carries the load, and in which notices. A cell counts
 exactly the items :func:`web.tasks.department_tasks` lists for that department and notice (a
 department named as lead is counted as lead only), so every number opens the list behind it.
-Departments are in their canonical form; generic units (各有关部门) are no department.
+Departments are in their canonical form, with their place in a library of several places;
+generic units (各有关部门) are no department.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from index.places import DepartmentPlaces
 from index.stores.base import NoticeInfo
 from ingest import Chunk
 from ingest.departments import lead_names
@@ -88,13 +90,20 @@ def _cell(counts: Sequence[int] | None) -> str:
     return " · ".join(p for p in parts if p)
 
 
-def build_overview(chunks: Iterable[Chunk], notices: Sequence[NoticeInfo]) -> Overview:
-    """Count each department's led and supported items per notice (one pass over the chunks)."""
+def build_overview(
+    chunks: Iterable[Chunk], notices: Sequence[NoticeInfo], places: DepartmentPlaces | None = None
+) -> Overview:
+    """Count each department's led and supported items per notice (one pass over the chunks).
+
+    With ``places`` (a library of several places), a department is its place's: 汉中's and
+    湘潭's 市发展改革委 are two rows.
+    """
     rows: dict[str, DepartmentRow] = {}
     for chunk in chunks:
         leads = set(lead_names(chunk.lead))
         for department, role in [(d, 0) for d in leads] + [(d, 1) for d in set(lead_names(chunk.support)) - leads]:
-            row = rows.setdefault(department, DepartmentRow(department))
+            shown = places.display(chunk.doc_id, department) if places else department
+            row = rows.setdefault(shown, DepartmentRow(shown))
             row.cells.setdefault(chunk.doc_id, [0, 0])[role] += 1
             if role == 0:
                 row.lead += 1

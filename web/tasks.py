@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from index.places import DepartmentPlaces
 from index.views import cite_label, item_title, sentences
 from ingest import Chunk
 from ingest.departments import canonical, lead_names
@@ -57,29 +58,40 @@ class Task:
         return asdict(self)
 
 
-def departments(chunks: Iterable[Chunk]) -> list[str]:
-    """Every department named as lead or support, once, in its canonical form; generic units left out."""
-    return sorted({d for c in chunks for d in lead_names([*c.lead, *c.support])})
+def departments(chunks: Iterable[Chunk], places: DepartmentPlaces | None = None) -> list[str]:
+    """Every department named as lead or support, once, in its canonical form; generic units left out.
+
+    With ``places`` (a library of several places), each as its place's: "市发展改革委（汉中市）".
+    """
+    named = {(c.doc_id, d) for c in chunks for d in lead_names([*c.lead, *c.support])}
+    return sorted({places.display(doc, d) if places else d for doc, d in named})
 
 
-def department_tasks(chunks: Iterable[Chunk], department: str, role: str = "", doc_id: str = "") -> list[Task]:
+def department_tasks(
+    chunks: Iterable[Chunk], department: str, role: str = "", doc_id: str = "", places: DepartmentPlaces | None = None
+) -> list[Task]:
     """The items ``department`` (any of its names) leads or supports, in corpus order.
 
     Args:
         chunks: The chunks to look through (a store's ``all_chunks()``).
-        department: Any name of the department.
+        department: Any name of the department; with its place ("市发展改革委（汉中市）") only
+            that place's, else every place's.
         role: "牵头" or "配合" to keep one role only; "" for both.
         doc_id: One notice's items only; "" for every notice.
+        places: The places of the library's departments (needed to tell them apart).
 
     Raises:
         ValueError: for a role that is neither.
     """
     if role not in ("", LEAD, SUPPORT):
         raise ValueError(f"role {role!r}: use {LEAD!r}, {SUPPORT!r} or '' for both")
-    wanted = canonical(department.strip())
+    name, place = places.parse(department) if places else (department.strip(), "")
+    wanted = canonical(name)
     out = []
     for chunk in chunks:
         if doc_id and chunk.doc_id != doc_id:
+            continue
+        if place and places is not None and places.place(chunk.doc_id, wanted) != place:
             continue
         if wanted in lead_names(chunk.lead):
             found = LEAD
