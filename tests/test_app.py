@@ -275,9 +275,9 @@ def test_the_department_tab_lists_the_tasks_and_exports_them_as_xlsx(
         page.goto(str(app_server["url"]))
         page.get_by_role("tab", name="部门任务").click()
         page.locator("#department input").fill("市数据局")
-        page.get_by_role("option", name="市数据局", exact=True).click()
+        page.get_by_role("option", name="市数据局（汉中市）", exact=True).click()  # two cities: with its place
         page.wait_for_function(
-            "document.querySelector('#task-status').innerText.includes('市数据局：共')", timeout=30_000
+            "document.querySelector('#task-status').innerText.includes('市数据局（汉中市）：共')", timeout=30_000
         )
         assert f"共 {len(expected)} 项" in page.locator("#task-status").inner_text()
         assert "强化政务服务效能监管" in page.locator("#tasks").inner_text()
@@ -286,7 +286,7 @@ def test_the_department_tab_lists_the_tasks_and_exports_them_as_xlsx(
         with page.expect_download() as download:
             link.click()
         download.value.save_as(tmp_path / "tasks.xlsx")
-        assert download.value.suggested_filename.startswith("任务-市数据局-")  # the department in the name
+        assert download.value.suggested_filename.startswith("任务-市数据局-汉中市-")  # the department in the name
         page.get_by_role("tab", name="问答").click()
         _ask(page, "市数据局牵头负责哪些工作", 1)  # the list first, then the clauses
         chat = page.locator("#chat").inner_text()

@@ -82,8 +82,8 @@ def test_tables_scroll_in_their_box_key_columns_first_and_export_names_whole(
         page.goto(str(app_server["url"]))
         page.get_by_role("tab", name="部门任务").click()
         page.locator("#department input").fill("市数据局")
-        page.get_by_role("option", name="市数据局", exact=True).click()
-        page.wait_for_function("document.querySelector('#task-status').innerText.includes('市数据局：共')",
+        page.get_by_role("option", name="市数据局（汉中市）", exact=True).click()  # two cities: with its place
+        page.wait_for_function("document.querySelector('#task-status').innerText.includes('市数据局（汉中市）：共')",
                                timeout=30_000)  # fmt: skip
         headers = page.locator("#tasks thead th").all_inner_texts()
         assert [h.strip() for h in headers[:3]] == ["工作事项", "角色", "完成时限"]
@@ -96,7 +96,7 @@ def test_tables_scroll_in_their_box_key_columns_first_and_export_names_whole(
         page.locator("#tasks-xlsx .filename").first.wait_for(timeout=15_000)
         name = page.evaluate("""() => { const s = document.querySelector('#tasks-xlsx .filename .stem');
             return {text: s.innerText, cut: s.scrollWidth > s.clientWidth + 1}; }""")
-        assert name["text"].replace("\n", "").startswith("任务-市数据局-") and not name["cut"], name
+        assert name["text"].replace("\n", "").startswith("任务-市数据局-汉中市-") and not name["cut"], name
         # the overview: a cell opens that department's items in that notice, and the list comes into view
         page.evaluate("window.scrollTo(0, 0)")
         page.get_by_text("部门 × 通知 总览").click()

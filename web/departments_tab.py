@@ -15,6 +15,7 @@ from typing import Any
 
 import gradio as gr
 
+from index.places import split_place
 from ingest.departments import canonical
 from web.library import Library
 from web.overview import write_overview_xlsx
@@ -55,7 +56,12 @@ class DepartmentsTab:
         # named as staff file them (任务-市数据局-牵头-20261206.xlsx), each export in a folder of its own: two
         # people exporting the same list at once never write one file
         folder = self._folder("tasks")
-        parts = [safe_stem(canonical(department) or department), role if role in (LEAD, SUPPORT) else ""]
+        name, place = split_place(department)  # 任务-市数据局-汉中市-… in a library of several places
+        parts = [
+            safe_stem(canonical(name) or name),
+            safe_stem(place) if place else "",
+            role if role in (LEAD, SUPPORT) else "",
+        ]
         name = "-".join(["任务", *filter(None, parts), time.strftime("%Y%m%d")])
         xlsx = write_xlsx(tasks, department, folder / f"{name}.xlsx")
         csv_path = folder / f"{name}.csv"
