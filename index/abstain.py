@@ -10,9 +10,11 @@ rule reads signals that mean the same thing across questions and corpora instead
   higher best cosine than five notices do; over the null, the same bar holds for both;
 - the **gap**: how far the best cosine stands above the mean of the dense candidates';
 - the **coverage**: the share of the question's content words found in the best BM25 hit;
-- the **unseen words**: content words no searched chunk holds at all, a weak feature only (a lay
-  word the notices do not use is not a missing subject). They are named in the refusal as words,
-  never as a subject.
+- the **likeness** to the null questions: the best cosine less the mean of the question's three
+  best cosines with them (is it nearer the corpus, or nearer everyday chatter?).
+
+The **unseen words** (content words no searched chunk holds) are named in a refusal as words, and
+weighed by nothing: a lay word the notices do not use is not a missing subject.
 
 Content words are the BM25 tokens without question and function words, and without a token
 contained in a longer one of the same question (jieba's search mode gives 公积, 积金 and 公积金).
@@ -71,6 +73,7 @@ class Evidence:
         lexical_peak: The best BM25 score in standard deviations above the mean of the BM25 candidates'.
         agreement: 1 / the rank of the best dense chunk in the BM25 candidates (0 when not among them).
         null: The corpus's null: the mean best cosine of :data:`NULL_QUESTIONS` in what was searched.
+        likeness: How like the null questions the question is: the mean of its three best cosines with them.
     """
 
     best_dense: float
@@ -81,6 +84,12 @@ class Evidence:
     lexical_peak: float = 0.0
     agreement: float = 0.0
     null: float = 0.0
+    likeness: float = 0.0
+
+    @property
+    def over_likeness(self) -> float:
+        """The best dense cosine less the question's likeness to the null questions: nearer the corpus, or chatter?"""
+        return self.best_dense - self.likeness
 
     @property
     def over_null(self) -> float:
@@ -100,6 +109,7 @@ def gather(
     facts: Mapping[Hashable, Facts],
     seen: Iterable[str],
     null: float = 0.0,
+    likeness: float = 0.0,
 ) -> Evidence:
     """The evidence for one question from its ranked lists, its content words and the words the corpus holds.
 
@@ -116,7 +126,7 @@ def gather(
     rank = next((n for n, (key, _) in enumerate(lexical, 1) if dense and key == dense[0][0]), 0)
     return Evidence(
         float(best_dense), coverage, tuple(w for w in words if w not in known), len(words),
-        dense_gap=gap, lexical_peak=peak, agreement=1.0 / rank if rank else 0.0, null=null,
+        dense_gap=gap, lexical_peak=peak, agreement=1.0 / rank if rank else 0.0, null=null, likeness=likeness,
     )  # fmt: skip
 
 
@@ -125,6 +135,18 @@ def corpus_null(store: Any, vectors: np.ndarray, where: Any) -> float:
     ranked = store.dense_search(vectors, 1, where)
     best = [r[0][1] for r in ranked if r]
     return float(np.mean(best)) if best else 0.0
+
+
+#: How many of the null questions' best cosines a question's likeness to them averages.
+LIKENESS_TOP = 3
+
+
+def null_likeness(queries: np.ndarray, null_vectors: np.ndarray) -> list[float]:
+    """Per question vector, the mean of its :data:`LIKENESS_TOP` best cosines with the null questions' vectors."""
+    if not len(queries) or not len(null_vectors):
+        return [0.0] * len(queries)
+    cosines = np.sort(queries @ null_vectors.T, axis=1)[:, -LIKENESS_TOP:]
+    return [float(v) for v in cosines.mean(axis=1)]
 
 
 class NullCache:
@@ -139,14 +161,23 @@ class NullCache:
         self._vectors: np.ndarray | None = None
         self._nulls: dict[str, float] = {}
 
+    def vectors(self, embedder: Any) -> np.ndarray:
+        """The null questions' vectors (encoded once)."""
+        if self._vectors is None:
+            self._vectors = np.asarray(embedder.encode(list(NULL_QUESTIONS), query=True), dtype=np.float32)
+        return self._vectors
+
+    def likeness(self, embedder: Any, queries: np.ndarray) -> list[float]:
+        """Per question vector, the mean of its :data:`LIKENESS_TOP` best cosines with the null questions."""
+        return null_likeness(np.asarray(queries, dtype=np.float32), self.vectors(embedder))
+
     def get(self, store: Any, embedder: Any, where: Any, filters: Any) -> float:
         """The null of ``store`` under ``where`` (``filters`` is its key)."""
         import json
 
         key = json.dumps(filters, sort_keys=True, ensure_ascii=False, default=str)
         if key not in self._nulls:
-            if self._vectors is None:
-                self._vectors = embedder.encode(list(NULL_QUESTIONS), query=True)
+            self.vectors(embedder)
             if len(self._nulls) >= self.KEPT:
                 self._nulls.pop(next(iter(self._nulls)))
             self._nulls[key] = corpus_null(store, self._vectors, where)
@@ -161,7 +192,7 @@ def seen_words(store: Any, words: Iterable[str], where: Any) -> set[str]:
 
 
 #: The features the rule weighs, in the order of its weights.
-FEATURES = ("over_null", "dense_gap", "coverage", "unseen_share")
+FEATURES = ("over_null", "dense_gap", "coverage", "over_likeness")
 
 
 @dataclass(frozen=True)
@@ -177,17 +208,17 @@ class AbstainRule:
         over_null: Weight of the best cosine over the corpus's null.
         dense_gap: Weight of the best cosine's lead over the dense candidates' mean.
         coverage: Weight of the share of content words in the best BM25 hit.
-        unseen_share: Weight of the share of content words no searched chunk holds (a weak feature).
+        over_likeness: Weight of the best cosine over the question's likeness to the null questions.
         bias: The constant, with the threshold in it.
         latin_offset: Added to the cosine over the null for a question in Latin letters: e5's
             cosines across languages are lower by about this much.
     """
 
-    over_null: float = 69.915
-    dense_gap: float = 62.982
-    coverage: float = 2.697
-    unseen_share: float = 0.674
-    bias: float = -4.014
+    over_null: float = 71.989
+    dense_gap: float = 64.226
+    coverage: float = 2.485
+    over_likeness: float = -3.893
+    bias: float = -4.259
     latin_offset: float = 0.0925
 
     @classmethod
@@ -201,11 +232,11 @@ class AbstainRule:
     def features(self, query: str, evidence: Evidence) -> tuple[float, ...]:
         """The evidence as the rule reads it (:data:`FEATURES`), the Latin offset applied."""
         over = evidence.over_null + (self.latin_offset if is_latin(query) else 0.0)
-        return over, evidence.dense_gap, evidence.coverage, evidence.unseen_share
+        return over, evidence.dense_gap, evidence.coverage, evidence.over_likeness
 
     def score(self, query: str, evidence: Evidence) -> float:
         """The evidence for an answer: above 0 it answers, below it refuses."""
-        weights = (self.over_null, self.dense_gap, self.coverage, self.unseen_share)
+        weights = (self.over_null, self.dense_gap, self.coverage, self.over_likeness)
         return self.bias + sum(w * x for w, x in zip(weights, self.features(query, evidence), strict=True))
 
     def abstains(self, query: str, evidence: Evidence) -> bool:

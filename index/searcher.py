@@ -379,11 +379,12 @@ class Searcher:
         ranked = [[(key, score) for key, score in c if key in facts] for c in ranked]  # gone since (a shared store)
         words_of: list[list[str]] = [[] for _ in tokens]
         seen: set[str] = set()
-        null = 0.0
+        null, likeness = 0.0, [0.0] * len(texts)
         if with_abstain:  # the question's content words, and which of them any searched chunk holds
             words_of = [content_words(t) for t in tokens]
             seen = seen_words(self.store, (w for words in words_of for w in words), where)
             null = self._nulls.get(self.store, self.embedder, where, filters)
+            likeness = self._nulls.likeness(self.embedder, vectors)
             clock.lap("abstain")
         if mode in FUSED and self.reranker is not None:
             texts_of = {key: facts[key].chunk.text for key in wanted if key in facts}
@@ -393,15 +394,15 @@ class Searcher:
             ]
             clock.lap("rerank")
         out = []
-        for info, words, content, candidates, d, lx in zip(
-            infos, tokens, words_of, ranked, dense, lexical, strict=True
+        for info, words, content, candidates, d, lx, like in zip(
+            infos, tokens, words_of, ranked, dense, lexical, likeness, strict=True
         ):
             if mode in FUSED:
                 candidates = apply_rules(candidates, facts, info)
             if group_by == "doc":
                 candidates = one_per_doc(candidates, facts)
             hits = [Hit.of(facts[key], score, rank, words) for rank, (key, score) in enumerate(candidates[:k], 1)]
-            evidence = gather(d, lx, content, facts, seen, null) if with_abstain else None
+            evidence = gather(d, lx, content, facts, seen, null, like) if with_abstain else None
             abstained = evidence is not None and self.abstain_rule.abstains(info.text, evidence)
             if evidence is not None and info.foreign_places and hits and self._placed(hits[0].doc_id):
                 abstained = True  # the best clause is another place's: it cannot answer for the place asked about

@@ -22,17 +22,19 @@ def test_content_words_drop_question_words_and_tokens_inside_longer_ones() -> No
 
 def test_the_rule_weighs_the_cosine_over_the_corpus_null_not_the_raw_cosine() -> None:
     rule = AbstainRule()
-    strong = Evidence(0.87, 0.2, ("洗白",), 3, dense_gap=0.035, null=0.83)  # a lay paraphrase in a small corpus
-    assert not rule.abstains("上了黑名单以后还能洗白吗", strong)
-    same_cosine_bigger_corpus = Evidence(0.87, 0.2, ("洗白",), 3, dense_gap=0.035, null=0.88)
-    assert rule.abstains("上了黑名单以后还能洗白吗", same_cosine_bigger_corpus)  # the null makes 0.87 weak there
-    flat = Evidence(0.85, 0.0, ("红烧肉",), 1, dense_gap=0.015, null=0.83)  # nothing stands out of the crowd
+    lay = {"dense_gap": 0.035, "likeness": 0.82}
+    strong = Evidence(0.87, 0.2, ("洗白",), 3, null=0.83, **lay)  # a lay paraphrase in a small corpus
+    assert not rule.abstains("政府失信了还能修复吗", strong)
+    same_cosine_bigger_corpus = Evidence(0.87, 0.2, ("洗白",), 3, null=0.88, **lay)
+    assert rule.abstains("政府失信了还能修复吗", same_cosine_bigger_corpus)  # the null makes 0.87 weak there
+    flat = Evidence(0.85, 0.0, ("红烧肉",), 1, dense_gap=0.015, null=0.83, likeness=0.85)  # no lead over the crowd
     assert rule.abstains("红烧肉怎么做", flat)
-    covered = Evidence(0.85, 1.0, (), 2, dense_gap=0.03, null=0.83)  # every content word in the best BM25 hit
+    covered = Evidence(0.85, 1.0, (), 2, dense_gap=0.03, null=0.83, likeness=0.8)  # every word in the best BM25 hit
     assert not rule.abstains("12345热线", covered)
     latin = Evidence(0.79, 0.0, ("long",), 2, dense_gap=0.03, null=0.83)  # e5's cosines across languages are lower
     assert rule.score("How long does registration take?", latin) > rule.score("注册要多久", latin)
     assert Evidence(0.9, 1.0).unseen_share == 0.0 and Evidence(0.9, 1.0, null=0.8).over_null == 0.9 - 0.8
+    assert Evidence(0.9, 1.0, likeness=0.85).over_likeness == 0.9 - 0.85
 
 
 def test_an_old_index_gets_todays_rule_and_a_recorded_one_is_kept() -> None:
