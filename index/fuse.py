@@ -5,7 +5,7 @@ The fusions are small pure functions.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from typing import Literal, get_args
 
 Mode = Literal["hybrid", "convex", "dense", "bm25"]
@@ -95,6 +95,57 @@ def convex(
             scores[item] = scores.get(item, 0.0) + weight * scaled
     order = {item: n for n, item in enumerate(dict.fromkeys([i for i, _ in dense] + [i for i, _ in lexical]))}
     return sorted(scores.items(), key=lambda kv: (-kv[1], order[kv[0]]))
+
+
+def zscores(ranking: Sequence[tuple[Hashable, float]]) -> dict[Hashable, float]:
+    """Each item's score in standard deviations from the list's mean (spread 1 when all are equal)."""
+    if not ranking:
+        return {}
+    values = [s for _, s in ranking]
+    mean = sum(values) / len(values)
+    spread = (sum((v - mean) ** 2 for v in values) / len(values)) ** 0.5 or 1.0
+    return {item: (score - mean) / spread for item, score in ranking}
+
+
+def passage_convex(
+    dense: Sequence[tuple[Hashable, float]],
+    lexical: Sequence[tuple[Hashable, float]],
+    alpha: float,
+    doc_of: Mapping[Hashable, str],
+) -> list[tuple[Hashable, float]]:
+    """Passages fused, not chunks: for passage benchmarks, where a passage is what is judged.
+
+    Each retriever's score of a passage is its best chunk's; the passages' scores are z-scored
+    over each list (min-max over a hundred candidates lets one outlier squash the rest) and
+    combined ``alpha·dense + (1 − alpha)·lexical``, a passage missing from a list getting that
+    list's lowest. A passage is shown by its chunk with the best fused z-score; scores are scaled
+    to [0, 1] for the structure rules. One item per passage, best first.
+
+    Example:
+        >>> doc = {"a1": "A", "a2": "A", "b1": "B", "c1": "C"}
+        >>> dense, lexical = [("a2", 0.9), ("b1", 0.8), ("c1", 0.7)], [("b1", 9.0), ("a1", 8.0), ("c1", 1.0)]
+        >>> [(k, round(s, 2)) for k, s in passage_convex(dense, lexical, 0.7, doc)]
+        [('a2', 1.0), ('b1', 0.66), ('c1', 0.0)]
+    """
+
+    def best(ranking: Sequence[tuple[Hashable, float]]) -> list[tuple[str, float]]:
+        out: dict[str, float] = {}
+        for key, score in ranking:
+            out[doc_of[key]] = max(score, out.get(doc_of[key], float("-inf")))
+        return list(out.items())
+
+    zd, zl = zscores(best(dense)), zscores(best(lexical))
+    low_d, low_l = min(zd.values(), default=0.0), min(zl.values(), default=0.0)
+    passages = {d: alpha * zd.get(d, low_d) + (1 - alpha) * zl.get(d, low_l) for d in {**zd, **zl}}
+    cd, cl = zscores(dense), zscores(lexical)
+    cd_low, cl_low = min(cd.values(), default=0.0), min(cl.values(), default=0.0)
+    shown: dict[str, tuple[float, Hashable]] = {}
+    for key in dict.fromkeys([k for k, _ in dense] + [k for k, _ in lexical]):
+        chunk = alpha * cd.get(key, cd_low) + (1 - alpha) * cl.get(key, cl_low)
+        if doc_of[key] not in shown or chunk > shown[doc_of[key]][0]:
+            shown[doc_of[key]] = (chunk, key)
+    scaled = minmax(list(passages.values()))
+    return sorted(((shown[d][1], s) for d, s in zip(passages, scaled, strict=True)), key=lambda kv: -kv[1])
 
 
 def fuse(

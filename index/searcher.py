@@ -25,7 +25,7 @@ from index.encoders.cache import embed_cached
 from index.encoders.factory import make_embedder
 from index.errors import IndexNotFoundError
 from index.filters import Filters
-from index.fuse import ALPHA, CANDIDATES, DEFAULT_MODE, FUSED, GROUPINGS, RRF_K, GroupBy, Mode, fuse
+from index.fuse import ALPHA, CANDIDATES, DEFAULT_MODE, FUSED, GROUPINGS, RRF_K, GroupBy, Mode, fuse, passage_convex
 from index.paths import DEFAULT_CORPUS, default_index_path
 from index.query import QueryAnalyzer, analyze_queries
 from index.rank import apply_rules, one_per_doc
@@ -376,6 +376,13 @@ class Searcher:
             if with_abstain and lx:
                 wanted.add(lx[0][0])
         facts = self.store.facts(wanted)
+        if group_by == "doc" and mode == "convex":  # passages are what is judged: fuse passages, not chunks
+            doc_of = {key: fact.chunk.doc_id for key, fact in facts.items()}
+            present = [
+                ([x for x in d if x[0] in doc_of], [x for x in lx if x[0] in doc_of])
+                for d, lx in zip(dense, lexical, strict=True)
+            ]
+            ranked = [passage_convex(d, lx, self.alpha, doc_of) for d, lx in present]
         ranked = [[(key, score) for key, score in c if key in facts] for c in ranked]  # gone since (a shared store)
         words_of: list[list[str]] = [[] for _ in tokens]
         seen: set[str] = set()
