@@ -93,14 +93,40 @@ def is_doc_title(line: str) -> bool:
     return 6 <= len(line) <= 80 and not re.search(r"[。；;！!？?：:，,]", line) and _DOC_KIND.search(line) is not None
 
 
+#: What a 主送 addressee ends with: a body of government, or people.
+_ORG_END = re.compile(
+    r"(人民政府|政府|办事处|部门|单位|管委会|委员会|机构|机关|局|委|办|厅|院|室|处|科|中心|公司|企业|集团|学校|高校|医院|"
+    r"党委|党组|组织|团体|协会|商会|大队|支队|部|街道|乡镇|镇|乡|社区|村|园区|新区|开发区|兵团|同志|人员|成员|小组|分局|"
+    r"直辖市|自治区|自治州|省|市|县|区|旗)$"
+)
+#: Words of a sentence, never of a list of addressees ("…有下列情形之一的除外：").
+_SENTENCE_WORDS = re.compile(r"下列|如下|以下|包括|应当|可以|情形|之一|按照|根据|为了|为进一步|需要|提交|履行|负有|不得|是否|分为|的")
+#: An article or a numbered item opens the line: never an addressee.
+_NUMBERED = re.compile(r"^(第[一二三四五六七八九十百零〇\d]+条|[（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+、|\d+[.、．])")
+
+
 def is_addressee_line(line: str) -> bool:
-    """The 主送 block: "各县(区)人民政府,…,市人民政府各工作部门、直属事业单位:"."""
-    return (
-        len(line) <= 300
-        and line.endswith((":", "："))
-        and not _SENTENCE_PUNCT.search(line)
-        and bool(re.search(r"各|、|,|，|单位|部门|政府|管委会|机构", line))
-    )
+    """The 主送 block: "各县(区)人民政府,…,市人民政府各工作部门、直属事业单位:".
+
+    Every part between commas must name a body (it ends in 政府, 部门, 单位, 局, 管委会 …) and no
+    part may read as a sentence; a single part must address a whole group (各…). A line such as
+    "承包方不得单方解除土地经营权流转合同，但受让方有下列情形之一的除外：" opens an article, and is
+    kept as text.
+
+    >>> is_addressee_line("各县(区)人民政府,汉中经济技术开发区、兴汉新区管委会,市人民政府各工作部门、直属事业单位:")
+    True
+    >>> is_addressee_line("第十条 建成三十年以上，并有下列情形之一的建筑，可以确定为优秀历史建筑："), is_addressee_line("推荐单位：")
+    (False, False)
+    """
+    if len(line) > 300 or not line.endswith((":", "：")) or _SENTENCE_PUNCT.search(line):
+        return False
+    body = re.sub(r"[(（][^()（）]*[)）]", "", line[:-1]).strip()
+    if not body or _SENTENCE_WORDS.search(body) or _NUMBERED.match(line):
+        return False
+    parts = [p.strip() for p in re.split(r"[,，、；;]", body) if p.strip()]
+    if len(parts) == 1 and "各" not in parts[0]:
+        return False
+    return all(_ORG_END.search(p) or p.startswith("各") for p in parts)
 
 
 def is_attachment_line(line: str) -> bool:
