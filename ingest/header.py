@@ -100,9 +100,13 @@ _ORG_END = re.compile(
     r"直辖市|自治区|自治州|省|市|县|区|旗)$"
 )
 #: Words of a sentence, never of a list of addressees ("…有下列情形之一的除外：").
-_SENTENCE_WORDS = re.compile(r"下列|如下|以下|包括|应当|可以|情形|之一|按照|根据|为了|为进一步|需要|提交|履行|负有|不得|是否|分为|的")
+_SENTENCE_WORDS = re.compile(
+    r"下列|如下|以下|包括|应当|可以|情形|之一|按照|根据|为了|为进一步|需要|提交|履行|负有|不得|是否|分为|的"
+)
 #: An article or a numbered item opens the line: never an addressee.
-_NUMBERED = re.compile(r"^(第[一二三四五六七八九十百零〇\d]+条|[（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+、|\d+[.、．])")
+_NUMBERED = re.compile(
+    r"^(第[一二三四五六七八九十百零〇\d]+条|[（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+、|\d+[.、．])"
+)
 
 
 def is_addressee_line(line: str) -> bool:
@@ -115,8 +119,10 @@ def is_addressee_line(line: str) -> bool:
 
     >>> is_addressee_line("各县(区)人民政府,汉中经济技术开发区、兴汉新区管委会,市人民政府各工作部门、直属事业单位:")
     True
-    >>> is_addressee_line("第十条 建成三十年以上，并有下列情形之一的建筑，可以确定为优秀历史建筑："), is_addressee_line("推荐单位：")
-    (False, False)
+    >>> is_addressee_line("第十条 建成三十年以上，并有下列情形之一的建筑，可以确定为优秀历史建筑：")
+    False
+    >>> is_addressee_line("推荐单位：")
+    False
     """
     if len(line) > 300 or not line.endswith((":", "：")) or _SENTENCE_PUNCT.search(line):
         return False
