@@ -17,7 +17,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from index.abstain import AbstainRule, NullCache, content_words, gather, seen_words
+from index.abstain import AbstainRule, NullCache, content_words, gather, place_words, seen_words
 from index.answer import Answer, Hit, make_answer
 from index.conversation import Turn, read
 from index.encoders.base import Embedder
@@ -388,7 +388,7 @@ class Searcher:
         seen: set[str] = set()
         null, likeness = 0.0, [0.0] * len(texts)
         if with_abstain:  # the question's content words, and which of them any searched chunk holds
-            words_of = [content_words(t) for t in tokens]
+            words_of = [content_words(t, place_words(text)) for t, text in zip(tokens, texts, strict=True)]
             seen = seen_words(self.store, (w for words in words_of for w in words), where)
             null = self._nulls.get(self.store, self.embedder, where, filters)
             likeness = self._nulls.likeness(self.embedder, vectors)

@@ -161,7 +161,7 @@ WILD_NOTICE = """山东省服务业数字化转型行动方案（2021—2023）
 """
 
 
-def test_a_question_about_a_deleted_notice_is_refused(
+def test_a_deleted_notice_never_answers_again(
     embedder: SentenceTransformerEmbedder, real_searcher: Searcher, tmp_path: Path
 ) -> None:
     notice = tmp_path / "sd_019.txt"
@@ -174,12 +174,22 @@ def test_a_question_about_a_deleted_notice_is_refused(
     assert not answer.abstained and answer.lead_line().endswith("省交通运输厅牵头（第2项）")
     doc_id = next(n.doc_id for n in with_it.notices() if n.title.startswith("山东省服务业"))
     without = with_it.remove([doc_id])
-    refused = without.answer(question)
-    assert refused.abstained and refused.hits == [] and refused.lead_line() == ""
-    assert refused.message.startswith("没有找到足够相关的条款。") and "没有关于" not in refused.message
-    assert refused.nearest and all(h.doc_id != doc_id for h in refused.nearest)  # shown as the closest, not answers
+    after = without.answer(question)
+    assert all(h.doc_id != doc_id for h in [*after.hits, *after.nearest])  # its clauses are gone everywhere
+    assert "省交通运输厅" not in after.lead_line()
+    # Refused or not is the rule's call on what is left: it refuses 21 % of such questions on these
+    # notices (the rule before, which refused on unseen words, 69 %; docs/search.md, "Abstention").
+    if after.abstained:
+        assert after.hits == [] and "没有关于" not in after.message
 
 
-@pytest.mark.parametrize("question", ["明年春节放几天假", "如何办理护照", "驾照扣分怎么查询", "养老金每年涨多少"])
-def test_questions_the_notices_do_not_cover_are_refused(real_searcher: Searcher, question: str) -> None:
-    assert real_searcher.answer(question).abstained
+#: Everyday and public-service questions the bundled notices do not answer (none is a null question).
+OFF_TOPIC = ["明年春节放几天假", "如何办理护照", "驾照扣分怎么查询", "养老金每年涨多少", "红烧肉怎么做才好吃",
+             "今晚的足球比赛几点开始", "医保卡丢了怎么补办", "北京的12345热线由谁负责"]  # fmt: skip
+
+
+def test_questions_the_notices_do_not_cover_are_refused(real_searcher: Searcher) -> None:
+    # The rule refuses 92 % of the off-topic questions it never saw and 2.6 % of the answerable ones
+    # (docs/search.md, "Abstention"): a public-service question near a notice's subject may pass.
+    answered = [q for q in OFF_TOPIC if not real_searcher.answer(q).abstained]
+    assert len(answered) <= 1, answered
