@@ -55,15 +55,24 @@ FRONTIER = (0.01, 0.02, 0.03, 0.05, 0.08)
 
 def evidence(searcher: Any, questions: list[Any], removed: bool = True) -> list[dict[str, Any]]:
     """Per question: its evidence against the whole corpus and, for answerable ones, after deleting its answers."""
-    from index.abstain import NULL_QUESTIONS, content_words, corpus_null, gather, null_likeness, seen_words
+    from index.abstain import (
+        NULL_QUESTIONS,
+        content_words,
+        corpus_null,
+        gather,
+        null_likeness,
+        place_words,
+        seen_words,
+    )  # fmt: skip
     from index.fuse import CANDIDATES
+    from index.pipeline import placed
     from index.query import analyze_queries
 
     store = searcher.store
     infos = analyze_queries(store.analyzer, [q.query for q in questions], 10, "hybrid")
     texts = [info.text for info in infos]
     tokens = [store.tokenizer(t) for t in texts]
-    words = [content_words(t) for t in tokens]
+    words = [content_words(t, place_words(text)) for t, text in zip(tokens, texts, strict=True)]
     vectors = searcher.embedder.encode(texts, query=True)
     probes = searcher.embedder.encode(list(NULL_QUESTIONS), query=True)
     null = corpus_null(store, probes, None)
@@ -79,7 +88,7 @@ def evidence(searcher: Any, questions: list[Any], removed: bool = True) -> list[
         whole = gather(dense[n], lexical[n], words[n], facts, seen, null, likeness[n])
         row = {"id": question.id, "query": question.query, "answerable": question.answerable, "whole": asdict(whole)}
         top = tops[n]
-        row["place"] = bool(top.info.foreign_places and top.hits and searcher._placed(top.hits[0].doc_id))
+        row["place"] = bool(top.info.foreign_places and top.hits and placed(searcher, top.hits[0].doc_id))
         if question.answerable and removed:
             kept = ~np.isin(doc_of, sorted({e.doc for e in question.relevant}))
             d = store.dense_search(vectors[n : n + 1], CANDIDATES, kept)[0]

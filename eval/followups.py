@@ -37,7 +37,7 @@ def load(path: Path = CONVERSATIONS) -> list[dict[str, Any]]:
 def measure(searcher: Any, conversations: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Per conversation: whether the follow-up is answered right in the top :data:`TOP`, with the turn and alone."""
     from eval.relevance import Entry, Question, answered_ranks
-    from index.conversation import Turn
+    from index.reading.conversation import Turn
 
     rows = []
     for talk in conversations:

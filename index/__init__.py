@@ -17,7 +17,7 @@ from index.errors import ExportError, IndexMismatchError, IndexNotFoundError, Mo
 from index.filters import Filters, filters_from
 from index.fuse import DEFAULT_MODE, MODES, Mode, rrf
 from index.paths import default_index_path
-from index.result import Result
+from index.pipeline import Result
 from index.searcher import Searcher
 from index.stores import NoticeInfo, Store
 

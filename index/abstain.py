@@ -65,8 +65,8 @@ def content_words(tokens: Iterable[str], places: Iterable[str] = ()) -> list[str
 
 
 def place_words(text: str) -> list[str]:
-    """The place names a question uses (provinces, cities, counties; :mod:`index.places`)."""
-    from index.places import Gazetteer
+    """The place names a question uses (provinces, cities, counties; :mod:`index.reading.places`)."""
+    from index.reading.places import Gazetteer
 
     return list(Gazetteer.default().find(text))
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from index.abstain import Evidence, is_latin
-from index.conversation import Reading
+from index.reading.conversation import Reading
 from index.stores.base import Facts
 from index.views import cite_label
 from ingest import Chunk

@@ -12,8 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from index.places import LibraryPlaces
 from index.query import QueryAnalyzer, place_names
+from index.reading.places import LibraryPlaces
 from index.tokenize import dictionary_word
 from index.views import vocabulary
 from ingest import Chunk

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from index.fuse import MODES
-from index.places import LibraryPlaces
+from index.reading.places import LibraryPlaces
 from index.tokenize import normalize_text
 from ingest.bounds import MAX_QUERY_CHARS
 from ingest.departments import canonical, is_generic, variants

@@ -11,36 +11,33 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from collections.abc import Hashable, Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from index.abstain import AbstainRule, NullCache, content_words, gather, place_words, seen_words
+from index.abstain import AbstainRule, NullCache
 from index.answer import Answer, Hit, make_answer
-from index.conversation import Turn, read
 from index.encoders.base import Embedder
 from index.encoders.cache import embed_cached
 from index.encoders.factory import make_embedder
 from index.errors import IndexNotFoundError
 from index.filters import Filters
-from index.fuse import ALPHA, CANDIDATES, DEFAULT_MODE, FUSED, GROUPINGS, RRF_K, GroupBy, Mode, fuse, passage_convex
+from index.fuse import ALPHA, CANDIDATES, DEFAULT_MODE, RRF_K, GroupBy, Mode
 from index.paths import DEFAULT_CORPUS, default_index_path
-from index.query import QueryAnalyzer, analyze_queries
-from index.rank import apply_rules, one_per_doc
+from index.pipeline import Result
+from index.pipeline import run as run_pipeline
+from index.query import QueryAnalyzer
+from index.reading.conversation import Turn, read
 from index.recorded import model_info, recorded_embedder, recorded_reranker
 from index.rerank import DEPTH as RERANK_DEPTH
-from index.rerank import Scorer, rerank
-from index.result import Clock, Result
+from index.rerank import Scorer
 from index.sources import Source, as_chunks, checked_chunks
-from index.stores.base import NoticeInfo, Ranked, Store, lexical_with_facts
+from index.stores.base import NoticeInfo, Store
 from index.stores.target import DEFAULT_COLLECTION, build_store, connect_store, is_milvus, require_local
 from ingest import Chunk
 
 logger = logging.getLogger(__name__)
-#: BM25 runs beside encoding and vector search (docs/performance.md); a second question need not wait.
-_BESIDE = ThreadPoolExecutor(max_workers=2, thread_name_prefix="bm25")
 
 
 class Searcher:
@@ -66,7 +63,8 @@ class Searcher:
         #: The rerank stage's cross-encoder (None: no rerank stage).
         self.reranker = reranker
         self.abstain_rule = AbstainRule.from_settings(store.settings.get("abstain"))
-        self._nulls = NullCache()
+        #: The corpus nulls of the abstain evidence, one per filter set (:class:`index.abstain.NullCache`).
+        self.nulls = NullCache()
         #: The fusion's parameters (``python -m eval.fusion`` measures other values by setting them).
         self.alpha = ALPHA
         self.rrf_k = RRF_K
@@ -83,11 +81,6 @@ class Searcher:
     def analyzer(self) -> QueryAnalyzer:
         """The store's query analyser (its departments and places)."""
         return self.store.analyzer
-
-    def _placed(self, doc_id: str) -> bool:
-        """The notice belongs to a province, city or county (by its title and issuer)."""
-        library = self.store.analyzer.library
-        return library is not None and library.placed(doc_id)
 
     def notices(self) -> list[NoticeInfo]:
         """The notices in the index."""
@@ -312,8 +305,8 @@ class Searcher:
         """Search, decide whether to abstain, and collect lead departments for responsibility questions.
 
         ``history``: the earlier turns of a conversation, oldest first (questions, or
-        :class:`index.conversation.Turn` records with the clauses each answer showed). A follow-up
-        ("它由哪个部门牵头？") is read against the last one (:func:`index.conversation.read`);
+        :class:`index.reading.conversation.Turn` records with the clauses each answer showed). A follow-up
+        ("它由哪个部门牵头？") is read against the last one (:func:`index.reading.conversation.read`);
         the answer's ``reading`` says how.
         """
         reading = read(query, history)
@@ -346,78 +339,8 @@ class Searcher:
         with_abstain: bool = False,
         group_by: GroupBy = None,
     ) -> list[Result]:
-        """The pipeline: the ranked hits of each query, the abstain verdict when asked, and stage timings."""
-        if group_by not in GROUPINGS:
-            raise ValueError(f"group_by={group_by!r}: choose None or 'doc'")
-        clock = Clock()
-        infos = analyze_queries(self.store.analyzer, queries, k, mode)
-        where = self.store.where(filters)
-        texts = [info.text for info in infos]
-        tokens = [self.store.tokenizer(t) for t in texts]
-        clock.lap("analyse")
-        none: list[Ranked] = [[] for _ in texts]
-        own_dense, own_lexical = mode != "bm25", mode != "dense"
-        dense, lexical = none, none
-        lexical_job = None
-        if own_lexical or with_abstain:  # BM25 and its candidates' facts, while the question is encoded
-            lexical_job = _BESIDE.submit(lexical_with_facts, self.store, tokens, CANDIDATES, where)
-        if own_dense or with_abstain:
-            vectors = self.embedder.encode(texts, query=True)
-            clock.lap("encode" if own_dense else "abstain")
-            dense = self.store.dense_search(vectors, CANDIDATES, where)
-            clock.lap("dense" if own_dense else "abstain")
-        if lexical_job is not None:
-            lexical = lexical_job.result()
-            clock.lap("lexical" if own_lexical else "abstain")
-        ranked = [fuse(mode, d, lx, self.alpha, self.rrf_k) for d, lx in zip(dense, lexical, strict=True)]
-        wanted: set[Hashable] = set()
-        for candidates, lx in zip(ranked, lexical, strict=True):
-            wanted.update(key for key, _ in (candidates if mode in FUSED or group_by else candidates[:k]))
-            if with_abstain and lx:
-                wanted.add(lx[0][0])
-        facts = self.store.facts(wanted)
-        if group_by == "doc" and mode == "convex":  # passages are what is judged: fuse passages, not chunks
-            doc_of = {key: fact.chunk.doc_id for key, fact in facts.items()}
-            present = [
-                ([x for x in d if x[0] in doc_of], [x for x in lx if x[0] in doc_of])
-                for d, lx in zip(dense, lexical, strict=True)
-            ]
-            ranked = [passage_convex(d, lx, self.alpha, doc_of) for d, lx in present]
-        ranked = [[(key, score) for key, score in c if key in facts] for c in ranked]  # gone since (a shared store)
-        words_of: list[list[str]] = [[] for _ in tokens]
-        seen: set[str] = set()
-        null, likeness = 0.0, [0.0] * len(texts)
-        if with_abstain:  # the question's content words, and which of them any searched chunk holds
-            words_of = [content_words(t, place_words(text)) for t, text in zip(tokens, texts, strict=True)]
-            seen = seen_words(self.store, (w for words in words_of for w in words), where)
-            null = self._nulls.get(self.store, self.embedder, where, filters)
-            likeness = self._nulls.likeness(self.embedder, vectors)
-            clock.lap("abstain")
-        if mode in FUSED and self.reranker is not None:
-            texts_of = {key: facts[key].chunk.text for key in wanted if key in facts}
-            ranked = [
-                rerank(self.reranker, info.text, c, texts_of, self.rerank_depth)
-                for info, c in zip(infos, ranked, strict=True)
-            ]
-            clock.lap("rerank")
-        out = []
-        for info, words, content, candidates, d, lx, like in zip(
-            infos, tokens, words_of, ranked, dense, lexical, likeness, strict=True
-        ):
-            if mode in FUSED:
-                candidates = apply_rules(candidates, facts, info)
-            if group_by == "doc":
-                candidates = one_per_doc(candidates, facts)
-            hits = [Hit.of(facts[key], score, rank, words) for rank, (key, score) in enumerate(candidates[:k], 1)]
-            evidence = gather(d, lx, content, facts, seen, null, like) if with_abstain else None
-            abstained = evidence is not None and self.abstain_rule.abstains(info.text, evidence)
-            if evidence is not None and info.foreign_places and hits and self._placed(hits[0].doc_id):
-                abstained = True  # the best clause is another place's: it cannot answer for the place asked about
-            out.append(Result(hits, abstained, info, evidence=evidence))
-        clock.lap("rank")
-        for result in out:
-            result.timings = dict(clock.laps)
-        return out
+        """The pipeline (:func:`index.pipeline.run`): ranked hits, the abstain verdict when asked, timings."""
+        return run_pipeline(self, queries, k, mode, filters, with_abstain, group_by)
 
 
 def _answer(query: str, result: Result) -> Answer:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from index import Searcher
-from index.conversation import MAX_HISTORY, Turn, read, subject
+from index.reading.conversation import MAX_HISTORY, Turn, read, subject
 from tests.fakes import KeywordEmbedder
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from index import Searcher
-from index.places import Gazetteer, split_place
+from index.reading.places import Gazetteer, split_place
 from tests.fakes import KeywordEmbedder
 from web.library import Library
 from web.overview import write_overview_xlsx

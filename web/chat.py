@@ -17,8 +17,8 @@ from typing import Any
 import gradio as gr
 
 from index import DEFAULT_MODE
-from index.conversation import MAX_HISTORY, Turn
 from index.filters import filters_from
+from index.reading.conversation import MAX_HISTORY, Turn
 from web.conversations import Conversations, new_id, valid_id
 from web.departments_tab import DepartmentsTab, stamp
 from web.entrance.access import WriteAccess

@@ -15,7 +15,7 @@ from typing import Any
 
 import gradio as gr
 
-from index.places import split_place
+from index.reading.places import split_place
 from ingest.departments import canonical
 from web.library import Library
 from web.overview import write_overview_xlsx

@@ -22,7 +22,7 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
 from index import DEFAULT_MODE
-from index.conversation import MAX_HISTORY
+from index.reading.conversation import MAX_HISTORY
 from ingest.bounds import MAX_K, MAX_QUERY_CHARS, MAX_UPLOAD_BYTES
 from web.api import WebApi
 from web.breakdown import COLUMNS as BREAKDOWN_COLUMNS

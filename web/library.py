@@ -18,7 +18,7 @@ from typing import Any
 from index.answer import Answer
 from index.filters import year_of
 from index.fuse import DEFAULT_MODE
-from index.places import DepartmentPlaces
+from index.reading.places import DepartmentPlaces
 from index.searcher import Searcher
 from index.stores.base import NoticeInfo
 from index.stores.layout import fsync_directory

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from index.places import DepartmentPlaces
+from index.reading.places import DepartmentPlaces
 from index.stores.base import NoticeInfo
 from ingest import Chunk
 from ingest.departments import lead_names

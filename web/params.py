@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from index.conversation import MAX_HISTORY, Turn
+from index.reading.conversation import MAX_HISTORY, Turn
 
 _SHOWN = 60
 
@@ -81,7 +81,7 @@ def choice(name: str, value: Any, choices: tuple[str, ...]) -> str:
 def turns_of(value: Any) -> list[Turn]:
     """A conversation's earlier turns (``history``): a list of questions or ``{"query", "chunk_ids"}``.
 
-    At most :data:`index.conversation.MAX_HISTORY` turns; ``None`` is none.
+    At most :data:`index.reading.conversation.MAX_HISTORY` turns; ``None`` is none.
     """
     if value is None:
         return []

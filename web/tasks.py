@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from index.places import DepartmentPlaces
+from index.reading.places import DepartmentPlaces
 from index.views import cite_label, item_title, sentences
 from ingest import Chunk
 from ingest.departments import canonical, lead_names
