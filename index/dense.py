@@ -5,7 +5,7 @@ product codes of each row's residual in inverted lists, scanned with its fast-sc
 look-up) kernels; the float32 vectors lie in a file beside it, memory-mapped, and each search
 re-ranks its candidates exactly from that file, so the scores returned are exact cosines.
 Indexes built before 2026-12-07 hold 8-bit scalar codes (memory-mapped); they open and search
-as before. ``python -m eval.ann`` measured the choice.
+as before. ``python -m eval.harness.ann`` measured the choice.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ HNSW_EF_CONSTRUCTION = 80
 #: HNSW search beam: at least the number of rows asked for.
 HNSW_EF_SEARCH = 256
 #: IVF: lists probed per query. Recall@10 against exact followed the number of lists probed, not
-#: their share, and the codes' precision (``python -m eval.ann --threads 2``, 37k real vectors
+#: their share, and the codes' precision (``python -m eval.harness.ann --threads 2``, 37k real vectors
 #: replicated, 800 rows re-ranked as the pipeline asks): at 3.5M rows in 8,192 lists, 8-bit codes
 #: 256 probed 0.985 in 15.8 ms; 4-bit codes of each dimension's residual 384 probed 0.991 in
 #: 7.7 ms; 4-bit codes of two dimensions 0.976–0.978 (384–512 probed, 4.8–5.2 ms). So the lists are

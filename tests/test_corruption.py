@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 import app
-from eval.corrupt import damage, summary, sweep
+from eval.harness.corrupt import damage, summary, sweep
 from index import Searcher
 from index.__main__ import main
 from index.errors import IndexMismatchError

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from eval.crash import Crasher, run
+from eval.harness.crash import Crasher, run
 
 
 @pytest.mark.model

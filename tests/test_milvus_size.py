@@ -1,4 +1,4 @@
-"""``python -m eval.milvus_size``: the cost per row from two fills, and the sizing built on it.
+"""``python -m eval.harness.milvus_size``: the cost per row from two fills, and the sizing built on it.
 
 The arithmetic runs on hand-made figures; one test fills two milvus-lite servers with a tiny
 scale corpus (two small laws, random pool vectors, a keyword embedder in place of the model for
@@ -12,9 +12,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from eval import ann
-from eval.milvus_size import NODE_FILL, fill, kind_of, per_row, report, sizing
-from eval.scale import scale_chunks
+from eval.harness import ann
+from eval.harness.milvus_size import NODE_FILL, fill, kind_of, per_row, report, sizing
+from eval.harness.scale import scale_chunks
 
 C, V, D = "policy_qa", "policy_qa_views", "policy_qa_docs"
 
@@ -77,7 +77,7 @@ def test_two_fills_of_milvus_lite_give_a_cost_per_row_with_the_vectors_in_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     pytest.importorskip("milvus_lite", reason="the Milvus backend needs milvus-lite (requirements-dev.txt)")
-    import eval.scale
+    import eval.harness.scale
     from index.encoders import factory
     from tests.fakes import KeywordEmbedder
     from tests.test_scale_corpus import _laws, _pool
@@ -85,7 +85,7 @@ def test_two_fills_of_milvus_lite_give_a_cost_per_row_with_the_vectors_in_it(
     laws = _laws(tmp_path / "laws")
     monkeypatch.setattr(ann, "pool", lambda: _pool())
     monkeypatch.setattr(factory, "make_embedder", lambda: KeywordEmbedder())
-    monkeypatch.setattr(eval.scale, "scale_chunks", lambda size, _=None: scale_chunks(size, laws))
+    monkeypatch.setattr(eval.harness.scale, "scale_chunks", lambda size, _=None: scale_chunks(size, laws))
     small, large = fill(12, tmp_path), fill(48, tmp_path)
     assert small["rows"][C] == 12 and large["rows"][C] == 48
     assert large["rows"][V] >= large["rows"][C] and large["rows"][D] > small["rows"][D]  # a view per chunk at least

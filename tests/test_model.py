@@ -137,7 +137,7 @@ def test_cli_add_and_remove_in_place_answer_as_fresh_builds(
 
 
 def test_the_benchmark_runs_on_the_bundled_notices(model_dir: Path, tmp_path: Path) -> None:
-    from eval.bench import main as bench_main
+    from eval.harness.bench import main as bench_main
 
     argv = ["--corpus", str(NOTICES), "-n", "20", "--sample", "20", "--model", str(model_dir), "--out", str(tmp_path)]
     assert bench_main(argv) == 0

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from eval.corrupt import damage
+from eval.harness.corrupt import damage
 from index import Searcher
 from index.errors import IndexMismatchError, IndexNotFoundError
 from index.stores.removals import read_removed, removed_path

@@ -1,4 +1,4 @@
-"""The scale corpus of ``python -m eval.scale``: copies that grow the vocabulary, vectors that cost nothing, the curve.
+"""The scale corpus of ``python -m eval.harness.scale``: copies that grow the vocabulary, vectors that cost nothing, the curve.
 
 The laws here are two small ones in the corpus's form (a title line, articles); the pool of
 "cached" vectors is random. The model test builds a scale index at one size with the IVF kind
@@ -13,8 +13,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from eval import ann
-from eval.scale import ScaleEmbedder, build, copy_chunk, measure, scale_chunks, write_curve
+from eval.harness import ann
+from eval.harness.scale import ScaleEmbedder, build, copy_chunk, measure, scale_chunks, write_curve
 from index import Searcher
 from index.sources import checked_chunks
 
@@ -73,11 +73,11 @@ def test_the_curve_is_written_from_the_size_files(tmp_path: Path) -> None:
 def test_a_scale_index_built_with_ivf_opens_and_updates_like_any_other(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import eval.scale
+    import eval.harness.scale
 
     monkeypatch.setattr(ann, "pool", lambda: _pool())
-    monkeypatch.setattr(eval.scale, "LAWS", _laws(tmp_path / "laws"))
-    monkeypatch.setattr(eval.scale, "scale_chunks", lambda size, laws=None: scale_chunks(size, tmp_path / "laws"))
+    monkeypatch.setattr(eval.harness.scale, "LAWS", _laws(tmp_path / "laws"))
+    monkeypatch.setattr(eval.harness.scale, "scale_chunks", lambda size, laws=None: scale_chunks(size, tmp_path / "laws"))
     figures = build(40, tmp_path / "index", "ivf")
     assert figures["chunks"] == 40 and figures["dense_index"]["kind"] == "ivf"
     assert (tmp_path / "index" / "base" / "dense.vectors.npy").is_file()

@@ -14,7 +14,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from eval.crash import notice_text
+from eval.harness.crash import notice_text
 from index import Searcher
 from index.paths import DEFAULT_CORPUS, ROOT
 from web.library import Library

@@ -1,7 +1,7 @@
 """How FAISS scans one question's fast-scan IVF lists on two threads: implementations 0, 12 and 14, alternating.
 
 ``index/dense.py`` sets implementation 14 for a single question (its probed lists shared by the
-threads) and 0 for a batch. From the project root (≈ 3 min, ≈ 3 GiB; the pool is ``eval.ann``'s)::
+threads) and 0 for a batch. From the project root (≈ 3 min, ≈ 3 GiB; the pool is ``eval.harness.ann``'s)::
 
     PYTHONPATH=. .venv/bin/python docs/experiments/fast_scan_threads.py 1000000
 
@@ -14,7 +14,7 @@ from __future__ import annotations
 import sys
 import time
 
-from eval.ann import pool, queries, replicate
+from eval.harness.ann import pool, queries, replicate
 from eval.metrics import percentile
 from index.dense import IVF_NPROBE, IVF_RERANK, DenseIndex
 

@@ -1,8 +1,9 @@
 """IVF codes side by side at a million clauses: 4-bit fast scan (today's) against 8-bit, one process, alternating.
 
-Build a scale index and keep it (``eval.scale`` removes its own), then, from the project root::
+Build a scale index and keep it (``eval.harness.scale`` removes its own), then, from the project root::
 
-    .venv/bin/python -c "from pathlib import Path; import eval.scale as s; s.build(1000000, Path('/tmp/idx1m'), None)"
+    .venv/bin/python -c "from pathlib import Path; import eval.harness.scale as s; \
+        s.build(1000000, Path('/tmp/idx1m'), None)"
     PYTHONPATH=. .venv/bin/python docs/experiments/ivf_codes.py /tmp/idx1m 300
 
 The index is opened twice; in the second, FAISS's lists are replaced by 8-bit codes of the same
@@ -21,9 +22,9 @@ from pathlib import Path
 
 import numpy as np
 
-from eval.ann import pool, question_texts
+from eval.harness.ann import pool, question_texts
+from eval.harness.scale import ScaleEmbedder
 from eval.metrics import percentile
-from eval.scale import ScaleEmbedder
 from index import Searcher
 from index.dense import ivf_sq8_over
 

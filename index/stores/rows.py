@@ -26,7 +26,7 @@ QUERY_BLOCK = 64
 #: vectors, HNSW answered in 0.63 ms against 9.9 ms with recall@10 0.999 (docs/performance.md).
 ANN_ROWS = EXACT_ROWS
 #: Above this many vectors, IVF with 4-bit fast-scan codes and the float vectors memory-mapped
-#: (``python -m eval.ann``, 1M rows: HNSW-Flat builds in 272 s and holds 1.7 GiB in memory;
+#: (``python -m eval.harness.ann``, 1M rows: HNSW-Flat builds in 272 s and holds 1.7 GiB in memory;
 #: docs/performance.md, "A million clauses").
 IVF_ROWS = 1_000_000
 

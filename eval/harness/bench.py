@@ -1,4 +1,4 @@
-r"""``python -m eval.bench``: build and query figures for a large corpus, in one run.
+r"""``python -m eval.harness.bench``: build and query figures for a large corpus, in one run.
 
 Not a test: it measures this machine. Reports ingest throughput, the build's embedding
 throughput against raw ``model.encode`` on a sample of the same texts (the ratio is the
@@ -9,8 +9,8 @@ and the recall of an HNSW index against the exact one on the same vectors.
 Embeddings go to the normal cache as they are computed, so a killed run resumes where it
 stopped: run the same command again. Examples (docs/performance.md came from these)::
 
-    python -m eval.bench --corpus ../shared/corpus/laws --limit 20000 --out build/bench-laws-20k
-    python -m eval.bench --corpus ../shared/bench/msgabench/passages.jsonl \
+    python -m eval.harness.bench --corpus ../shared/corpus/laws --limit 20000 --out build/bench-laws-20k
+    python -m eval.harness.bench --corpus ../shared/bench/msgabench/passages.jsonl \
         --queries ../shared/bench/msgabench/queries.dev.jsonl --out build/bench-msga
 """
 
@@ -241,7 +241,7 @@ def _update(searcher: Any, embedder: Any, out: Path) -> dict[str, Any]:
 
 def main(argv: list[str] | None = None) -> int:
     """Parse arguments, run, print the report."""
-    parser = argparse.ArgumentParser(prog="python -m eval.bench", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m eval.harness.bench", description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, required=True, help="files or a directory to index")
     parser.add_argument("--limit", type=int, default=0, help="index only the first N chunks (0: all)")
     parser.add_argument("--queries", type=Path, help="a question file (default: chunk openings as questions)")

@@ -1,4 +1,4 @@
-r"""``python -m eval.staff``: how long staff wait for a department's task list and a notice view.
+r"""``python -m eval.harness.staff``: how long staff wait for a department's task list and a notice view.
 
 Not a test: it measures this machine, on the index the options name (the bundled notices by
 default), through the same calls the web app makes (:class:`web.library.Library` and
@@ -13,8 +13,8 @@ default), through the same calls the web app makes (:class:`web.library.Library`
 ``--corpus PATH --notices N --out DIR`` first builds an index of N notices drawn from PATH with
 a fixed seed (kept in DIR; the next run opens it)::
 
-    python -m eval.staff
-    python -m eval.staff --corpus ../shared/corpus/laws --notices 2000 --out build/staff-laws-2000
+    python -m eval.harness.staff
+    python -m eval.harness.staff --corpus ../shared/corpus/laws --notices 2000 --out build/staff-laws-2000
 """
 
 from __future__ import annotations
@@ -124,7 +124,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
 
 def main(argv: list[str] | None = None) -> int:
     """Parse arguments, run, print the report (JSON)."""
-    parser = argparse.ArgumentParser(prog="python -m eval.staff", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m eval.harness.staff", description=__doc__.splitlines()[0])
     add_store_options(parser, "index directory (default: build/index, built from data/notices on first use)")
     parser.add_argument("--corpus", type=Path, help="build an index of --notices files drawn from this directory")
     parser.add_argument("--notices", type=int, default=2000, help="notices drawn from --corpus (0: all)")

@@ -1,4 +1,4 @@
-r"""``python -m eval.corrupt``: damage every file of an index in every way and say what opening it does.
+r"""``python -m eval.harness.corrupt``: damage every file of an index in every way and say what opening it does.
 
 Each file of the index × (truncate to half, zero every byte, flip 4 bytes a third of the way in,
 delete) is tried on a fresh copy: the copy is opened and asked the questions. Each case ends in
@@ -14,7 +14,7 @@ one of five outcomes:
 
 Example (docs/reliability.md)::
 
-    python -m eval.corrupt --index build/index --out build/corrupt
+    python -m eval.harness.corrupt --index build/index --out build/corrupt
 """
 
 from __future__ import annotations
@@ -124,7 +124,7 @@ def summary(cases: Sequence[Case]) -> dict[str, int]:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the sweep on an index; exit 1 if any case answered differently or crashed."""
-    parser = argparse.ArgumentParser(prog="python -m eval.corrupt", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m eval.harness.corrupt", description=__doc__.splitlines()[0])
     parser.add_argument("--index", type=Path, required=True, help="a local index directory (left untouched)")
     parser.add_argument("--out", type=Path, default=Path("build/corrupt"))
     args = parser.parse_args(argv)

@@ -1,22 +1,22 @@
-r"""``python -m eval.scale``: the growth curve of a local index, on a scale corpus that costs no encoding.
+r"""``python -m eval.harness.scale``: the growth curve of a local index, on a scale corpus that costs no encoding.
 
 **The corpus.** The laws corpus parsed once (≈ 111k chunks), then copied until the size asked
 for: copy c renames each law (``<doc_id>~c``), moves its years by c, rewrites its numbers and
 swaps its province for another, so BM25's vocabulary, postings and the filters' values grow as
 new notices' would. **The vectors** cost nothing: a passage's vector is a real cached passage
-vector (the embedding cache of this machine, ``eval.ann.pool``) chosen by the hash of its text
+vector (the embedding cache of this machine, ``eval.harness.ann.pool``) chosen by the hash of its text
 without digits, moved by a small step chosen by the hash of its whole text and renormalised, so
 a law's copies are near each other, as near-duplicate notices are. Questions are real and
-distinct (``eval.ann.question_texts``: MSGABench's dev questions when ../shared holds them, then
+distinct (``eval.harness.ann.question_texts``: MSGABench's dev questions when ../shared holds them, then
 the repo's dev, laws and wild questions), encoded by the bundled model; none is asked twice, so no
 question finds its chunks decoded or its terms' postings made by an earlier one.
 
 What it models: the index's own costs (build from vectors in hand, memory, disk, cold load,
 latency single and batched, adding and removing a notice, folding changes in). What it does not:
-encoding (measured by ``python -m eval.bench``), answer quality (``python -m eval``), and the
-semantic structure of a real province's notices (ANN recall on these vectors: ``python -m eval.ann``).
+encoding (measured by ``python -m eval.harness.bench``), answer quality (``python -m eval``), and the
+semantic structure of a real province's notices (ANN recall on these vectors: ``python -m eval.harness.ann``).
 
-    python -m eval.scale --sizes 100000,300000,1000000 --out build/scale
+    python -m eval.harness.scale --sizes 100000,300000,1000000 --out build/scale
 
 Each size is built and measured in a child process of its own (peak memory is that process's),
 writing ``OUT/<size>.json``; ``OUT/curve.json``, ``OUT/curve.md`` and ``OUT/curve.png`` gather them.
@@ -146,7 +146,7 @@ def _disk_mib(folder: Path) -> float:
 
 def build(size: int, folder: Path, dense_kind: str | None) -> dict[str, Any]:
     """Build the scale index of ``size`` chunks into ``folder``; its figures."""
-    from eval.ann import pool
+    from eval.harness.ann import pool
     from index.recorded import model_info
     from index.stores.target import build_store
 
@@ -166,7 +166,7 @@ def build(size: int, folder: Path, dense_kind: str | None) -> dict[str, Any]:
 
 def measure(folder: Path, questions: int) -> dict[str, Any]:
     """Open the index cold; first question, warm single (each stage's p50 too), batched latency, add, remove, fold."""
-    from eval.ann import pool, question_texts
+    from eval.harness.ann import pool, question_texts
     from index import Searcher
 
     embedder = ScaleEmbedder(pool())
@@ -291,7 +291,7 @@ def write_curve(out: Path) -> list[Path]:
 
 def main(argv: list[str] | None = None) -> int:
     """Build and measure each size in fresh processes (build, then measure from a cold start)."""
-    parser = argparse.ArgumentParser(prog="python -m eval.scale", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m eval.harness.scale", description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="100000,300000,1000000", help="chunk counts, comma-separated")
     parser.add_argument("--out", type=Path, default=ROOT / "build" / "scale")
     parser.add_argument("--dense-kind", choices=("flat", "hnsw", "ivf"), help="force the FAISS kind (default: by size)")
@@ -311,8 +311,8 @@ def main(argv: list[str] | None = None) -> int:
     for size in sizes:
         common = ["--sizes", str(size), "--out", str(args.out), "--questions", str(args.questions)]
         kind = ["--dense-kind", args.dense_kind] if args.dense_kind else []
-        subprocess.run([sys.executable, "-m", "eval.scale", "--child", "build", *common, *kind], check=True)
-        subprocess.run([sys.executable, "-m", "eval.scale", "--child", "measure", *common], check=True)
+        subprocess.run([sys.executable, "-m", "eval.harness.scale", "--child", "build", *common, *kind], check=True)
+        subprocess.run([sys.executable, "-m", "eval.harness.scale", "--child", "measure", *common], check=True)
         shutil.rmtree(args.out / f"index-{size}", ignore_errors=True)  # gigabytes; the figures are kept
     print("wrote " + ", ".join(map(str, write_curve(args.out))))
     return 0

@@ -1,4 +1,4 @@
-r"""``python -m eval.crash``: kill writers at random moments, then check that nothing acknowledged was lost.
+r"""``python -m eval.harness.crash``: kill writers at random moments, then check that nothing acknowledged was lost.
 
 In the spirit of Qdrant's crasher. Each trial starts one writer on a shared index and data
 folder and sends it ``SIGKILL`` after a random delay: uniform between 0.3 and 1.1 × the writer's
@@ -23,7 +23,7 @@ a :class:`~web.library.Library` on it (which reconciles ``uploads/``), then chec
 
 Example (docs/reliability.md)::
 
-    python -m eval.crash --trials 100 --out build/crash
+    python -m eval.harness.crash --trials 100 --out build/crash
 """
 
 from __future__ import annotations
@@ -106,7 +106,7 @@ class Crasher:
             path = self._file("cli")
             return [*python, "index", "add", str(path), "--index", str(self.index)], [f"add {path.stem}"]
         files = [str(self._file("up")), str(self._file("up"))]
-        return [*python, "eval.crash", "--writer", str(self.index), str(self.data), *files], []
+        return [*python, "eval.harness.crash", "--writer", str(self.index), str(self.data), *files], []
 
     def trial(self, number: int, kind: str, kill: bool = True) -> Trial:
         """Run one writer, kill it after a random delay (unless ``kill`` is False), then check."""
@@ -206,7 +206,7 @@ def _writer(index: str, data: str, files: list[str]) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the trials; exit 1 if any check failed."""
-    parser = argparse.ArgumentParser(prog="python -m eval.crash", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m eval.harness.crash", description=__doc__.splitlines()[0])
     parser.add_argument("--trials", type=int, default=100)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--work", type=Path, help="where the index and data live (default: a temporary folder)")

@@ -1,8 +1,8 @@
-r"""``python -m eval.milvus_size``: what one clause costs in Milvus, measured on milvus-lite, and the sizing it implies.
+r"""``python -m eval.harness.milvus_size``: what one clause costs in Milvus (on milvus-lite), and the sizing it implies.
 
 The store's three collections (docs/milvus.md) are filled on a milvus-lite server started for
 the run (its own process, so its memory is its own), at two sizes of the scale corpus
-(``eval.scale``: the laws copied, passage vectors from the cached pool, no encoding). At each
+(``eval.harness.scale``: the laws copied, passage vectors from the cached pool, no encoding). At each
 size, once every collection is loaded and its indexes are built and written, it reads:
 
 - the bytes on disk per collection and kind (Parquet data; HNSW and BM25 index files), and per
@@ -16,7 +16,7 @@ chunk collection: BM25's sparse inverted index), what object storage holds, and 
 that takes at a stated memory per node. What milvus-lite does not tell about a Milvus server:
 Milvus's segment overheads, its growing-segment buffers, replicas, and anything about latency.
 
-    python -m eval.milvus_size --chunks 5000,20000 --out build/milvus-size
+    python -m eval.harness.milvus_size --chunks 5000,20000 --out build/milvus-size
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-from eval.scale import rss_mib
+from eval.harness.scale import rss_mib
 from index.paths import ROOT
 
 #: The sizes the sizing note is written for (clauses).
@@ -147,8 +147,8 @@ def settle(data: Path, vector_collections: list[str], seconds: float = 2.0, limi
 
 def fill(chunks: int, out: Path) -> dict[str, Any]:
     """Fill the store's collections with ``chunks`` scale chunks on a fresh milvus-lite server; its figures."""
-    from eval.ann import pool
-    from eval.scale import ScaleEmbedder, scale_chunks
+    from eval.harness.ann import pool
+    from eval.harness.scale import ScaleEmbedder, scale_chunks
     from index.recorded import model_info
     from index.stores.milvus_schema import connect_client
     from index.stores.target import DEFAULT_COLLECTION, build_store
@@ -263,7 +263,7 @@ def report(small: dict[str, Any], large: dict[str, Any], node_gib: float) -> dic
 
 def main(argv: list[str] | None = None) -> int:
     """Fill milvus-lite at two sizes; write OUT/milvus-size.json and print the cost per row and the sizing."""
-    parser = argparse.ArgumentParser(prog="python -m eval.milvus_size", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m eval.harness.milvus_size", description=__doc__.splitlines()[0])
     parser.add_argument("--chunks", default="5000,20000", help="two chunk counts, comma-separated")
     parser.add_argument("--node-gib", type=float, default=64.0, help="memory of one query node (GiB)")
     parser.add_argument("--out", type=Path, default=ROOT / "build" / "milvus-size")

@@ -1,4 +1,4 @@
-r"""``python -m eval.ann``: which FAISS index holds a million chunks' vectors in bounded memory, measured.
+r"""``python -m eval.harness.ann``: which FAISS index holds a million chunks' vectors in bounded memory, measured.
 
 Vectors that cost nothing: real passage vectors from the embedding cache (whatever this machine
 has encoded: MSGABench, the laws sample, the wild notices…) replicated to ``--rows`` rows, each
@@ -11,8 +11,8 @@ question's lists, FAISS's default; the pipeline scans them on all threads: ``ind
 and recall@10 against exact, after re-ranking its candidates exactly from a memory-mapped
 float32 file where the index keeps only codes.
 
-    python -m eval.ann --rows 1000000 --out build/ann-1m.json
-    python -m eval.ann --rows 3500000 --skip-hnsw --out build/ann-3.5m.json
+    python -m eval.harness.ann --rows 1000000 --out build/ann-1m.json
+    python -m eval.harness.ann --rows 3500000 --skip-hnsw --out build/ann-3.5m.json
 
 What it does not model: the chunk layer above the rows (a chunk's score mixes its text's row and
 its best sentence row; recall here is of rows), filters, and BM25.
@@ -53,7 +53,7 @@ def pool(limit: int | None = None) -> np.ndarray:
     vectors = []
     for path in sorted((cache_root() / "embeddings").glob("*-384-*.sqlite")):
         if path.name.startswith("scale-pool"):
-            continue  # eval.scale's own vectors are not real ones
+            continue  # eval.harness.scale's own vectors are not real ones
         with sqlite3.connect(str(path)) as db:
             for (blob,) in db.execute("SELECT v FROM vec"):
                 vectors.append(np.frombuffer(blob, dtype=np.float32))
@@ -182,7 +182,7 @@ def parse_spec(text: str) -> dict[str, Any]:
 
 def main(argv: list[str] | None = None) -> int:
     """Build the rows, the ground truth and each candidate; print and write the table."""
-    parser = argparse.ArgumentParser(prog="python -m eval.ann", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m eval.harness.ann", description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000, help="vectors in the index (default 1,000,000)")
     parser.add_argument("--noise", type=float, default=0.15, help="length of each copy's random step (default 0.15)")
     parser.add_argument("--queries", type=int, default=300, help="questions measured (default 300)")

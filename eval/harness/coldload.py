@@ -1,4 +1,4 @@
-r"""``python -m eval.coldload``: how long a new process takes to open an index and answer.
+r"""``python -m eval.harness.coldload``: how long a new process takes to open an index and answer.
 
 Not a test: it measures this machine. Each run is a fresh Python process that imports the
 package, opens the index with the model and backend it records (``Searcher.open``), answers one
@@ -6,7 +6,7 @@ question, then a second; the times are from the process's start, so imports coun
 cache is as the previous run left it (warm after the first run): the figure is a restart's.
 Example (docs/performance.md)::
 
-    python -m eval.coldload --index build/bench-laws-int8/index --runs 5
+    python -m eval.harness.coldload --index build/bench-laws-int8/index --runs 5
 """
 
 from __future__ import annotations
@@ -55,7 +55,7 @@ def run(index: Path, runs: int, questions: tuple[str, str]) -> dict[str, Any]:
 
 def main(argv: list[str] | None = None) -> int:
     """Parse arguments, run, print the report."""
-    parser = argparse.ArgumentParser(prog="python -m eval.coldload", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m eval.harness.coldload", description=__doc__.splitlines()[0])
     parser.add_argument("--index", type=Path, required=True, help="the index directory to open")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--question", default="安全生产责任制由哪个部门负责", help="the first question")

@@ -1,4 +1,4 @@
-r"""``python -m eval.backends``: the encoder backends side by side, in one run, alternating.
+r"""``python -m eval.harness.backends``: the encoder backends side by side, in one run, alternating.
 
 Not a test: it measures this machine. For each backend (torch, onnx, onnx-int8 and any
 variant asked for) it times, in rounds that alternate the backends so a noisy shared CPU
@@ -12,7 +12,7 @@ weighs on all of them alike:
 and reports every backend's cosine to PyTorch fp32 (mean and minimum) on the questions and
 the passages. Example (docs/performance.md came from it)::
 
-    python -m eval.backends --corpus ../shared/corpus/laws \
+    python -m eval.harness.backends --corpus ../shared/corpus/laws \
         --queries ../shared/bench/msgabench/queries.dev.jsonl --out build/perf/backends.json
 """
 
@@ -149,7 +149,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
 
 def main(argv: list[str] | None = None) -> int:
     """Parse arguments, run, print (and write) the report."""
-    parser = argparse.ArgumentParser(prog="python -m eval.backends", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m eval.harness.backends", description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, required=True, help="notices whose texts are the passages")
     parser.add_argument("--queries", type=Path, required=True, help="a question file (JSON Lines)")
     parser.add_argument(
