@@ -114,6 +114,12 @@ class Answer:
 
         Where two notices word one department differently, the first notice's wording is kept.
         """
+        import warnings
+
+        warnings.warn("Answer.wording is deprecated: use Answer.wordings (per notice)", DeprecationWarning, 2)
+        return self._flat_wording()
+
+    def _flat_wording(self) -> dict[str, str]:
         flat: dict[str, str] = {}
         for notes in self.wordings.values():
             for department, original in notes.items():
@@ -164,7 +170,7 @@ class Answer:
             "lead_line": self.lead_line(),
             "leads": {notice: [[label, lead] for label, lead in items] for notice, items in self.leads.items()},
             "wordings": {notice: dict(notes) for notice, notes in self.wordings.items()},
-            "wording": self.wording,
+            "wording": self._flat_wording(),
             "led_work_of": list(self.led_work_of),
             "hits": [h.to_dict() for h in self.hits],
             "nearest": [h.to_dict() for h in self.nearest],
