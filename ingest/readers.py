@@ -318,7 +318,7 @@ def read_file(path: str | Path) -> list[RawDocument]:
         return list(read_jsonl(path))
     reader = _READERS.get(suffix)
     if reader is None:
-        raise ReadError(f"{path}: unsupported file type {suffix or '(none)'}; supported: {', '.join(SUPPORTED)}")
+        raise ReadError(unsupported_message(path))
     try:
         text = reader(path)
         bounds.check_count(path, "characters of text", len(text), bounds.current().max_text_chars)
@@ -329,8 +329,37 @@ def read_file(path: str | Path) -> list[RawDocument]:
     return [RawDocument(path.stem, text, str(path))]
 
 
-def iter_files(paths: list[str | Path] | str | Path) -> Iterator[Path]:
+#: What to do with a file of a type offices hold that no reader reads yet (issue 42 adds readers).
+_HINTS = {
+    ".doc": "a Word 97 or WPS document: save it as .docx",
+    ".wps": "a WPS document: save it as .docx",
+    ".xls": "an Excel 97 workbook: save it as .xlsx",
+    ".et": "a WPS spreadsheet: save it as .xlsx",
+    ".ofd": "an OFD document: export it as PDF",
+    ".jpg": "a picture: scans and photos are not read (no OCR)",
+    ".jpeg": "a picture: scans and photos are not read (no OCR)",
+    ".png": "a picture: scans and photos are not read (no OCR)",
+    ".tif": "a picture: scans and photos are not read (no OCR)",
+    ".tiff": "a picture: scans and photos are not read (no OCR)",
+}
+
+
+def unsupported_message(path: Path) -> str:
+    """Why a file of an unread type is skipped, naming it, its type and what to do.
+
+    >>> unsupported_message(Path("附件1.doc")).split("; ")[0]
+    '附件1.doc: unsupported file type .doc (a Word 97 or WPS document: save it as .docx)'
+    """
+    suffix = path.suffix.lower()
+    hint = f" ({_HINTS[suffix]})" if suffix in _HINTS else ""
+    return f"{path}: unsupported file type {suffix or '(none)'}{hint}; supported: {', '.join(SUPPORTED)}"
+
+
+def iter_files(paths: list[str | Path] | str | Path, unsupported: list[Path] | None = None) -> Iterator[Path]:
     """Expand files and directories (recursively, sorted) into supported files.
+
+    A directory's files of other types are never read; they are appended to ``unsupported``
+    (when given) so that the caller names each one. Hidden files and folders are left out.
 
     Raises:
         FileNotFoundError: if a named path does not exist.
@@ -340,13 +369,14 @@ def iter_files(paths: list[str | Path] | str | Path) -> Iterator[Path]:
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            yield from sorted(
+            found = sorted(
                 p
                 for p in path.rglob("*")
-                if p.is_file()
-                and p.suffix.lower() in SUPPORTED
-                and not any(part.startswith(".") for part in p.relative_to(path).parts)
+                if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts)
             )
+            if unsupported is not None:
+                unsupported.extend(p for p in found if p.suffix.lower() not in SUPPORTED)
+            yield from (p for p in found if p.suffix.lower() in SUPPORTED)
         elif path.exists():
             yield path
         else:

@@ -122,9 +122,10 @@ def test_unreadable_files_warn_and_the_rest_goes_on(tmp_path: Path, caplog: pyte
         ("broken.docx", "not a readable .docx"),
         ("fake.pdf", "not a PDF (no %PDF- header"),
         ("empty.pdf", "no text layer"),
+        ("ignored.xyz", "unsupported file type .xyz"),  # a folder's other files are named, not left out
     ):
         assert any(name in w and reason in w for w in warnings), (name, joined)
-    assert len(warnings) == 4
+    assert len(warnings) == 5
     assert "junk.txt" in caplog.text
 
 
