@@ -78,25 +78,40 @@ def read_xlsx(path: Path) -> str:
     lines: list[str] = []
     for sheet in workbook.worksheets:
         values = [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
-        for merged in sheet.merged_cells.ranges:
-            first = values[merged.min_row - 1][merged.min_col - 1] if merged.min_row <= len(values) else ""
-            for r in range(merged.min_row - 1, min(merged.max_row, len(values))):
-                for c in range(merged.min_col - 1, min(merged.max_col, len(values[r]))):
-                    values[r][c] = first
-        if not re.fullmatch(r"Sheet\d*|工作表\d*", sheet.title):
-            lines.append(sheet.title)
-        in_table = False
-        for cells in values:
-            filled = [c for c in cells if c]
-            if not filled:
-                continue
-            if len(set(filled)) == 1 and not in_table:
-                lines.append(filled[0])  # a title row above the table (often merged across it)
-            else:
-                in_table = in_table or len(set(filled)) > 1
-                lines.append(" | ".join(cells))
+        merged = [(m.min_row - 1, m.max_row, m.min_col - 1, m.max_col) for m in sheet.merged_cells.ranges]
+        lines += sheet_lines(sheet.title, values, merged)
     workbook.close()
     return "\n".join(lines)
+
+
+def sheet_lines(title: str, values: list[list[str]], merged: list[tuple[int, int, int, int]]) -> list[str]:
+    """One sheet as lines: its name (unless a default "Sheet1"), a title row alone, then each row's cells.
+
+    ``merged`` holds the merged ranges as 0-based, end-exclusive (first row, end row, first column,
+    end column): a range's value fills every cell it covers. Empty rows are skipped; a row with
+    one distinct value above the table is a title line; table rows join their cells with " | ".
+
+    >>> rows = [["全国成人高等学校名单", ""], ["序号", "学校名称"], ["1", "北京市海淀区职工大学"]]
+    >>> sheet_lines("名单", rows, [(0, 1, 0, 2)])
+    ['名单', '全国成人高等学校名单', '序号 | 学校名称', '1 | 北京市海淀区职工大学']
+    """
+    for first_row, end_row, first_col, end_col in merged:
+        first = values[first_row][first_col] if first_row < len(values) and first_col < len(values[first_row]) else ""
+        for r in range(first_row, min(end_row, len(values))):
+            for c in range(first_col, min(end_col, len(values[r]))):
+                values[r][c] = first
+    lines = [] if re.fullmatch(r"Sheet\d*|工作表\d*", title) else [title]
+    in_table = False
+    for cells in values:
+        filled = [c for c in cells if c]
+        if not filled:
+            continue
+        if len(set(filled)) == 1 and not in_table:
+            lines.append(filled[0])  # a title row above the table (often merged across it)
+        else:
+            in_table = in_table or len(set(filled)) > 1
+            lines.append(" | ".join(cells))
+    return lines
 
 
 #: Any namespace: transitional and strict OOXML name the same elements differently.

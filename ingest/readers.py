@@ -1,4 +1,4 @@
-"""Readers: files into plain text documents (.txt .html .htm .docx .xlsx .pdf .jsonl).
+"""Readers: files into plain text documents (.txt .html .htm .docx .xlsx .xls .et .pdf .jsonl).
 
 Tables are written one row a line, every grid cell joined by " | " (merged cells repeated in
 each grid position they cover, empty cells kept), so columns stay aligned for
@@ -21,7 +21,7 @@ from ingest.grids import GridReadError, docx_rows, html_grid, read_xlsx
 logger = logging.getLogger(__name__)
 
 #: File endings this module reads.
-SUPPORTED = (".txt", ".html", ".htm", ".docx", ".xlsx", ".pdf", ".jsonl")
+SUPPORTED = (".txt", ".html", ".htm", ".docx", ".xlsx", ".xls", ".et", ".pdf", ".jsonl")
 
 
 class ReadError(Exception):
@@ -296,8 +296,24 @@ def read_sheet(path: Path) -> str:
         raise ReadError(str(exc)) from exc
 
 
+def read_legacy_sheet(path: Path) -> str:
+    """Read an .xls or .et workbook's sheets as lines (see :func:`ingest.legacy_sheets.read_xls`).
+
+    Raises:
+        ReadError: if the file is not an OLE2 workbook xlrd can read.
+    """
+    from ingest.legacy_sheets import read_xls
+
+    try:
+        return read_xls(path)
+    except GridReadError as exc:
+        raise ReadError(str(exc)) from exc
+
+
 _READERS = {
     ".txt": read_txt,
+    ".xls": read_legacy_sheet,
+    ".et": read_legacy_sheet,
     ".html": read_html,
     ".htm": read_html,
     ".docx": read_docx,
@@ -333,8 +349,6 @@ def read_file(path: str | Path) -> list[RawDocument]:
 _HINTS = {
     ".doc": "a Word 97 or WPS document: save it as .docx",
     ".wps": "a WPS document: save it as .docx",
-    ".xls": "an Excel 97 workbook: save it as .xlsx",
-    ".et": "a WPS spreadsheet: save it as .xlsx",
     ".ofd": "an OFD document: export it as PDF",
     ".jpg": "a picture: scans and photos are not read (no OCR)",
     ".jpeg": "a picture: scans and photos are not read (no OCR)",

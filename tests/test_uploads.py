@@ -66,6 +66,8 @@ BAD_FILES = {
     ),
     "page.docx": (b"<html><body>not a docx</body></html>", "不是 Word（.docx）文件"),
     "page.xlsx": (b"<html><body>not a workbook</body></html>", "不是 Excel（.xlsx）文件"),
+    "table.xls": (b"<html><body>a web page saved as .xls</body></html>", "不是 Excel 97 或 WPS 表格"),
+    "broken.et": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, "WPS 表格（.et）文件已损坏"),
     "corrupt.xlsx": (
         b"PK\x03\x04" + bytes(random.Random(4).randrange(256) for _ in range(2000)),
         "Excel（.xlsx）文件已损坏",
@@ -250,4 +252,5 @@ def test_a_refused_file_is_told_in_chinese(library: Library, tmp_path: Path, nam
         library.upload(path)
     words = set(re.findall(r"[A-Za-z]{2,}", str(refused.value)[len(name) :]))
     # product names and file extensions only: no English reason, path or exception name
-    assert words <= {"Word", "Excel", "PDF", "MB", "txt", "docx", "xlsx", "pdf", "html", "htm", "exe"}, words
+    allowed = {"Word", "Excel", "WPS", "PDF", "MB", "txt", "docx", "xlsx", "xls", "et", "pdf", "html", "htm", "exe"}
+    assert words <= allowed, words
