@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import gradio as gr
 import pytest
 
 from index import Searcher
@@ -56,7 +57,8 @@ def test_the_chat_reads_a_follow_up_against_its_own_turns_and_keeps_them(tmp_pat
     searcher = Searcher.build(corpus, tmp_path / "index", embedder=KeywordEmbedder(), cache_dir=tmp_path / "cache")
     chat = Chat(Library(searcher, tmp_path / "data"), export_dir=tmp_path / "exports", conversation_dir=tmp_path / "c")
     cid, messages, records = chat.restore("")
-    assert valid_id(cid) and messages == records == []
+    assert valid_id(cid) and messages == records == gr.update()  # nothing kept: the chat is left as it is
+    messages, records = [], []
     _, messages, records, *_ = chat.respond("12345热线是什么", messages, records, 3, "混合（默认）", [], "", "", "", cid)
     _, messages, records, *_ = chat.respond("它由哪个部门牵头？", messages, records, 3, "混合（默认）", [], "", "", "", cid)
     assert records[-1]["read_as"] == "12345热线由哪个部门牵头？"
@@ -64,4 +66,4 @@ def test_the_chat_reads_a_follow_up_against_its_own_turns_and_keeps_them(tmp_pat
     again = Chat(chat.library, export_dir=tmp_path / "exports", conversation_dir=tmp_path / "c")  # a reload
     assert again.restore(cid) == (cid, messages, records)
     assert chat.new_conversation()[1:3] == ([], [])
-    assert chat.on_clear(cid) == ([], "") and again.restore(cid)[1:] == ([], [])
+    assert chat.on_clear(cid) == ([], "") and again.restore(cid)[1:] == (gr.update(), gr.update())

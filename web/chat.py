@@ -137,11 +137,17 @@ class Chat:
         picks = [(f"[{h.rank}] {(h.title or h.notice_title)[:30]} {label_text(h)}", h.id) for h in answer.hits]
         return "", history, records, str(csv_path), gr.update(choices=picks, value=None)
 
-    def restore(self, conversation: Any) -> tuple[str, list[dict[str, Any]], list[dict[str, Any]]]:
-        """At page load: the browser's conversation id (a new one if it has none) and what it holds."""
+    def restore(self, conversation: Any) -> tuple[Any, ...]:
+        """At page load: the browser's conversation id (a new one if it has none) and what it holds.
+
+        With nothing kept, the chat is left as it is: a question asked while the page was still
+        loading keeps its answer (restoring an empty chat over it would wipe it).
+        """
         if not valid_id(conversation):
-            return new_id(), [], []
+            return new_id(), gr.update(), gr.update()
         messages, records = self.conversations.load(conversation)
+        if not messages:
+            return conversation, gr.update(), gr.update()
         return conversation, messages, records
 
     def new_conversation(self) -> tuple[str, list[Any], list[Any], str, Any]:
