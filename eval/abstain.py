@@ -61,7 +61,6 @@ def evidence(searcher: Any, questions: list[Any], removed: bool = True) -> list[
         corpus_null,
         gather,
         null_likeness,
-        place_words,
         seen_words,
     )  # fmt: skip
     from index.fuse import CANDIDATES
@@ -72,7 +71,7 @@ def evidence(searcher: Any, questions: list[Any], removed: bool = True) -> list[
     infos = analyze_queries(store.analyzer, [q.query for q in questions], 10, "hybrid")
     texts = [info.text for info in infos]
     tokens = [store.tokenizer(t) for t in texts]
-    words = [content_words(t, place_words(text)) for t, text in zip(tokens, texts, strict=True)]
+    words = [content_words(t, info.named_places) for t, info in zip(tokens, infos, strict=True)]
     vectors = searcher.embedder.encode(texts, query=True)
     probes = searcher.embedder.encode(list(NULL_QUESTIONS), query=True)
     null = corpus_null(store, probes, None)

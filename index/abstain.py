@@ -64,13 +64,6 @@ def content_words(tokens: Iterable[str], places: Iterable[str] = ()) -> list[str
     return [w for w in words if not any(w != other and w in other for other in words)]
 
 
-def place_words(text: str) -> list[str]:
-    """The place names a question uses (provinces, cities, counties; :mod:`index.reading.places`)."""
-    from index.reading.places import Gazetteer
-
-    return list(Gazetteer.default().find(text))
-
-
 @dataclass(frozen=True)
 class Evidence:
     """What the corpus offers one question.

@@ -14,7 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from index.abstain import Evidence, content_words, gather, place_words, seen_words
+from index.abstain import Evidence, content_words, gather, seen_words
 from index.answer import Hit
 from index.filters import Filters
 from index.fuse import CANDIDATES, FUSED, GROUPINGS, GroupBy, fuse, passage_convex
@@ -137,7 +137,7 @@ def run(
     seen: set[str] = set()
     null, likeness = 0.0, [0.0] * len(texts)
     if with_abstain:  # the question's content words, and which of them any searched chunk holds
-        words_of = [content_words(t, place_words(text)) for t, text in zip(tokens, texts, strict=True)]
+        words_of = [content_words(t, info.named_places) for t, info in zip(tokens, infos, strict=True)]
         seen = seen_words(searcher.store, (w for words in words_of for w in words), where)
         null = searcher.nulls.get(searcher.store, searcher.embedder, where, filters)
         likeness = searcher.nulls.likeness(searcher.embedder, vectors)

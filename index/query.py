@@ -127,6 +127,8 @@ class QueryInfo:
         asks_led_work: "X牵头负责哪些工作" questions (about what a department leads).
         cross_doc: "各地 / 哪些地方 …" questions that want answers from several notices.
         phrase: The query without punctuation and white space, lower case (for verbatim matches).
+        named_places: The provinces, cities and counties the query names (found only when the
+            analyser knows the library's places).
         foreign_places: The places the query names when none of them is a place of the library's
             notices (山西省 asked of 汉中's and 湘潭's notices); else empty.
     """
@@ -139,6 +141,7 @@ class QueryInfo:
     asks_led_work: bool = False
     cross_doc: bool = False
     phrase: str = ""
+    named_places: list[str] = field(default_factory=list)
     foreign_places: list[str] = field(default_factory=list)
 
 
@@ -193,7 +196,9 @@ class QueryAnalyzer:
         info.asks_led_work = bool(info.departments and _LED_WORK.search(text))
         info.cross_doc = bool(_CROSS.search(text))
         if self.library is not None:
-            info.foreign_places = self.library.foreign(text)
+            named = self.library.gazetteer.find(text)  # once: for the place rule and the abstain evidence
+            info.named_places = list(named)
+            info.foreign_places = self.library.foreign(named)
         return info
 
 

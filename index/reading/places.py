@@ -18,7 +18,7 @@ import csv
 import importlib.util
 import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -196,15 +196,14 @@ class LibraryPlaces:
         """The notice belongs to some province, city or county."""
         return bool(self.of_notice.get(doc_id))
 
-    def foreign(self, text: str) -> list[str]:
-        """The places a text names when every one of them is outside the library's places; else [].
+    def foreign(self, named: Mapping[str, list[Place]]) -> list[str]:
+        """The places named (:meth:`Gazetteer.find`) when every one is outside the library's places; else [].
 
         A question that also names a place of the library ("汉中学习北京的做法") is about the
         library's place. A library without placed notices has no foreign places.
         """
         if not self.places:
             return []
-        named = self.gazetteer.find(text)
         outside = [n for n, options in named.items() if not any(p.related(q) for p in options for q in self.places)]
         return outside if named and len(outside) == len(named) else []
 
