@@ -10,7 +10,7 @@ from pathlib import Path
 
 from ingest import bounds
 from ingest.model import Chunk, Notice
-from ingest.readers import RawDocument, ReadError, iter_files, read_file, unsupported_message
+from ingest.readers import RawDocument, ReadError, files_to_read, read_file
 from ingest.structure import parse_document
 
 logger = logging.getLogger(__name__)
@@ -42,12 +42,7 @@ def load_notices(paths: str | Path | Iterable[str | Path], warnings: list[str] |
         paths = [paths]
     notices: list[Notice] = []
     seen: dict[str, str] = {}
-    unsupported: list[Path] = []
-    files = list(iter_files(list(paths), unsupported))
-    for other in unsupported:  # a folder's files of other types: each named, none silently left out
-        logger.warning("skipped %s", unsupported_message(other))
-        if warnings is not None:
-            warnings.append(unsupported_message(other))
+    files = files_to_read(paths, warnings)
     for path in files:
         try:
             raws = read_file(path)

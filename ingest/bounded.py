@@ -31,7 +31,7 @@ from pathlib import Path
 from ingest import bounds
 from ingest.isolated import NO_MEMORY, child_environment
 from ingest.model import Notice
-from ingest.readers import iter_files, unsupported_message
+from ingest.readers import files_to_read
 
 logger = logging.getLogger("ingest")
 
@@ -118,12 +118,7 @@ def load_bounded(
         ValueError: if two documents share a doc_id (ids would collide).
     """
     limits = limits or bounds.current()
-    unsupported: list[Path] = []
-    files = list(iter_files([paths] if isinstance(paths, (str, Path)) else list(paths), unsupported))
-    for other in unsupported:  # a folder's files of other types: each named, none silently left out
-        logger.warning("skipped %s", unsupported_message(other))
-        if warnings is not None:
-            warnings.append(unsupported_message(other))
+    files = files_to_read(paths, warnings)
     notices: list[Notice] = []
     seen: dict[str, str] = {}
     reader: _Reader | None = None

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -367,6 +367,21 @@ def unsupported_message(path: Path) -> str:
     suffix = path.suffix.lower()
     hint = f" ({_HINTS[suffix]})" if suffix in _HINTS else ""
     return f"{path}: unsupported file type {suffix or '(none)'}{hint}; supported: {', '.join(SUPPORTED)}"
+
+
+def files_to_read(paths: Iterable[str | Path] | str | Path, warnings: list[str] | None = None) -> list[Path]:
+    """The supported files of ``paths``; each other file of a folder is named in a logged warning (and ``warnings``).
+
+    Raises:
+        FileNotFoundError: if a named path does not exist.
+    """
+    unsupported: list[Path] = []
+    files = list(iter_files([paths] if isinstance(paths, (str, Path)) else list(paths), unsupported))
+    for other in unsupported:  # a folder's files of other types: each named, none silently left out
+        logging.getLogger(__name__).warning("skipped %s", unsupported_message(other))
+        if warnings is not None:
+            warnings.append(unsupported_message(other))
+    return files
 
 
 def iter_files(paths: list[str | Path] | str | Path, unsupported: list[Path] | None = None) -> Iterator[Path]:
