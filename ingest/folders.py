@@ -1,0 +1,79 @@
+"""Which files of a folder are read, and each other file named with why: nothing is left out silently."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+logger = logging.getLogger("ingest.readers")
+
+#: File endings :mod:`ingest.readers` reads.
+SUPPORTED = (".txt", ".html", ".htm", ".docx", ".xlsx", ".xls", ".et", ".pdf", ".jsonl")
+
+
+#: What to do with a file of a type offices hold that no reader reads yet (issue 42 adds readers).
+_HINTS = {
+    ".doc": "a Word 97 or WPS document: save it as .docx",
+    ".wps": "a WPS document: save it as .docx",
+    ".ofd": "an OFD document: export it as PDF",
+    ".jpg": "a picture: scans and photos are not read (no OCR)",
+    ".jpeg": "a picture: scans and photos are not read (no OCR)",
+    ".png": "a picture: scans and photos are not read (no OCR)",
+    ".tif": "a picture: scans and photos are not read (no OCR)",
+    ".tiff": "a picture: scans and photos are not read (no OCR)",
+}
+
+
+def unsupported_message(path: Path) -> str:
+    """Why a file of an unread type is skipped, naming it, its type and what to do.
+
+    >>> unsupported_message(Path("附件1.doc")).split("; ")[0]
+    '附件1.doc: unsupported file type .doc (a Word 97 or WPS document: save it as .docx)'
+    """
+    suffix = path.suffix.lower()
+    hint = f" ({_HINTS[suffix]})" if suffix in _HINTS else ""
+    return f"{path}: unsupported file type {suffix or '(none)'}{hint}; supported: {', '.join(SUPPORTED)}"
+
+
+def files_to_read(paths: Iterable[str | Path] | str | Path, warnings: list[str] | None = None) -> list[Path]:
+    """The supported files of ``paths``; each other file of a folder is named in a logged warning (and ``warnings``).
+
+    Raises:
+        FileNotFoundError: if a named path does not exist.
+    """
+    unsupported: list[Path] = []
+    files = list(iter_files([paths] if isinstance(paths, (str, Path)) else list(paths), unsupported))
+    for other in unsupported:  # a folder's files of other types: each named, none silently left out
+        logger.warning("skipped %s", unsupported_message(other))
+        if warnings is not None:
+            warnings.append(unsupported_message(other))
+    return files
+
+
+def iter_files(paths: list[str | Path] | str | Path, unsupported: list[Path] | None = None) -> Iterator[Path]:
+    """Expand files and directories (recursively, sorted) into supported files.
+
+    A directory's files of other types are never read; they are appended to ``unsupported``
+    (when given) so that the caller names each one. Hidden files and folders are left out.
+
+    Raises:
+        FileNotFoundError: if a named path does not exist.
+    """
+    if isinstance(paths, (str, Path)):
+        paths = [paths]
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found = sorted(
+                p
+                for p in path.rglob("*")
+                if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            )
+            if unsupported is not None:
+                unsupported.extend(p for p in found if p.suffix.lower() not in SUPPORTED)
+            yield from (p for p in found if p.suffix.lower() in SUPPORTED)
+        elif path.exists():
+            yield path
+        else:
+            raise FileNotFoundError(f"{path}: no such file or directory")
