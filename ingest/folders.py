@@ -9,13 +9,14 @@ from pathlib import Path
 logger = logging.getLogger("ingest.readers")
 
 #: File endings :mod:`ingest.readers` reads.
-SUPPORTED = (".txt", ".html", ".htm", ".docx", ".xlsx", ".xls", ".et", ".pdf", ".jsonl")
+SUPPORTED = (".txt", ".html", ".htm", ".docx", ".doc", ".wps", ".xlsx", ".xls", ".et", ".pdf", ".jsonl")
 
 
 #: What to do with a file of a type offices hold that no reader reads yet (issue 42 adds readers).
 _HINTS = {
-    ".doc": "a Word 97 or WPS document: save it as .docx",
-    ".wps": "a WPS document: save it as .docx",
+    ".zip": "an archive: unpack it and load the folder",
+    ".rar": "an archive: unpack it and load the folder",
+    ".7z": "an archive: unpack it and load the folder",
     ".ofd": "an OFD document: export it as PDF",
     ".jpg": "a picture: scans and photos are not read (no OCR)",
     ".jpeg": "a picture: scans and photos are not read (no OCR)",
@@ -28,8 +29,8 @@ _HINTS = {
 def unsupported_message(path: Path) -> str:
     """Why a file of an unread type is skipped, naming it, its type and what to do.
 
-    >>> unsupported_message(Path("附件1.doc")).split("; ")[0]
-    '附件1.doc: unsupported file type .doc (a Word 97 or WPS document: save it as .docx)'
+    >>> unsupported_message(Path("附件.rar")).split("; ")[0]
+    '附件.rar: unsupported file type .rar (an archive: unpack it and load the folder)'
     """
     suffix = path.suffix.lower()
     hint = f" ({_HINTS[suffix]})" if suffix in _HINTS else ""

@@ -22,6 +22,7 @@ from ingest.formats.html import html_to_text, read_html
 from ingest.formats.pdf import read_pdf
 from ingest.formats.text import decode_bytes, read_txt
 from ingest.formats.word import read_docx
+from ingest.formats.word97 import read_word97
 from ingest.grids import GridReadError, read_xlsx
 
 __all__ = [
@@ -115,6 +116,8 @@ _READERS = {
     ".html": read_html,
     ".htm": read_html,
     ".docx": read_docx,
+    ".doc": read_word97,
+    ".wps": read_word97,
     ".xlsx": read_sheet,
     ".pdf": read_pdf,
 }

@@ -68,6 +68,8 @@ BAD_FILES = {
     "page.xlsx": (b"<html><body>not a workbook</body></html>", "不是 Excel（.xlsx）文件"),
     "table.xls": (b"<html><body>a web page saved as .xls</body></html>", "不是 Excel 97 或 WPS 表格"),
     "broken.et": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, "WPS 表格（.et）文件已损坏"),
+    "renamed.doc": (b"PK\x03\x04 a zip archive", "不是 Word 97（.doc）文件"),
+    "broken.wps": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(range(256)) * 40, "WPS 文字（.wps）文件已损坏"),
     "corrupt.xlsx": (
         b"PK\x03\x04" + bytes(random.Random(4).randrange(256) for _ in range(2000)),
         "Excel（.xlsx）文件已损坏",
@@ -252,5 +254,6 @@ def test_a_refused_file_is_told_in_chinese(library: Library, tmp_path: Path, nam
         library.upload(path)
     words = set(re.findall(r"[A-Za-z]{2,}", str(refused.value)[len(name) :]))
     # product names and file extensions only: no English reason, path or exception name
-    allowed = {"Word", "Excel", "WPS", "PDF", "MB", "txt", "docx", "xlsx", "xls", "et", "pdf", "html", "htm", "exe"}
+    allowed = {"Word", "Excel", "WPS", "PDF", "OFD", "MB", "txt", "docx", "xlsx", "xls", "et", "pdf", "html", "htm"}
+    allowed |= {"exe", "doc", "wps", "ofd", "png", "jpg", "jpeg", "tif", "tiff", "bmp"}
     assert words <= allowed, words
