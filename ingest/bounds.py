@@ -60,7 +60,10 @@ class Limits:
             parsed whole (a 60-page notice has ≈ 100,000; each costs python-docx ≈ 0.7 KiB).
         max_parse_memory: Address space of the child process that reads an upload
             (:mod:`ingest.isolated`), in bytes (the wild corpus's 217 notices read in 30 MiB).
-        max_parse_seconds: Wall time that child may take.
+        max_parse_seconds: Wall time that child may take; a page read by OCR renews it (each page
+            reports progress), so a scan of many pages has this much time per page.
+        max_ocr_pages: Pages of one file read by OCR (scanned PDF pages, frames of a TIFF).
+        max_image_pixels: Pixels of one picture or page image, checked before it is decoded.
     """
 
     max_unpacked_bytes: int = 256 * MIB
@@ -74,6 +77,8 @@ class Limits:
     max_xml_elements: int = 1_000_000
     max_parse_memory: int = 768 * MIB
     max_parse_seconds: float = 60.0
+    max_ocr_pages: int = 100
+    max_image_pixels: int = 60_000_000
 
 
 #: The limits of every upload and of ``python -m ingest`` / ``python -m index build``.
@@ -82,7 +87,7 @@ DEFAULT = Limits()
 BULK = Limits(
     max_unpacked_bytes=4096 * MIB, max_part_bytes=2048 * MIB, max_ratio=1000.0, max_parts=100_000,
     max_sheet_rows=2_000_000, max_pdf_pages=100_000, max_text_chars=200_000_000, max_chunks=2_000_000,
-    max_xml_elements=100_000_000, max_parse_memory=16384 * MIB, max_parse_seconds=3600.0,
+    max_xml_elements=100_000_000, max_parse_memory=16384 * MIB, max_parse_seconds=3600.0, max_ocr_pages=10_000,
 )  # fmt: skip
 
 _CURRENT: ContextVar[Limits] = ContextVar("ingest_limits", default=DEFAULT)

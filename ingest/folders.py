@@ -9,20 +9,17 @@ from pathlib import Path
 logger = logging.getLogger("ingest.readers")
 
 #: File endings :mod:`ingest.readers` reads.
-SUPPORTED = (".txt", ".html", ".htm", ".docx", ".doc", ".wps", ".xlsx", ".xls", ".et", ".pdf", ".jsonl")
+SUPPORTED = (
+    ".txt", ".html", ".htm", ".docx", ".doc", ".wps", ".xlsx", ".xls", ".et", ".pdf", ".ofd", ".jsonl",
+    ".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp",
+)  # fmt: skip
 
 
-#: What to do with a file of a type offices hold that no reader reads yet (issue 42 adds readers).
+#: What to do with a file of a type no reader reads.
 _HINTS = {
     ".zip": "an archive: unpack it and load the folder",
     ".rar": "an archive: unpack it and load the folder",
     ".7z": "an archive: unpack it and load the folder",
-    ".ofd": "an OFD document: export it as PDF",
-    ".jpg": "a picture: scans and photos are not read (no OCR)",
-    ".jpeg": "a picture: scans and photos are not read (no OCR)",
-    ".png": "a picture: scans and photos are not read (no OCR)",
-    ".tif": "a picture: scans and photos are not read (no OCR)",
-    ".tiff": "a picture: scans and photos are not read (no OCR)",
 }
 
 

@@ -84,8 +84,18 @@ def is_issuer_line(line: str) -> bool:
 
 
 def is_notice_title(line: str) -> bool:
-    """The 通知 line: "…关于印发…的通知"."""
-    return len(line) <= 200 and not _SENTENCE_PUNCT.search(line) and re.search(r"通知[)）]?$", line) is not None
+    """The 通知 line, "…关于印发…的通知", or the title of another kind of 公文 (GB/T 9704): "关于…的批复".
+
+    >>> is_notice_title("关于同意张阿三同志辞职的批复"), is_notice_title("安全生产的意见")
+    (True, False)
+    """
+    if len(line) > 200 or _SENTENCE_PUNCT.search(line):
+        return False
+    return re.search(r"通知[)）]?$", line) is not None or _OTHER_KIND.search(line) is not None
+
+
+#: The other kinds of 公文 a title names after "关于…的".
+_OTHER_KIND = re.compile(r"关于.{2,}的(批复|复函|函|通报|决定|意见|公告|通告|请示|报告|决议|纪要)[)）]?$")
 
 
 def is_doc_title(line: str) -> bool:
@@ -133,6 +143,19 @@ def is_addressee_line(line: str) -> bool:
     if len(parts) == 1 and "各" not in parts[0]:
         return False
     return all(_ORG_END.search(p) or p.startswith("各") for p in parts)
+
+
+def is_single_addressee(line: str) -> bool:
+    """One body addressed right under a title, as a 批复 or 函 is: "区中医院：", "市自然资源和规划局：".
+
+    Only where it follows the title line: elsewhere "推荐单位：" is a form's label.
+
+    >>> is_single_addressee("区中医院："), is_single_addressee("具体要求如下：")
+    (True, False)
+    """
+    if len(line) > 40 or not line.endswith((":", "：")) or _ANY_PUNCT.search(line[:-1]):
+        return False
+    return _ORG_END.search(line[:-1]) is not None and not _SENTENCE_WORDS.search(line[:-1])
 
 
 def is_attachment_line(line: str) -> bool:

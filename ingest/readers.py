@@ -19,6 +19,8 @@ from ingest import bounds
 from ingest.folders import SUPPORTED, files_to_read, iter_files, unsupported_message
 from ingest.formats import ReadError
 from ingest.formats.html import html_to_text, read_html
+from ingest.formats.ocr import read_image
+from ingest.formats.ofd import read_ofd
 from ingest.formats.pdf import read_pdf
 from ingest.formats.text import decode_bytes, read_txt
 from ingest.formats.word import read_docx
@@ -120,6 +122,8 @@ _READERS = {
     ".wps": read_word97,
     ".xlsx": read_sheet,
     ".pdf": read_pdf,
+    ".ofd": read_ofd,
+    **dict.fromkeys((".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp"), read_image),
 }
 
 

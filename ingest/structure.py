@@ -29,6 +29,7 @@ from ingest.header import (
     is_doc_title,
     is_issuer_line,
     is_notice_title,
+    is_single_addressee,
     is_title_like,
     issuer_from_title,
     parse_date,
@@ -66,7 +67,7 @@ def parse_document(raw: RawDocument) -> Notice:
     if first_title is not None:
         wrapper_end = first_title
     elif notice.notice_title:
-        wrapper_end = first_marker if first_marker < len(lines) else _header_end(lines)
+        wrapper_end = first_marker if first_marker < len(lines) else _header_end(lines, notice.notice_title)
     else:
         wrapper_end = 0
     if untitled:
@@ -208,12 +209,13 @@ def _find_titles(lines: list[Line], notice: Notice, given: str | None) -> list[i
     return found
 
 
-def _header_end(lines: list[Line]) -> int:
-    """Without numbering or titles, the wrapper ends after the addressee line (if any)."""
+def _header_end(lines: list[Line], title: str) -> int:
+    """Without numbering or titles, the wrapper ends after the addressee line, else after the title line."""
+    at = next((i for i, ln in enumerate(lines[:8]) if ln.text == title), -1)
     for i, ln in enumerate(lines[:8]):
-        if is_addressee_line(ln.text):
+        if is_addressee_line(ln.text) or (i == at + 1 and at >= 0 and is_single_addressee(ln.text)):
             return i + 1
-    return 1
+    return max(1, at + 1)
 
 
 def _read_wrapper(lines: list[str], notice: Notice, emitter: Emitter) -> None:
@@ -224,7 +226,8 @@ def _read_wrapper(lines: list[str], notice: Notice, emitter: Emitter) -> None:
     for i, line in enumerate(lines):
         if line == notice.notice_title or line.strip("《》") in notice.titles:
             continue
-        if notice.addressees is None and is_addressee_line(line):
+        after_title = i > 0 and lines[i - 1] == notice.notice_title
+        if notice.addressees is None and (is_addressee_line(line) or (after_title and is_single_addressee(line))):
             notice.addressees = line
         elif is_date_line(line) and notice.date_raw is None:
             notice.date_raw = line
