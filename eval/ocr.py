@@ -73,8 +73,11 @@ def measure(path: Path, folder: Path, max_pages: int, seed: int) -> dict[str, ob
     seconds = time.perf_counter() - started
     want_items, want_pairs = duties(parse_text(source, path.stem))
     got_items, got_pairs = duties(parse_text(text, path.stem))
+    from pypdf import PdfReader
+
     return {
         "notice": path.stem,
+        "pages": len(PdfReader(str(scan)).pages),
         "seconds": round(seconds, 1),
         "chars": recall(source, text),
         "bigrams": recall(source, text, 2),
@@ -99,7 +102,7 @@ def main(argv: list[str] | None = None) -> int:
             row = rows[-1]
             items, pairs = row["items"], row["departments"]
             print(
-                f"{row['notice']:<26} {row['seconds']:>6}s  chars {row['chars']:.3f}  bigrams {row['bigrams']:.3f}  "
+                f"{row['notice']:<26} {row['pages']:>2} pages {row['seconds']:>6}s  chars {row['chars']:.3f}  bigrams {row['bigrams']:.3f}  "
                 f"items {items[0]}/{items[1]}  departments {pairs[0]}/{pairs[1]}",  # type: ignore[index]
                 flush=True,
             )
@@ -108,10 +111,12 @@ def main(argv: list[str] | None = None) -> int:
     chars = sum(r["chars"] for r in rows) / len(rows)  # type: ignore[misc]
     bigrams = sum(r["bigrams"] for r in rows) / len(rows)  # type: ignore[misc]
     seconds = sum(r["seconds"] for r in rows)  # type: ignore[misc]
+    pages = sum(r["pages"] for r in rows)  # type: ignore[misc]
     print(
         f"{len(rows)} notices: character recall {chars:.3f}, bigram recall {bigrams:.3f}, "
         f"items {items[0]}/{items[1]} ({items[0] / max(1, items[1]):.3f}), "
-        f"departments {pairs[0]}/{pairs[1]} ({pairs[0] / max(1, pairs[1]):.3f}), {seconds:.0f} s in all"
+        f"departments {pairs[0]}/{pairs[1]} ({pairs[0] / max(1, pairs[1]):.3f}); {pages} pages in {seconds:.0f} s "
+        f"({seconds / max(1, pages):.1f} s a page)"
     )
     if args.json:
         args.json.write_text(json.dumps(rows, ensure_ascii=False, indent=1), encoding="utf-8")

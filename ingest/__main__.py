@@ -8,6 +8,8 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+from tqdm import tqdm
+
 from ingest import bounds
 from ingest.api import write_jsonl
 from ingest.bounded import load_bounded
@@ -30,25 +32,70 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="warning: %(message)s")
 
     warnings: list[str] = []
+    bars = _Bars()
     try:
         with bounds.using(bounds.BULK if args.bulk else bounds.DEFAULT):
-            notices = load_bounded(args.paths, warnings=warnings)  # each file in a child, bounded in memory and time
+            notices = load_bounded(args.paths, warnings=warnings, on_progress=bars.show)  # each file in a child
     except (FileNotFoundError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    finally:
+        bars.close()
     if not args.quiet:
-        print(f"{'doc_id':<28} {'chunks':>6} {'items':>6}  title")
+        print(f"{'outcome':<9} {'doc_id':<28} {'chunks':>6} {'items':>6}  title or reason")
         for notice in notices:
             kinds = Counter(c.kind for c in notice.chunks)
             title = " / ".join(notice.titles) or notice.notice_title
-            print(f"{notice.doc_id:<28} {len(notice.chunks):>6} {kinds['item']:>6}  {title[:60]}")
+            print(f"{'read':<9} {notice.doc_id:<28} {len(notice.chunks):>6} {kinds['item']:>6}  {title[:60]}")
+        for problem in warnings:
+            print(f"{'skipped':<9} {problem}")
     chunks = [c for n in notices for c in n.chunks]
-    total = f"{len(notices)} documents, {len(chunks)} chunks, {len(warnings)} files skipped"
+    outcomes = Counter(outcome(w) for w in warnings)
+    skipped = ", ".join(f"{n} {kind}" for kind, n in sorted(outcomes.items()))
+    total = f"{len(notices)} documents, {len(chunks)} chunks, {len(warnings)} files skipped" + (
+        f" ({skipped})" if skipped else ""
+    )
     if args.out:
         write_jsonl(chunks, args.out)
         total += f"; wrote {args.out}"
     print(total)
     return 0
+
+
+def outcome(problem: str) -> str:
+    """What became of a skipped file, from the reason given: unsupported type, over a limit, damaged, unreadable.
+
+    >>> outcome("a.rar: unsupported file type .rar"), outcome("b.pdf: more than 2,000 pages (2,001 or more)")
+    ('unsupported type', 'over a limit')
+    """
+    if "unsupported file type" in problem:
+        return "unsupported type"
+    if "limit" in problem or "more than" in problem:
+        return "over a limit"
+    if "not a readable" in problem or "damaged" in problem:
+        return "damaged"
+    return "unreadable"
+
+
+class _Bars:
+    """A progress bar (tqdm, on a terminal only) for each file that reports its pages as it reads them."""
+
+    def __init__(self) -> None:
+        self.path: str | None = None
+        self.bar: tqdm | None = None
+
+    def show(self, path: str, done: int, total: int, what: str) -> None:
+        if path != self.path:
+            self.close()
+            self.path = path
+            self.bar = tqdm(total=total, desc=Path(path).name, unit=" pages", disable=None, file=sys.stderr)
+        if self.bar is not None:
+            self.bar.update(done - self.bar.n)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+        self.path, self.bar = None, None
 
 
 if __name__ == "__main__":

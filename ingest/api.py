@@ -10,7 +10,7 @@ from pathlib import Path
 
 from ingest import bounds
 from ingest.model import Chunk, Notice
-from ingest.readers import RawDocument, ReadError, files_to_read, read_file
+from ingest.readers import RawDocument, ReadError, distinct_ids, files_to_read, read_file
 from ingest.structure import parse_document
 
 logger = logging.getLogger(__name__)
@@ -27,12 +27,16 @@ def parse_text(text: str, doc_id: str = "doc", title: str | None = None) -> Noti
     return parse_document(RawDocument(doc_id, text, f"<{doc_id}>", title))
 
 
-def load_notices(paths: str | Path | Iterable[str | Path], warnings: list[str] | None = None) -> list[Notice]:
+def load_notices(
+    paths: str | Path | Iterable[str | Path], warnings: list[str] | None = None, doc_id: str | None = None
+) -> list[Notice]:
     """Read and parse files and directories (recursively) into notices.
 
     A file that cannot be read, or is over a limit of :mod:`ingest.bounds`, is skipped with a
     logged warning naming the file and the reason (also appended to ``warnings`` when given);
-    the rest goes on.
+    the rest goes on. A file's doc_id is its name without the ending; where names repeat in
+    different folders, the folders are part of it (:func:`ingest.folders.distinct_ids`).
+    ``doc_id`` names the document of a single file instead.
 
     Raises:
         FileNotFoundError: if a named path does not exist.
@@ -43,9 +47,10 @@ def load_notices(paths: str | Path | Iterable[str | Path], warnings: list[str] |
     notices: list[Notice] = []
     seen: dict[str, str] = {}
     files = files_to_read(paths, warnings)
+    ids = distinct_ids(files)
     for path in files:
         try:
-            raws = read_file(path)
+            raws = read_file(path, doc_id if doc_id and len(files) == 1 else ids[path])
         except ReadError as exc:
             logger.warning("skipped %s", exc)
             if warnings is not None:

@@ -16,102 +16,29 @@ Example:
 
 from __future__ import annotations
 
-import json
 import logging
-import os
-import select
-import signal
-import subprocess
-import sys
-import time
 from collections.abc import Iterable
-from dataclasses import asdict
 from pathlib import Path
 
-from ingest import bounds
-from ingest.isolated import NO_MEMORY, child_environment
+from ingest import bounds, progress
+from ingest.isolated import ChildReader
 from ingest.model import Notice
-from ingest.readers import files_to_read
+from ingest.readers import distinct_ids, files_to_read
 
 logger = logging.getLogger("ingest")
 
 
-class _Reader:
-    """One child that reads the files it is sent, one at a time (``python -m ingest.isolated --serve``)."""
-
-    def __init__(self, limits: bounds.Limits) -> None:
-        command = [sys.executable, "-m", "ingest.isolated", "--serve", json.dumps(asdict(limits))]
-        self.limits = limits
-        self.process = subprocess.Popen(
-            command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=child_environment()
-        )
-        self.pending = b""
-
-    def read(self, path: Path) -> tuple[list[Notice], list[str]]:
-        """The notices of one file and the problems met, within the time limit.
-
-        Raises:
-            LimitError: the child ran out of time or memory, or died (it is not used again).
-        """
-        assert self.process.stdin is not None
-        assert self.process.stdout is not None
-        try:
-            self.process.stdin.write(json.dumps({"path": str(path)}).encode("utf-8") + b"\n")
-            self.process.stdin.flush()
-        except BrokenPipeError:
-            raise self._death(path) from None
-        deadline = time.monotonic() + self.limits.max_parse_seconds
-        handle = self.process.stdout.fileno()
-        while b"\n" not in self.pending:
-            left = deadline - time.monotonic()
-            if left <= 0 or not select.select([handle], [], [], left)[0]:
-                self.stop()
-                raise bounds.LimitError(
-                    f"{path}: reading took more than {self.limits.max_parse_seconds:g} s (the time limit); stopped"
-                )
-            block = os.read(handle, 1 << 20)
-            if not block:
-                raise self._death(path)
-            self.pending += block
-        line, _, self.pending = self.pending.partition(b"\n")
-        result = json.loads(line)
-        if result["status"] == "ValueError":
-            raise ValueError(result["message"])
-        if result["status"] == "FileNotFoundError":  # gone since the folder was listed: skipped by name
-            return [], [result["message"]]
-        return [Notice.from_dict(n) for n in result["notices"]], list(result["problems"])
-
-    def _death(self, path: Path) -> bounds.LimitError:
-        code = self.process.wait()
-        if code == NO_MEMORY:
-            return bounds.LimitError(
-                f"{path}: reading needs more than {self.limits.max_parse_memory // bounds.MIB:,} MiB of memory "
-                "(the limit); stopped"
-            )
-        how = f"signal {signal.Signals(-code).name}" if code < 0 else f"exit {code}"
-        return bounds.LimitError(f"{path}: the reader failed ({how}); nothing was read")
-
-    def stop(self) -> None:
-        """End the child (killed: it may be stuck in a parse)."""
-        if self.process.poll() is None:
-            self.process.kill()
-        self.process.wait()
-        for stream in (self.process.stdin, self.process.stdout):
-            if stream is not None:
-                stream.close()
-
-    def alive(self) -> bool:
-        """Whether the child can take another file."""
-        return self.process.poll() is None
-
-
 def load_bounded(
-    paths: str | Path | Iterable[str | Path], warnings: list[str] | None = None, limits: bounds.Limits | None = None
+    paths: str | Path | Iterable[str | Path],
+    warnings: list[str] | None = None,
+    limits: bounds.Limits | None = None,
+    on_progress: progress.Listener | None = None,
 ) -> list[Notice]:
     """:func:`ingest.api.load_notices`, each file read in a child under ``limits``' memory and time.
 
     A file over a limit, or that its child could not read, is skipped with a logged warning
-    naming it and why (appended to ``warnings`` too); the rest goes on.
+    naming it and why (appended to ``warnings`` too); the rest goes on. ``on_progress`` hears
+    each page a long read (OCR) reports.
 
     Raises:
         FileNotFoundError: if a named path does not exist.
@@ -119,15 +46,16 @@ def load_bounded(
     """
     limits = limits or bounds.current()
     files = files_to_read(paths, warnings)
+    ids = distinct_ids(files)
     notices: list[Notice] = []
     seen: dict[str, str] = {}
-    reader: _Reader | None = None
+    reader: ChildReader | None = None
     try:
         for path in files:
             if reader is None or not reader.alive():
-                reader = _Reader(limits)
+                reader = ChildReader(limits)
             try:
-                found, problems = reader.read(path)
+                found, problems = reader.read(path, on_progress, doc_id=ids[path])
             except bounds.LimitError as exc:
                 reader.stop()
                 found, problems, reader = [], [str(exc)], None

@@ -59,7 +59,8 @@ class Limits:
         max_xml_elements: XML elements of a .docx's document part, counted streaming before it is
             parsed whole (a 60-page notice has ≈ 100,000; each costs python-docx ≈ 0.7 KiB).
         max_parse_memory: Address space of the child process that reads an upload
-            (:mod:`ingest.isolated`), in bytes (the wild corpus's 217 notices read in 30 MiB).
+            (:mod:`ingest.isolated`), in bytes (the wild corpus's 217 notices read in 30 MiB; a page
+            of OCR reserves 1.3–1.9 GB of address space, 0.6–0.8 GB of it resident).
         max_parse_seconds: Wall time that child may take; a page read by OCR renews it (each page
             reports progress), so a scan of many pages has this much time per page.
         max_ocr_pages: Pages of one file read by OCR (scanned PDF pages, frames of a TIFF).
@@ -75,7 +76,7 @@ class Limits:
     max_text_chars: int = 2_000_000
     max_chunks: int = 10_000
     max_xml_elements: int = 1_000_000
-    max_parse_memory: int = 768 * MIB
+    max_parse_memory: int = 2048 * MIB
     max_parse_seconds: float = 60.0
     max_ocr_pages: int = 100
     max_image_pixels: int = 60_000_000

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -75,3 +76,36 @@ def iter_files(paths: list[str | Path] | str | Path, unsupported: list[Path] | N
             yield path
         else:
             raise FileNotFoundError(f"{path}: no such file or directory")
+
+
+def distinct_ids(files: list[Path]) -> dict[Path, str]:
+    """Each file's doc_id: its name without the ending, or, where names repeat, with as many folders as tell them apart.
+
+    Folders are counted below the folder all the files share, so ``附件1.doc`` in five subfolders
+    gives five ids, the same on every load of that folder; two files of one name in one folder
+    (``通知.doc`` and ``通知.pdf``) keep their endings.
+
+    >>> ids = distinct_ids([Path("in/a/x/附件1.doc"), Path("in/b/x/附件1.doc"), Path("in/x/附件1.doc"),
+    ...                     Path("in/b/通知.txt"), Path("in/b/通知.pdf")])
+    >>> [ids[p] for p in sorted(ids)]
+    ['a-x-附件1', 'b-x-附件1', '通知.pdf', '通知.txt', 'x-附件1']
+    """
+    common = Path(os.path.commonpath([p.parent for p in files])) if len(files) > 1 else None
+    stems: dict[str, list[Path]] = {}
+    for path in files:
+        stems.setdefault(path.stem, []).append(path)
+    ids = {}
+    for stem, same in stems.items():
+        if len(same) == 1:
+            ids[same[0]] = stem
+            continue
+        folders = {p: p.parent.relative_to(common).parts if common else () for p in same}
+        names = {p: p.name if sum(q.parent == p.parent for q in same) > 1 else stem for p in same}
+        for p in same:
+            for depth in range(len(folders[p]) + 1):
+                named = "-".join([*folders[p][len(folders[p]) - depth :], names[p]])
+                others = {"-".join([*folders[q][len(folders[q]) - depth :], names[q]]) for q in same if q != p}
+                if named not in others:
+                    break
+            ids[p] = named
+    return ids

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ingest import bounds
-from ingest.folders import SUPPORTED, files_to_read, iter_files, unsupported_message
+from ingest.folders import SUPPORTED, distinct_ids, files_to_read, iter_files, unsupported_message
 from ingest.formats import ReadError
 from ingest.formats.html import html_to_text, read_html
 from ingest.formats.ocr import read_image
@@ -28,8 +28,8 @@ from ingest.formats.word97 import read_word97
 from ingest.grids import GridReadError, read_xlsx
 
 __all__ = [
-    "SUPPORTED", "RawDocument", "ReadError", "decode_bytes", "files_to_read", "html_to_text", "iter_files",
-    "read_docx", "read_file", "read_html", "read_jsonl", "read_pdf", "read_txt", "unsupported_message",
+    "SUPPORTED", "RawDocument", "ReadError", "decode_bytes", "distinct_ids", "files_to_read", "html_to_text",
+    "iter_files", "read_docx", "read_file", "read_html", "read_jsonl", "read_pdf", "read_txt", "unsupported_message",
 ]  # fmt: skip
 
 logger = logging.getLogger(__name__)
@@ -127,7 +127,7 @@ _READERS = {
 }
 
 
-def read_file(path: str | Path) -> list[RawDocument]:
+def read_file(path: str | Path, doc_id: str | None = None) -> list[RawDocument]:
     """Read one file into raw documents (one, or one per line for .jsonl).
 
     Raises:
@@ -147,4 +147,4 @@ def read_file(path: str | Path) -> list[RawDocument]:
         raise ReadError(str(exc)) from exc
     except OSError as exc:
         raise ReadError(f"{path}: cannot read ({exc.strerror or exc})") from exc
-    return [RawDocument(path.stem, text, str(path))]
+    return [RawDocument(doc_id or path.stem, text, str(path))]
