@@ -102,7 +102,8 @@ def main(argv: list[str] | None = None) -> int:
             row = rows[-1]
             items, pairs = row["items"], row["departments"]
             print(
-                f"{row['notice']:<26} {row['pages']:>2} pages {row['seconds']:>6}s  chars {row['chars']:.3f}  bigrams {row['bigrams']:.3f}  "
+                f"{row['notice']:<26} {row['pages']:>2} pages {row['seconds']:>6}s  "
+                f"chars {row['chars']:.3f}  bigrams {row['bigrams']:.3f}  "
                 f"items {items[0]}/{items[1]}  departments {pairs[0]}/{pairs[1]}",  # type: ignore[index]
                 flush=True,
             )
