@@ -45,11 +45,15 @@ def write_pdf(paragraphs: list[str], path: Path, seed: int = 0) -> Path:
     return path
 
 
+#: Marks a Chinese line never starts with (避头): they hang at the end of the line before.
+_NO_START = set("，。、；：！？）》」』”’…%")
+
+
 def _wrap(text: str, font: Any, width: int) -> list[str]:
-    """Lines of ``text`` no wider than ``width`` (character by character, as Chinese wraps)."""
+    """Lines of ``text`` no wider than ``width``, character by character as Chinese wraps (closing marks hang)."""
     lines, current = [], ""
     for ch in text:
-        if current and font.getlength(current + ch) > width:
+        if current and font.getlength(current + ch) > width and ch not in _NO_START:
             lines.append(current)
             current = ""
         current += ch

@@ -17,6 +17,7 @@ import shutil
 import uuid
 from pathlib import Path
 
+from ingest import progress
 from ingest.bounds import LimitError
 from ingest.isolated import read_isolated
 from ingest.model import Chunk
@@ -49,10 +50,13 @@ def upload_id(name: str, digest: str) -> str:
     return f"{safe_stem(name)}_{digest[:8]}"
 
 
-def read_upload(data: bytes, name: str, scratch_root: Path) -> tuple[str, list[Chunk]]:
+def read_upload(
+    data: bytes, name: str, scratch_root: Path, on_progress: progress.Listener | None = None
+) -> tuple[str, list[Chunk]]:
     """The doc_id and chunks of an uploaded file's bytes, sent under ``name`` (ids and hash stamped).
 
-    Read in a child process from a private scratch folder under ``scratch_root`` (removed after).
+    Read in a child process from a private scratch folder under ``scratch_root`` (removed after);
+    ``on_progress`` hears each page a long read (OCR) reports.
 
     Raises:
         LimitError: over a limit of :mod:`ingest.bounds`, or the child ran out of memory or time.
@@ -67,7 +71,7 @@ def read_upload(data: bytes, name: str, scratch_root: Path) -> tuple[str, list[C
         folder.mkdir(parents=True)
         scratch = folder / f"{safe_stem(name)}{suffix}"  # a notice without a title line is titled by its file name
         scratch.write_bytes(data)
-        notices, problems = read_isolated(scratch)
+        notices, problems = read_isolated(scratch, on_progress=on_progress)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     if problems:

@@ -23,6 +23,7 @@ from index.searcher import Searcher
 from index.stores.base import NoticeInfo
 from index.stores.layout import fsync_directory
 from index.writing import writing
+from ingest import progress
 from ingest.bounds import MAX_UPLOAD_BYTES, UPLOAD_TYPES, LimitError
 from ingest.departments import lead_names
 from ingest.model import Chunk
@@ -201,14 +202,22 @@ class Library:
         """The years of the notices' dates (ISO or raw, such as "2023224")."""
         return sorted({y for n in self.searcher.notices() if (y := year_of(n.date))})
 
-    def upload(self, path: str | Path, original_name: str | None = None, *, replace: bool = False) -> UploadResult:
+    def upload(
+        self,
+        path: str | Path,
+        original_name: str | None = None,
+        *,
+        replace: bool = False,
+        on_progress: progress.Listener | None = None,
+    ) -> UploadResult:
         """Store one uploaded file safely and add it to the index (incrementally).
 
         A file whose content is already in the library is reported, not added again. A file
         with the name of a notice in the library (its doc_id, or the name it was uploaded
         under) but other content is a changed version: without ``replace`` nothing is stored
         and the result is ``pending`` (the caller asks); with ``replace`` the new notice takes
-        the old one's place in one change, and the old stored upload is deleted.
+        the old one's place in one change, and the old stored upload is deleted. ``on_progress``
+        hears each page a long read (OCR of a scan) reports.
 
         Raises:
             UploadError: for an unknown type, a file over the size limit, an empty file, or a
@@ -225,7 +234,7 @@ class Library:
         if (stored := self._same_content(name, digest)) is not None:
             return stored
         # parsed outside the lock (bounded by ingest.bounds): a slow file never holds up other uploads
-        doc_id, chunks = self._read(data, name)  # an unreadable file is refused before anything is asked
+        doc_id, chunks = self._read(data, name, on_progress)  # an unreadable file is refused before anything is asked
         with self._upload_lock:  # one change at a time: the duplicate check and the swap go together
             if (stored := self._same_content(name, digest)) is not None:
                 return stored  # stored by another upload while this one was parsed
@@ -307,10 +316,10 @@ class Library:
             self._forget_uploads([doc_id])
         return notice.title
 
-    def _read(self, data: bytes, name: str) -> tuple[str, list[Chunk]]:
+    def _read(self, data: bytes, name: str, on_progress: progress.Listener | None = None) -> tuple[str, list[Chunk]]:
         """The upload's doc_id and chunks (ingest.uploaded.read_upload); UploadError with the reason in Chinese."""
         try:  # in a child process with a memory and a time limit: a heavy file is refused, the server unharmed
-            return read_upload(data, name, self.uploads)
+            return read_upload(data, name, self.uploads, on_progress)
         except (LimitError, UnreadableUploadError) as exc:
             if "no text to read" in str(exc):
                 raise UploadError(f"{name}: 没有可读取的文字（扫描件或文件损坏？）") from exc

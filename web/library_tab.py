@@ -25,6 +25,17 @@ from web.uploads import UploadError, UploadResult, forget_upload, received_uploa
 
 #: How many exports (and files waiting for a replacement) the app keeps (the newest).
 KEEP_EXPORTS = 200
+#: Gradio fills a callback's parameter whose default is a gr.Progress with the event's progress bar.
+_PROGRESS = gr.Progress()
+
+
+def _pages(progress: Any, name: str) -> Callable[[str, int, int, str], None]:
+    """A listener that shows a file's OCR pages on Gradio's progress bar: "扫描件.pdf：文字识别 第 3/8 页"."""
+
+    def show(_path: str, done: int, total: int, _what: str) -> None:
+        progress((done, total), desc=f"{name}：文字识别 第 {done}/{total} 页")
+
+    return show
 
 
 class LibraryTab:
@@ -56,8 +67,13 @@ class LibraryTab:
             return "本页面未开放写入：库未改变"
         return self.access.refusal(write_token)
 
-    def on_upload(self, files: list[Any] | None, write_token: str | None = None) -> tuple[Any, ...]:
-        """Upload each file; those that would replace a notice wait for confirmation."""
+    def on_upload(
+        self, files: list[Any] | None, write_token: str | None = None, progress: Any = _PROGRESS
+    ) -> tuple[Any, ...]:
+        """Upload each file; those that would replace a notice wait for confirmation.
+
+        A scan read by OCR shows its pages as they are read (Gradio's progress bar).
+        """
         lines = []
         waiting = []
         refused = self.write_refusal(write_token) if files else None
@@ -68,7 +84,7 @@ class LibraryTab:
                 lines.append(f"❌ {html.escape(str(name))}：{refused}")
                 forget_upload(path)
                 continue
-            result, line = self.upload_line(path, name, replace=False)
+            result, line = self.upload_line(path, name, replace=False, on_progress=_pages(progress, str(name)))
             lines.append(line)
             if result is None or not result.pending:
                 forget_upload(path)  # stored (or refused): the raw copy is not kept, nor served again
@@ -98,12 +114,14 @@ class LibraryTab:
             forget_upload(Path(path))
         return ("\n\n".join(lines), *self.held_view([]), *self.library_view())
 
-    def upload_line(self, path: Path, name: str, replace: bool) -> tuple[UploadResult | None, str]:
+    def upload_line(
+        self, path: Path, name: str, replace: bool, on_progress: Any = None
+    ) -> tuple[UploadResult | None, str]:
         """Upload one file; the result and a line for the status box (names shown as text, never as markup)."""
         try:
             if self.upload_folder is not None:  # a browser's upload, never a path a request names
                 path = received_upload(path, self.upload_folder, name)
-            result = self.library.upload(path, name, replace=replace)
+            result = self.library.upload(path, name, replace=replace, on_progress=on_progress)
         except UploadError as exc:
             return None, f"❌ {html.escape(str(exc))}"
         if result.pending:

@@ -64,12 +64,19 @@ _MARKER = re.compile(r"^(\d{1,2})[，,：:](?=[\u4e00-\u9fff])")
 
 
 def clean(text: str) -> str:
-    """One OCR box's text without the slips OCR makes on notices: stray spaces, an item number's stop.
+    """One OCR box's text without the slips OCR makes on notices: stray spaces, an item number's stop,
+    half-width brackets next to Chinese (a notice sets them full-width).
 
-    >>> clean("5，支持产业集群 转型升级，奖励1 0万元。")
-    '5.支持产业集群转型升级，奖励10万元。'
+    >>> clean("5，支持产业集群 转型升级，奖励1 0万元。(市商务局牵头)")
+    '5.支持产业集群转型升级，奖励10万元。（市商务局牵头）'
     """
-    return _MARKER.sub(r"\1.", _STRAY_SPACE.sub("", text.strip()))
+    text = _MARKER.sub(r"\1.", _STRAY_SPACE.sub("", text.strip()))
+    return _OPEN.sub("（", _CLOSE.sub("）", text))
+
+
+#: Half-width brackets that touch Chinese text.
+_OPEN = re.compile(r"\((?=[\u4e00-\u9fff])")
+_CLOSE = re.compile(r"(?<=[\u4e00-\u9fff])\)")
 
 
 def read_image(path: Path) -> str:
