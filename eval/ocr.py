@@ -34,10 +34,12 @@ WILD = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus" / "wi
 def recall(source: str, got: str, n: int = 1) -> float:
     """The share of ``source``'s character n-grams (spaces left out) that ``got`` has, as multisets.
 
-    >>> recall("一、总体要求", "一、总体要来")
-    0.8333333333333334
+    Both sides are compared in NFKC form: a full-width "１" and a "1" look alike on paper.
+
+    >>> recall("一、总体要求", "一、总体要来"), recall("１．（一）", "1.(一)")
+    (0.8333333333333334, 1.0)
     """
-    a, b = ("".join(t.split()) for t in (source, got))
+    a, b = ("".join(unicodedata.normalize("NFKC", t).split()) for t in (source, got))
     grams_a = Counter(a[i : i + n] for i in range(len(a) - n + 1))
     grams_b = Counter(b[i : i + n] for i in range(len(b) - n + 1))
     return sum((grams_a & grams_b).values()) / max(1, sum(grams_a.values()))

@@ -30,10 +30,16 @@ def context_text(chunk: Chunk) -> str:
     Quoted terms are added without inner punctuation too, so “双随机、一公开” is also found
     as 双随机一公开.
     """
-    parts = [chunk.title, *chunk.section, chunk.text]
+    parts = [chunk.title, *chunk.section, *lead_in(chunk), chunk.text]
     named = [d for d in chunk.lead + chunk.support if d not in chunk.text]
     squeezed = sorted(t for t in quoted_terms(chunk.text) if t not in chunk.text)
     return "\n".join([*parts, *named, *squeezed])
+
+
+def lead_in(chunk: Chunk) -> list[str]:
+    """The sentence that introduces the chunk's list ("…有下列情形之一的："), as a one-item list, or []."""
+    text = (chunk.metadata or {}).get("lead_in")
+    return [text] if isinstance(text, str) and text else []
 
 
 def cite_label(label: str) -> str:
@@ -133,7 +139,7 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 def dense_text(chunk: Chunk) -> str:
-    r"""The whole-chunk view the encoder sees: title and section path the text does not repeat, then the text.
+    r"""The whole-chunk view the encoder sees: title, section path and lead-in the text does not repeat, then the text.
 
     The title and headings often carry the topic ("关于延长2020年春节假期的通知" over the item
     "……延长至2月2日"); with them, the chunk's vector answers questions the text alone does not
@@ -147,7 +153,7 @@ def dense_text(chunk: Chunk) -> str:
     '关于延长春节假期的通知\n一、假期安排\n（一）春节假期延长至2月2日。'
     """
     title = chunk.title if _CJK.search(chunk.title or "") else ""
-    head = [part for part in dict.fromkeys([title, *chunk.section]) if part and part not in chunk.text]
+    head = [part for part in dict.fromkeys([title, *chunk.section, *lead_in(chunk)]) if part and part not in chunk.text]
     return "\n".join([*head, chunk.text])
 
 

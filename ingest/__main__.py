@@ -12,8 +12,10 @@ from tqdm import tqdm
 
 from ingest import bounds
 from ingest.api import write_jsonl
+from ingest.audit import Audit
 from ingest.bounded import load_bounded
-from ingest.readers import SUPPORTED
+from ingest.readers import SUPPORTED, ReadError, files_to_read, read_file
+from ingest.structure import parse_document
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -28,8 +30,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--bulk", action="store_true", help="a deliberate bulk load: raise the per-file limits (ingest/bounds.py)"
     )
+    parser.add_argument(
+        "--audit",
+        action="store_true",
+        help="say where every source line went (a chunk, a named field, boilerplate) and list those that went nowhere",
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="warning: %(message)s")
+    if args.audit:
+        return _audit(args.paths, bounds.BULK if args.bulk else bounds.DEFAULT)
 
     warnings: list[str] = []
     bars = _Bars()
@@ -42,11 +51,12 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         bars.close()
     if not args.quiet:
-        print(f"{'outcome':<9} {'doc_id':<28} {'chunks':>6} {'items':>6}  title or reason")
+        width = max([28, *(len(n.doc_id) for n in notices)])
+        print(f"{'outcome':<9} {'doc_id':<{width}} {'chunks':>6} {'items':>6}  title or reason")
         for notice in notices:
             kinds = Counter(c.kind for c in notice.chunks)
             title = " / ".join(notice.titles) or notice.notice_title
-            print(f"{'read':<9} {notice.doc_id:<28} {len(notice.chunks):>6} {kinds['item']:>6}  {title[:60]}")
+            print(f"{'read':<9} {notice.doc_id:<{width}} {len(notice.chunks):>6} {kinds['item']:>6}  {title[:60]}")
         for problem in warnings:
             print(f"{'skipped':<9} {problem}")
     chunks = [c for n in notices for c in n.chunks]
@@ -59,6 +69,30 @@ def main(argv: list[str] | None = None) -> int:
         write_jsonl(chunks, args.out)
         total += f"; wrote {args.out}"
     print(total)
+    return 0
+
+
+def _audit(paths: list[str], limits: bounds.Limits) -> int:
+    """Print the conservation audit of the files under ``paths`` (read in this process, under ``limits``)."""
+    audit = Audit()
+    warnings: list[str] = []
+    try:
+        with bounds.using(limits):
+            for path in files_to_read(paths, warnings):
+                try:
+                    raws = read_file(path)
+                except ReadError as exc:
+                    warnings.append(str(exc))
+                    continue
+                for raw in raws:
+                    audit.add(raw.source, raw.text, parse_document(raw))
+    except FileNotFoundError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(audit.report())
+    if warnings:
+        print(f"files not read: {len(warnings)}")
+        print("\n".join(f"  {w}" for w in warnings))
     return 0
 
 

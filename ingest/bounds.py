@@ -34,7 +34,10 @@ MAX_QUERY_CHARS = 2000
 #: Most results one search may return through the web API.
 MAX_K = 100
 #: File types staff may upload in the web app.
-UPLOAD_TYPES = (".txt", ".docx", ".doc", ".wps", ".xlsx", ".xls", ".et", ".pdf", ".html", ".htm")
+UPLOAD_TYPES = (
+    ".txt", ".docx", ".doc", ".wps", ".xlsx", ".xls", ".et", ".pdf", ".ofd", ".html", ".htm",
+    ".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp",
+)  # fmt: skip
 #: Largest upload, in bytes.
 MAX_UPLOAD_BYTES = 20 * MIB
 

@@ -136,6 +136,7 @@ class Emitter:
         self.title = notice.notice_title
         self.inherited: list[str] = []
         self.first_leads = False  # the notice said "列第一位者为牵头部门"
+        self.lead_in: str | None = None  # the sentence introducing the items being emitted ("…如下：")
 
     def duties(self, text: str) -> Duties:
         """The duty notes of ``text``, under the notice's convention on who leads (which ``text`` may state)."""
@@ -149,6 +150,7 @@ class Emitter:
         root = _build_tree(mark_tables(lines, self.notice.header))
         trailing = self._detach_closing(root)
         self.paragraphs(root.body, section=[], prefix=prefix, stem="pre", kind="preamble", title=title)
+        self.lead_in = lead_in_of(root.body)
         bare = 0
         for child in root.children:
             if child.kind == "bare":
@@ -184,8 +186,10 @@ class Emitter:
             self.paragraphs(
                 unit.body, inner, prefix + "/".join(ids) + "/", "p", "paragraph", self.title, inherited=duties
             )
+            outer, self.lead_in = self.lead_in, lead_in_of(unit.body)  # a list's lead-in is its items' context
             for child in unit.children:
                 self._emit(child, inner, ids, prefix, duties)
+            self.lead_in = outer
             return
         text = "\n".join([unit.line, *unit.body])
         duties = _or_inherited(self.duties(text), inherited)
@@ -244,6 +248,7 @@ class Emitter:
         title: str | None = None,
         deadline: str | None = None,
     ) -> None:
+        lead_in = kind == "item" and self.lead_in and self.lead_in not in section
         if deadline is None and kind == "item":
             deadline = body_deadline(text)  # no note or column states one: the limit the item's own words set
         ident = f"{self.notice.doc_id}#{path}"
@@ -269,13 +274,27 @@ class Emitter:
                 kind=kind,
                 deadline=deadline,
                 due=due_date(deadline, self.year()) if deadline else None,
-                metadata=dict(self.notice.metadata),
+                metadata={**self.notice.metadata, **({"lead_in": self.lead_in} if lead_in else {})},
             )
         )
 
     def year(self) -> int | None:
         """The year the current document's title (else the notice's) names, for deadlines without one."""
         return title_year(self.title or "") or title_year(self.notice.notice_title or "")
+
+
+def _ends_colon(line: str) -> bool:
+    return line.rstrip().endswith((":", "："))
+
+
+def lead_in_of(body: list[str]) -> str | None:
+    """The sentence that introduces a list (its last line, ending in a colon: "…有下列情形之一的：", "…如下："), if any.
+
+    >>> lead_in_of(["为做好防汛工作，现将有关事项通知如下："]), lead_in_of(["坚持系统观念。"])
+    ('为做好防汛工作，现将有关事项通知如下：', None)
+    """
+    last = body[-1].strip() if body else ""
+    return last if _ends_colon(last) and len(last) <= 300 else None
 
 
 def _or_inherited(own: Duties, inherited: Duties) -> Duties:

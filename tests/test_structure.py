@@ -165,3 +165,22 @@ def test_a_record_with_only_a_signature_or_date_is_still_one_chunk() -> None:
         chunks = parse_text(text, "p").chunks
         assert [(c.id, c.kind, c.text) for c in chunks] == [("p#p1", "paragraph", text)]
     assert parse_text("   \n", "e").chunks == []
+
+
+def test_a_lists_lead_in_is_the_context_of_its_items_in_search_and_on_screen() -> None:
+    """Real lines of ../shared/corpus/laws (农村土地经营权流转) and of a notice: the items under "…：" carry it."""
+    from index.views import context_text, dense_text
+    from web.render import citation_html
+
+    text = (
+        "一、加强流转管理\n承包方不得单方解除土地经营权流转合同，但受让方有下列情形之一的除外：\n"
+        "（一）擅自改变土地的农业用途；\n（二）弃耕抛荒连续两年以上；\n二、保障措施\n（一）加强组织领导。"
+    )
+    chunks = [c for c in parse_text(text, "law").chunks if c.kind == "item"]
+    lead_in = "承包方不得单方解除土地经营权流转合同，但受让方有下列情形之一的除外："
+    assert [c.metadata.get("lead_in") for c in chunks] == [lead_in, lead_in, None]  # not past its section
+    assert lead_in in dense_text(chunks[0]) and lead_in in context_text(chunks[0])
+    from index.answer import Hit
+
+    shown = citation_html(Hit(**chunks[1].to_dict(), rank=1))
+    assert "上文：承包方不得单方解除土地经营权流转合同" in shown

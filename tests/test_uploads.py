@@ -69,6 +69,8 @@ BAD_FILES = {
     "table.xls": (b"<html><body>a web page saved as .xls</body></html>", "不是 Excel 97 或 WPS 表格"),
     "broken.et": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, "WPS 表格（.et）文件已损坏"),
     "renamed.doc": (b"PK\x03\x04 a zip archive", "不是 Word 97（.doc）文件"),
+    "page.ofd": (b"<html><body>not an OFD</body></html>", "不是 OFD 文件"),
+    "photo.jpg": (b"\xff\xd8\xff\xe0 a broken JPEG", "图片文件已损坏"),
     "broken.wps": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(range(256)) * 40, "WPS 文字（.wps）文件已损坏"),
     "corrupt.xlsx": (
         b"PK\x03\x04" + bytes(random.Random(4).randrange(256) for _ in range(2000)),

@@ -76,6 +76,9 @@ def citation_html(hit: Hit) -> str:
         )
     if hit.deadline:
         parts.append(f"<br><small>完成时限：{e(hit.deadline)}{f'（{e(hit.due)}）' if hit.due else ''}</small>")
+    lead_in = (hit.metadata or {}).get("lead_in")
+    if isinstance(lead_in, str) and lead_in:  # the sentence that introduces the item's list: its context
+        parts.append(f'<br><small class="lead-in">上文：{e(lead_in)}</small>')
     parts.append(f"<blockquote>{highlight(hit.text, hit.matched).replace(chr(10), '<br>')}</blockquote></div>")
     return "".join(parts)
 

@@ -28,6 +28,12 @@ _REASONS = (
     ("not a readable .wps", "WPS 文字（.wps）文件已损坏或无法读取"),
     ("not a readable PDF", "PDF 文件已损坏或不完整"),
     ("no text layer", "PDF 没有文字层（可能是扫描件），请先做文字识别"),
+    ("no text in the PDF", "PDF 中没有文字（文字层和文字识别都没有读出文字）"),
+    ("not an OFD file", "不是 OFD 文件，可能是改了扩展名的其他文件"),
+    ("not a readable OFD", "OFD 文件已损坏或无法读取"),
+    ("has no text objects", "OFD 文件中没有文字（页面可能是图片）"),
+    ("not a readable picture", "图片文件已损坏或无法读取"),
+    ("no text found on the picture", "图片上没有识别出文字"),
     ("not a PDF", "不是 PDF 文件，可能是改了扩展名的其他文件"),
     ("not a readable .xlsx", "Excel（.xlsx）文件已损坏或无法读取"),
     ("not an .xlsx", "不是 Excel（.xlsx）文件，可能是改了扩展名的其他文件"),
@@ -48,8 +54,15 @@ _COUNTED = {
     "chunks": "条目数",
     "bytes of text": "文件大小",
     "XML elements": "文档内部元素数",
+    "pixels": "图片像素数",
+    "pixels of a page": "页面像素数",
+    "pages to read by OCR": "需文字识别的页数",
+    "bytes": "文件大小",
 }
-_OVER = re.compile(r"more than ([\d,]+) (rows|pages|characters of text|chunks|bytes of text|XML elements)")
+_OVER = re.compile(
+    r"more than ([\d,]+) (rows|pages to read by OCR|pages|characters of text|chunks|bytes of text|XML elements"
+    r"|pixels of a page|pixels|bytes)"
+)
 
 
 def reason_in_chinese(problem: str) -> str:

@@ -138,7 +138,7 @@ def paragraphs(runs: list[Run]) -> list[str]:
             and abs(line.left - margin) < 0.8 * height  # this one is not indented
             and (
                 (before.page == line.page and line.top - before.bottom < 1.0 * height)  # and follows closely
-                or (before.page + 1 == line.page and not _ends_sentence(out[-1]))  # or runs on over the page
+                or before.page + 1 == line.page  # or runs on over the page (a new paragraph is indented)
             )
         )
         if joins:
@@ -173,10 +173,6 @@ def _frames(lines: list[_Line], height: float) -> dict[int, tuple[float, float]]
 def _first_and_last(lines: list[_Line], page: int) -> list[_Line]:
     on_page = [ln for ln in lines if ln.page == page]
     return [on_page[0], on_page[-1]] if on_page else []
-
-
-def _ends_sentence(text: str) -> bool:
-    return text.endswith(("。", "：", ":", "；", "！", "？"))
 
 
 def _without_running_lines(lines: list[_Line]) -> list[_Line]:

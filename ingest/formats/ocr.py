@@ -64,8 +64,10 @@ _MARKER = re.compile(r"^(\d{1,2})[，,：:](?=[\u4e00-\u9fff])")
 
 
 def clean(text: str) -> str:
-    """One OCR box's text without the slips OCR makes on notices: stray spaces, an item number's stop,
-    half-width brackets next to Chinese (a notice sets them full-width).
+    """One OCR box's text without the slips OCR makes on notices.
+
+    Stray spaces go, an item number's stop read as a comma comes back, and half-width brackets
+    next to Chinese become full-width (as a notice sets them).
 
     >>> clean("5，支持产业集群 转型升级，奖励1 0万元。(市商务局牵头)")
     '5.支持产业集群转型升级，奖励10万元。（市商务局牵头）'
