@@ -101,3 +101,15 @@ def test_lines_become_paragraphs_by_geometry() -> None:
         Run("— 1 —", 90, 300, 110, 300 + h),  # a page number
     ]
     assert paragraphs(runs) == ["一、总体要求", "坚持系统观念，统筹推进各项工作。", "（一）加强组织领导。"]
+
+
+def test_a_scan_whose_text_layer_is_only_the_scanner_apps_stamp_is_read_by_ocr(tmp_path: Path) -> None:
+    """The scan the issue met: a text layer holding only the app's slogan over the page's image."""
+    writer = PdfWriter(clone_from=write_pdf(LINES[2:3], tmp_path / "scan.pdf"))
+    writer.pages[0].merge_page(PdfReader(io.BytesIO(make_pdf(["3亿人都在用的扫描App"]))).pages[0])
+    stamped = tmp_path / "stamped.pdf"
+    with stamped.open("wb") as handle:
+        writer.write(handle)
+    assert "扫描App" in PdfReader(stamped).pages[0].extract_text()  # the layer holds the stamp
+    text = read_file(stamped)[0].text
+    assert recall(LINES[2], text) > 0.97 and "扫描App" not in text

@@ -84,7 +84,9 @@ _PAGE_NUMBER = re.compile(
 _BARE_NUMBER = re.compile(r"^\s*\d{1,4}\s*$")
 #: Watermarks that scanner and camera apps stamp on every page.
 _WATERMARK = re.compile(
-    r"扫描全能王|全能扫描王|CamScanner|Scanned with|由.{0,8}扫描|夸克扫描|WPS\s*扫描|白描|Office\s*Lens", re.I
+    r"扫描全能王|全能扫描王|CamScanner|Scanned with|由.{0,8}扫描|夸克扫描|WPS\s*扫描|白描|Office\s*Lens"
+    r"|都在用的扫描|扫描\s*App",
+    re.I,
 )
 
 

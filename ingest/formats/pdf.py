@@ -9,6 +9,7 @@ where a page has no text.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from ingest import bounds, progress
 from ingest.formats import ReadError
@@ -43,7 +44,7 @@ def read_pdf(path: Path) -> str:
         raise
     except Exception as exc:  # corrupt PDFs raise many kinds; all mean "cannot read"
         raise ReadError(f"{path}: not a readable PDF ({type(exc).__name__}: {exc})") from exc
-    scanned = [n for n, text in enumerate(pages) if not _has_text(text)]
+    scanned = [n for n, text in enumerate(pages) if not _has_text(text, reader.pages[n])]
     if scanned:
         bounds.check_count(path, "pages to read by OCR", len(scanned), limits.max_ocr_pages)
         texts = _ocr_pages(path, scanned)  # one text per run of consecutive scanned pages, at its first page
@@ -55,9 +56,31 @@ def read_pdf(path: Path) -> str:
     return text
 
 
-def _has_text(page_text: str) -> bool:
-    """Whether a page's text layer holds more than page furniture."""
-    return any(line.strip() and not is_furniture(line) for line in page_text.splitlines())
+#: A page with an image and fewer characters than this in its text layer (furniture left out) is a scan.
+MIN_LAYER_CHARS = 20
+
+
+def _has_text(page_text: str, page: Any) -> bool:
+    """Whether a page's text layer is its text: more than page furniture, and more than a stamp on a picture.
+
+    A scanner app writes its watermark ("扫描全能王 创建", "3亿人都在用的扫描App") as text over the
+    page's image; so a page with an image whose layer holds fewer than :data:`MIN_LAYER_CHARS`
+    characters besides furniture is read by OCR.
+    """
+    body = "".join(line.strip() for line in page_text.splitlines() if line.strip() and not is_furniture(line))
+    if not body:
+        return False
+    return len(body) >= MIN_LAYER_CHARS or not _has_image(page)
+
+
+def _has_image(page: Any) -> bool:
+    """Whether a PDF page draws an image (pypdf; a page it cannot inspect counts as having none)."""
+    try:
+        resources = page.get("/Resources") or {}
+        objects = resources.get("/XObject") or {}
+        return any(obj.get_object().get("/Subtype") == "/Image" for obj in objects.values())
+    except Exception:  # a damaged resource dictionary: trust the text layer
+        return False
 
 
 def _ocr_pages(path: Path, numbers: list[int]) -> dict[int, str]:
