@@ -121,7 +121,7 @@ def test_unreadable_files_warn_and_the_rest_goes_on(tmp_path: Path, caplog: pyte
         ("junk.txt", "binary"),
         ("broken.docx", "not a readable .docx"),
         ("fake.pdf", "not a PDF (no %PDF- header"),
-        ("empty.pdf", "no text layer"),
+        ("empty.pdf", "no text in the PDF"),  # neither a text layer nor OCR finds text
         ("ignored.xyz", "unsupported file type .xyz"),  # a folder's other files are named, not left out
     ):
         assert any(name in w and reason in w for w in warnings), (name, joined)
@@ -141,9 +141,12 @@ def test_missing_path_is_an_error(tmp_path: Path) -> None:
         ingest.load(tmp_path / "nope")
 
 
-def test_duplicate_doc_ids_are_refused(tmp_path: Path) -> None:
+def test_one_name_in_two_places_gets_two_ids_and_one_id_twice_is_refused(tmp_path: Path) -> None:
     (tmp_path / "a").mkdir()
     (tmp_path / "a" / "x.txt").write_text("甲。", encoding="utf-8")
     (tmp_path / "x.html").write_text("<p>乙。</p>", encoding="utf-8")
-    with pytest.raises(ValueError, match="doc_id 'x'"):
+    assert sorted({c.doc_id for c in ingest.load(tmp_path)}) == ["a-x", "x"]  # folders tell them apart
+    (tmp_path / "r1.jsonl").write_text('{"id": "r", "text": "甲。"}\n', encoding="utf-8")
+    (tmp_path / "r2.jsonl").write_text('{"id": "r", "text": "乙。"}\n', encoding="utf-8")
+    with pytest.raises(ValueError, match="doc_id 'r'"):  # records that name one id: refused, never merged
         ingest.load(tmp_path)
