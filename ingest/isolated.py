@@ -33,6 +33,7 @@ import tempfile
 import time
 from dataclasses import asdict, replace
 from pathlib import Path
+from typing import BinaryIO
 
 from ingest import bounds, progress
 from ingest.model import Notice
@@ -187,9 +188,7 @@ def _read_one(path: str, limits: bounds.Limits, doc_id: str | None = None) -> di
     from ingest.api import load_notices
 
     def tell(where: str, done: int, total: int, what: str) -> None:
-        line = {"status": "progress", "path": where, "done": done, "total": total, "what": what}
-        sys.stdout.buffer.write(json.dumps(line, ensure_ascii=False).encode("utf-8") + b"\n")
-        sys.stdout.buffer.flush()
+        _send({"status": "progress", "path": where, "done": done, "total": total, "what": what})
 
     try:
         problems: list[str] = []
@@ -204,8 +203,24 @@ def _read_one(path: str, limits: bounds.Limits, doc_id: str | None = None) -> di
         return {"status": type(exc).__name__, "message": str(exc)}
 
 
+#: Where the child writes its JSON lines: the parent's pipe, kept apart from file descriptor 1.
+_PROTOCOL: list[BinaryIO] = []
+
+
+def _send(message: dict[str, object]) -> None:
+    """One JSON line to the parent."""
+    _PROTOCOL[0].write(json.dumps(message, ensure_ascii=False).encode("utf-8") + b"\n")
+    _PROTOCOL[0].flush()
+
+
 def _main(argv: list[str]) -> int:
-    """The child: cap the address space, read the file (or, with ``--serve``, each path sent), print JSON."""
+    """The child: cap the address space, read the file (or, with ``--serve``, each path sent), print JSON.
+
+    The parent's pipe is moved off file descriptor 1 first, and 1 pointed at stderr: whatever a
+    library prints (a converter, an OCR engine, C code) cannot break the JSON lines.
+    """
+    _PROTOCOL.append(os.fdopen(os.dup(1), "wb"))
+    os.dup2(2, 1)
     serving = argv[0] == "--serve"
     limits = replace(bounds.DEFAULT, **json.loads(argv[1 if serving else 0]))
     resource.setrlimit(resource.RLIMIT_AS, (limits.max_parse_memory, limits.max_parse_memory))
@@ -215,8 +230,7 @@ def _main(argv: list[str]) -> int:
             result = _read_one(request["path"], limits, request.get("doc_id"))
             if result is None:
                 return NO_MEMORY
-            sys.stdout.buffer.write(json.dumps(result, ensure_ascii=False).encode("utf-8") + b"\n")
-            sys.stdout.buffer.flush()
+            _send(result)
         except MemoryError:
             return NO_MEMORY
     return 0
