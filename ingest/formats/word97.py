@@ -74,9 +74,10 @@ def read_word97(path: Path) -> str:
             text = read_docx(converted)
         except ReadError as exc:
             raise ReadError(f"{path}: not a readable {path.suffix.lower()} ({exc})") from exc
-    if strange_share(text) > MAX_STRANGE:  # LibreOffice imports a damaged file as its bytes' characters
+    strange = strange_share(text)
+    if strange > MAX_STRANGE:  # LibreOffice imports a damaged file as its bytes' characters
         raise ReadError(
-            f"{path}: not a readable {path.suffix.lower()} ({strange_share(text):.0%} of what LibreOffice recovered "
+            f"{path}: not a readable {path.suffix.lower()} ({strange:.0%} of what LibreOffice recovered "
             "is neither Chinese, ASCII nor punctuation: a damaged file)"
         )
     return text
