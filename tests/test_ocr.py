@@ -113,3 +113,16 @@ def test_a_scan_whose_text_layer_is_only_the_scanner_apps_stamp_is_read_by_ocr(t
     assert "扫描App" in PdfReader(stamped).pages[0].extract_text()  # the layer holds the stamp
     text = read_file(stamped)[0].text
     assert recall(LINES[2], text) > 0.97 and "扫描App" not in text
+
+
+def test_a_multipage_tiff_is_read_frame_by_frame_with_each_page_reported(tmp_path: Path) -> None:
+    from ingest import progress
+
+    first, second = (page_images([line])[0].crop((0, 0, 1654, 700)) for line in LINES[2:4])
+    tiff = tmp_path / "传真.tif"
+    first.save(tiff, save_all=True, append_images=[second])
+    reports: list[tuple[int, int]] = []
+    with progress.listening(lambda _p, done, total, _w: reports.append((done, total))):
+        lines = read_file(tiff)[0].text.splitlines()
+    assert reports == [(1, 2), (2, 2)]
+    assert [round(recall(want, got), 2) >= 0.97 for want, got in zip(LINES[2:4], lines, strict=True)] == [True, True]

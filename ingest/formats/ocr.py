@@ -91,21 +91,18 @@ def read_image(path: Path) -> str:
     from PIL import Image, UnidentifiedImageError
 
     limits = bounds.current()
+    runs: list[Run] = []
     try:
         with Image.open(path) as picture:
-            bounds.check_count(path, "pixels", picture.width * picture.height, limits.max_image_pixels)
-            frames = getattr(picture, "n_frames", 1)
+            frames = getattr(picture, "n_frames", 1)  # a multi-page TIFF is a scanned document
             bounds.check_count(path, "pages", frames, limits.max_ocr_pages)
-            pages = []
-            for frame in range(frames):  # a multi-page TIFF is a scanned document
-                picture.seek(frame)
-                pages.append(_array(picture))
+            for number in range(frames):  # decoded and read one frame at a time: one page in memory
+                picture.seek(number)
+                bounds.check_count(path, "pixels", picture.width * picture.height, limits.max_image_pixels)
+                runs.extend(page_runs(_array(picture), number))
+                progress.report(path, number + 1, frames, "pages read by OCR")
     except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as exc:
         raise ReadError(f"{path}: not a readable picture ({type(exc).__name__}: {exc})") from exc
-    runs: list[Run] = []
-    for number, image in enumerate(pages):
-        runs.extend(page_runs(image, number))
-        progress.report(path, number + 1, len(pages), "pages read by OCR")
     text = "\n".join(paragraphs(runs))
     if not text.strip():
         raise ReadError(f"{path}: no text found on the picture (OCR read nothing)")
