@@ -7,12 +7,15 @@ import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from ingest.formats.ocr import ENDINGS as PICTURE_ENDINGS
+from ingest.formats.word97 import ENDINGS as WORD97_ENDINGS
+
 logger = logging.getLogger("ingest.readers")
 
 #: File endings :mod:`ingest.readers` reads.
 SUPPORTED = (
-    ".txt", ".html", ".htm", ".docx", ".doc", ".wps", ".xlsx", ".xls", ".et", ".pdf", ".ofd", ".jsonl",
-    ".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp",
+    ".txt", ".html", ".htm", ".docx", *WORD97_ENDINGS, ".xlsx", ".xls", ".et", ".pdf", ".ofd", ".jsonl",
+    *PICTURE_ENDINGS,
 )  # fmt: skip
 
 

@@ -19,11 +19,13 @@ from ingest import bounds
 from ingest.folders import SUPPORTED, distinct_ids, files_to_read, iter_files, unsupported_message
 from ingest.formats import ReadError
 from ingest.formats.html import html_to_text, read_html
+from ingest.formats.ocr import ENDINGS as PICTURE_ENDINGS
 from ingest.formats.ocr import read_image
 from ingest.formats.ofd import read_ofd
 from ingest.formats.pdf import read_pdf
 from ingest.formats.text import decode_bytes, read_txt
 from ingest.formats.word import read_docx
+from ingest.formats.word97 import ENDINGS as WORD97_ENDINGS
 from ingest.formats.word97 import read_word97
 from ingest.grids import GridReadError, read_xlsx
 
@@ -118,12 +120,11 @@ _READERS = {
     ".html": read_html,
     ".htm": read_html,
     ".docx": read_docx,
-    ".doc": read_word97,
-    ".wps": read_word97,
+    **dict.fromkeys(WORD97_ENDINGS, read_word97),
     ".xlsx": read_sheet,
     ".pdf": read_pdf,
     ".ofd": read_ofd,
-    **dict.fromkeys((".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp"), read_image),
+    **dict.fromkeys(PICTURE_ENDINGS, read_image),
 }
 
 
