@@ -80,8 +80,7 @@ def build_ui(library: Library, access: WriteAccess | None = None) -> Any:
     notices, leads, years = chat.choices()
     with gr.Blocks(title="政策条款问答") as demo:
         gr.Markdown(
-            "## 政策条款问答\n输入问题，查看出处条款、所属通知与牵头部门。"
-            "（其他系统可调用 [接口](/api/docs)。）"
+            "## 政策条款问答\n输入问题，查看出处条款、所属通知与牵头部门。（其他系统可调用 [接口](/api/docs)。）"
         )
         # a citation's 在通知中查看 writes {chunk} here (OPEN_NOTICE); hidden, but in the page
         notice_target = gr.Textbox(label="条款", visible="hidden", elem_id="notice-target")
@@ -171,7 +170,11 @@ def build_ui(library: Library, access: WriteAccess | None = None) -> Any:
             in_notice = gr.State("")  # the notice an overview cell chose; "" = every notice
             task_status = gr.Markdown(elem_id="task-status")
             task_table = gr.Dataframe(
-                headers=list(TASK_VIEW_COLUMNS), interactive=False, label="条目", elem_id="tasks", wrap=True,
+                headers=list(TASK_VIEW_COLUMNS),
+                interactive=False,
+                label="条目",
+                elem_id="tasks",
+                wrap=True,
                 column_widths=["260px", "64px", "150px", "80px", "240px", "110px", "220px", "110px", "220px"],
             )
             with gr.Row():
@@ -269,7 +272,11 @@ def build_ui(library: Library, access: WriteAccess | None = None) -> Any:
 
 
 def make_server(
-    library: Library, access: WriteAccess, *, auth: tuple[str, str] | None = None, host: str = "127.0.0.1",
+    library: Library,
+    access: WriteAccess,
+    *,
+    auth: tuple[str, str] | None = None,
+    host: str = "127.0.0.1",
     port: int = 7860,
 ) -> Any:
     """The whole app as one FastAPI app: the JSON API at ``/api``, the chat at ``/``, the route gate and file guard.
@@ -280,7 +287,7 @@ def make_server(
     import gradio as gr
 
     uploads = upload_folder(library.data_dir)
-    server = server_app(library, access=access, open_reads=host in LOOPBACK)  # /api, the JSON API
+    server = server_app(library, access=access, open_reads=host in LOOPBACK, host=host)  # /api, /mcp
     server = gr.mount_gradio_app(
         server, build_ui(library, access), "/", auth=auth, max_file_size=MAX_UPLOAD_BYTES, css=CSS, js=OPEN_NOTICE,
         footer_links=[], show_error=False, server_name=host, server_port=port,
@@ -312,6 +319,12 @@ def main(argv: list[str] | None = None) -> int:
         "($POLICY_QA_API_TOKEN)",
     )
     parser.add_argument(
+        "--read-token",
+        default=os.environ.get("POLICY_QA_READ_TOKEN"),
+        help="a key that reads and never writes: Dify's API key, and reads off loopback (JSON API, MCP at /mcp); "
+        "default: the one kept in DATA_DIR/read-token ($POLICY_QA_READ_TOKEN)",
+    )
+    parser.add_argument(
         "--auth",
         default=os.environ.get("POLICY_QA_AUTH"),
         help="user:password required to use the app (or $POLICY_QA_AUTH); needed off loopback",
@@ -332,7 +345,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 2
     logging.basicConfig(level=logging.INFO, format="%(message)s")
-    for noisy in ("faiss", "faiss.loader", "httpx", "sentence_transformers"):
+    for noisy in ("faiss", "faiss.loader", "httpx", "sentence_transformers", "mcp"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
@@ -357,7 +370,11 @@ def main(argv: list[str] | None = None) -> int:
     library = Library(searcher, args.data_dir, args.feedback_log)
     library.answer(EXAMPLES[0])  # warm: the encoder's first run and the lazy tables, before a user waits for them
     print(f"index ready: {len(searcher)} chunks in {where_of(args)} ({time.time() - started:.1f} s)", flush=True)
-    access = WriteAccess.for_app(args.api_token, args.data_dir)
+    try:
+        access = WriteAccess.for_app(args.api_token, args.data_dir, args.read_token)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     server = make_server(library, access, auth=auth, host=args.host, port=args.port)
     shown = "127.0.0.1" if args.host in ("0.0.0.0", "::") else args.host
     print(f"Running on http://{shown}:{args.port} (the chat; the JSON API at /api, described at /api/docs)", flush=True)
@@ -365,6 +382,8 @@ def main(argv: list[str] | None = None) -> int:
         print("uploads and deletes need the write token given by --api-token", flush=True)
     else:
         print(f"uploads and deletes need the write token in {access.source} (--api-token sets your own)", flush=True)
+    key = "given by --read-token" if access.read_source == "--read-token" else f"in {access.read_source}"
+    print(f"Dify's API key, and reads off loopback (JSON API, MCP): the read key {key}", flush=True)
     serve(server, args.host, args.port, on_stop=lambda: shutil.rmtree(own_temp, ignore_errors=True))
     return 0
 

@@ -32,12 +32,27 @@ def filters_from(**chosen: Any) -> Filters | None:
     return {key: value for key, value in chosen.items() if value} or None
 
 
+class FilterError(ValueError):
+    """A filter the store cannot apply: the English message (``str``), plus ``name``, ``value`` and ``chinese``.
+
+    A ``ValueError``, as before; the web API answers with ``chinese`` and names the parameter.
+    """
+
+    def __init__(self, message: str, name: str, value: Any, chinese: str) -> None:
+        super().__init__(message)
+        self.name = name
+        self.value = value
+        self.chinese = chinese
+
+
 def _as_list(value: Any) -> list[str]:
     if isinstance(value, str):
         return [value]
     if isinstance(value, (list, tuple, set, frozenset)) and all(isinstance(v, str) for v in value):
         return list(value)
-    raise ValueError(f"filter value {value!r} must be a string or a list of strings")
+    raise FilterError(
+        f"filter value {value!r} must be a string or a list of strings", "filters", value, "筛选值应为文字或文字列表"
+    )
 
 
 def year_of(date: str | None) -> str | None:
@@ -70,7 +85,10 @@ def check_due_before(filters: Filters) -> str | None:
     """
     value = filters.get("due_before")
     if value and not _ISO.match(str(value)):
-        raise ValueError(f"due_before={value!r} is not an ISO date (YYYY-MM-DD)")
+        raise FilterError(
+            f"due_before={value!r} is not an ISO date (YYYY-MM-DD)", "due_before", value,
+            "完成时限应为 YYYY-MM-DD 格式的日期，如 2024-06-30",
+        )  # fmt: skip
     return str(value) if value else None
 
 
@@ -88,7 +106,10 @@ def date_bounds(filters: Filters) -> tuple[str | None, str | None]:
     low, high = filters.get("date_from"), filters.get("date_to")
     for name, value in (("date_from", low), ("date_to", high)):
         if value and not _ISO.match(str(value)):
-            raise ValueError(f"{name}={value!r} is not an ISO date (YYYY-MM-DD)")
+            raise FilterError(
+                f"{name}={value!r} is not an ISO date (YYYY-MM-DD)", name, value,
+                "日期应为 YYYY-MM-DD 格式，如 2024-06-30",
+            )  # fmt: skip
     return low or None, high or None
 
 
@@ -100,7 +121,10 @@ def check_year(filters: Filters) -> str:
     """
     year = str(filters["year"])
     if not re.fullmatch(r"\d{4}", year):
-        raise ValueError(f"year {filters['year']!r} must be four digits, e.g. 2024")
+        raise FilterError(
+            f"year {filters['year']!r} must be four digits, e.g. 2024", "year", filters["year"],
+            "年份应为四位数字，如 2024",
+        )  # fmt: skip
     return year
 
 
@@ -137,17 +161,29 @@ def check_filters(filters: Filters | None, notices: Sequence[Any]) -> FilterSpec
         return None
     unknown = set(filters) - set(KEYS)
     if unknown:
-        raise ValueError(f"unknown filter {sorted(unknown)}; use any of {', '.join(KEYS)}")
+        raise FilterError(
+            f"unknown filter {sorted(unknown)}; use any of {', '.join(KEYS)}", "filters", sorted(unknown),
+            f"没有这种筛选：{'、'.join(sorted(unknown))}；可用：{'、'.join(KEYS)}",
+        )  # fmt: skip
     doc_ids = tuple(_as_list(filters["doc_id"])) if filters.get("doc_id") else ()
     missing = set(doc_ids) - {n.doc_id for n in notices}
     if missing:
-        raise ValueError(f"doc_id {sorted(missing)} is not in the index")
+        raise FilterError(
+            f"doc_id {sorted(missing)} is not in the index", "doc_id", sorted(missing),
+            f"库中没有这份通知：{'、'.join(sorted(missing))}",
+        )  # fmt: skip
     issuers = tuple(_as_list(filters["issuer"])) if filters.get("issuer") else ()
     if issuers and not any(i in n.issuer for i in issuers for n in notices):
-        raise ValueError(f"issuer {list(issuers)} matches no notice in the index")
+        raise FilterError(
+            f"issuer {list(issuers)} matches no notice in the index", "issuer", list(issuers),
+            f"库中没有“{'、'.join(issuers)}”发布的通知",
+        )  # fmt: skip
     leads = tuple(_as_list(filters["lead"])) if filters.get("lead") else ()
     if leads and not any(leads_named(n.leads, leads) for n in notices):
-        raise ValueError(f"lead {list(leads)}: no item in the index is led by it")
+        raise FilterError(
+            f"lead {list(leads)}: no item in the index is led by it", "lead", list(leads),
+            f"库中没有由“{'、'.join(leads)}”牵头的条目",
+        )  # fmt: skip
     due = check_due_before(filters)
     year = check_year(filters) if filters.get("year") is not None else None
     low, high = date_bounds(filters)

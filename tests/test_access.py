@@ -6,6 +6,7 @@ import os
 import stat
 from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 
 from tests.conftest import NOTICE_B
@@ -83,3 +84,26 @@ def test_the_json_api_writes_with_the_same_token_only(library: Library) -> None:
         assert client.delete("/api/notices/b", params={"confirm": "x"}, headers=headers).status_code == 401
     added = client.post("/api/notices", files={"file": ("n.txt", text)}, headers={"Authorization": f"Bearer {TOKEN}"})
     assert added.status_code == 201 and added.json()["status"] == "已添加"
+
+
+def test_the_read_key_reads_and_never_writes(tmp_path: Path) -> None:
+    access = WriteAccess.for_app("write-1", tmp_path)
+    key = (tmp_path / "read-token").read_text().strip()
+    assert len(key) >= 20 and key != "write-1"
+    assert access.read_refusal(f"Bearer {key}") is None and access.read_refusal("Bearer write-1") is None
+    assert access.bearer_refusal(f"Bearer {key}") is not None and not access.matches(key)  # no write with it
+    assert access.read_refusal("Bearer guess") == "令牌不正确" and access.read_refusal(key).startswith("需要令牌")
+    assert WriteAccess.for_app("write-1", tmp_path, "mine").may_read("mine")
+    with pytest.raises(ValueError, match="not the write token"):
+        WriteAccess("same", read_token="same")
+
+
+def test_the_read_key_reads_the_api_off_loopback_and_dify_but_cannot_upload(library: Library) -> None:
+    client = TestClient(server_app(library, access=WriteAccess(TOKEN, read_token="read-key"), open_reads=False))
+    key = {"Authorization": "Bearer read-key"}
+    assert client.get("/api/notices", headers=key).status_code == 200
+    assert client.get("/api/notices").status_code == 401
+    dify = {"knowledge_id": "policy-qa", "query": "12345热线", "retrieval_setting": {"top_k": 2, "score_threshold": 0}}
+    assert client.post("/api/dify/retrieval", json=dify, headers=key).status_code == 200
+    refused = client.post("/api/notices", files={"file": ("n.txt", NOTICE_B.encode())}, headers=key)
+    assert refused.status_code == 401 and "写入令牌不正确" in refused.json()["error"]

@@ -12,13 +12,13 @@ from __future__ import annotations
 from typing import Any
 
 from index import DEFAULT_MODE
-from index.filters import filters_from
+from index.filters import FilterError, filters_from
 from index.fuse import MODES
-from ingest.bounds import MAX_K
+from ingest.bounds import MAX_K, MAX_QUERY_CHARS
 from ingest.departments import canonical
 from web.library import Library
 from web.notice_view import notice_dict
-from web.params import ParamError, choice, text, turns_of, whole
+from web.params import ParamError, choice, echoed, text, turns_of, whole
 
 
 class WebApi:
@@ -45,8 +45,11 @@ class WebApi:
         """
         try:
             question = text("question", question)
-            if not question.strip():
+            if not any(ch.isalnum() for ch in question):  # empty, spaces, emoji or invisible characters only
                 return {"error": "问题为空：请输入问题。", "parameter": "question", "value": question[:60]}
+            if len(question) > MAX_QUERY_CHARS:
+                expected = f"不超过 {MAX_QUERY_CHARS:,} 个字符的问题（收到 {len(question):,} 个）"
+                raise ParamError("question", expected, question)
             k = whole("k", k, 1, MAX_K)
             mode = DEFAULT_MODE if mode is None else choice("mode", mode, MODES)
             year = str(year) if isinstance(year, int) and not isinstance(year, bool) else text("year", year)
@@ -54,9 +57,20 @@ class WebApi:
             turns = turns_of(history)
         except ParamError as exc:
             return exc.to_dict()
+        filters = filters_from(doc_id=[doc_id] if doc_id else [], lead=lead, year=year, due_before=due_before)
+        return self.search_filtered(question, k, mode, filters, turns)
+
+    def search_filtered(
+        self, question: str, k: int, mode: str, filters: dict[str, Any] | None, turns: list[Any] | None = None
+    ) -> dict[str, Any]:
+        """:meth:`search` with checked arguments and filters of any :data:`index.filters.KEYS` (issuer, date_from…).
+
+        A filter the library cannot apply is an error naming it, in Chinese.
+        """
         try:
-            filters = filters_from(doc_id=[doc_id] if doc_id else [], lead=lead, year=year, due_before=due_before)
-            answer = self.library.answer(question, k=k, mode=mode, filters=filters, history=turns)
+            answer = self.library.answer(question, k=k, mode=mode, filters=filters or None, history=turns or [])
+        except FilterError as exc:  # a filter no notice matches, or a malformed date: named, in Chinese
+            return {"error": exc.chinese, "parameter": exc.name, "value": echoed(exc.value)}
         except (TypeError, ValueError) as exc:
             return {"error": str(exc)}
         return answer.to_dict()

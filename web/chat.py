@@ -105,7 +105,8 @@ class Chat:
             answer_mode = MODE_LABELS.get(mode_label, DEFAULT_MODE)
             answer = library.answer(question, k=int(k), mode=answer_mode, filters=filters, history=turns)
         except ValueError as exc:  # an empty, over-long or badly filtered question: say why
-            reply = f'<p class="error">无法检索：{html.escape(str(exc))}</p>'
+            said = getattr(exc, "chinese", None) or str(exc)  # a filter's error in Chinese (index.filters.FilterError)
+            reply = f'<p class="error">无法检索：{html.escape(said)}</p>'
             history = [*history, {"role": "user", "content": shown}, {"role": "assistant", "content": reply}]
             self.conversations.save(conversation, history, records)
             return "", history, records, None, no_pick()

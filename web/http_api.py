@@ -17,86 +17,53 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
-from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
-from pydantic import BaseModel, Field
+from fastapi.responses import Response
+from fastapi.security import HTTPBearer
 
-from index import DEFAULT_MODE
-from index.reading.conversation import MAX_HISTORY
-from ingest.bounds import MAX_K, MAX_QUERY_CHARS, MAX_UPLOAD_BYTES
+from ingest.bounds import MAX_UPLOAD_BYTES
 from web.api import WebApi
 from web.breakdown import COLUMNS as BREAKDOWN_COLUMNS
 from web.breakdown import breakdown_rows, write_breakdown_docx, write_breakdown_xlsx
 from web.confirmations import CONFIRM_SECONDS
 from web.entrance.access import WriteAccess
+from web.errors import ApiError, error_response, errors, validation_error
 from web.library import Library
 from web.overview import write_overview_xlsx
 from web.params import ParamError, choice
 from web.render import tasks_csv
+from web.schemas import (
+    MAX_BATCH,
+    BatchAnswers,
+    BatchRequest,
+    Breakdown,
+    Deleted,
+    DeleteTicket,
+    HistoryTurn,
+    NoticeDetail,
+    NoticeList,
+    Overview,
+    SearchAnswer,
+    SearchRequest,
+    TaskList,
+    Uploaded,
+)
 from web.tasks import write_xlsx
 from web.uploads import UploadError, display_name
 
-#: Most questions one batch request may carry.
-MAX_BATCH = 100
-
-
-class ApiError(Exception):
-    """An error answered as JSON with an HTTP status."""
-
-    def __init__(self, status: int, body: dict[str, Any]) -> None:
-        super().__init__(body.get("error", ""))
-        self.status = status
-        self.body = body
-
-
-class HistoryTurn(BaseModel):
-    """An earlier turn of the conversation: its question, and the clauses its answer showed (best first)."""
-
-    query: str = Field(max_length=MAX_QUERY_CHARS, examples=["秦政通是什么"])
-    chunk_ids: list[str] = Field(default_factory=list, max_length=50)
-
-
-class SearchRequest(BaseModel):
-    """One question and how to answer it (the fields of ``python -m index search``).
-
-    ``history``: the conversation's earlier turns, oldest first. A follow-up ("它由哪个部门牵头？")
-    is read against the last one; the answer's ``reading`` says how it was read.
-    """
-
-    question: str = Field(max_length=MAX_QUERY_CHARS, examples=["哪些部门负责12345热线"])
-    k: int = Field(5, ge=1, le=MAX_K, strict=True)
-    mode: str = DEFAULT_MODE
-    doc_id: str = ""
-    lead: str = ""
-    year: str = ""
-    due_before: str = Field("", description="only items due on or before this ISO date")
-    history: list[str | HistoryTurn] = Field(
-        default_factory=list, max_length=MAX_HISTORY, description="earlier turns, oldest first (questions or turns)"
-    )
-
-
-class BatchRequest(BaseModel):
-    """Many questions answered alike."""
-
-    questions: list[str] = Field(min_length=1, max_length=MAX_BATCH, examples=[["秦政通", "好差评机制"]])
-    k: int = Field(5, ge=1, le=MAX_K, strict=True)
-    mode: str = DEFAULT_MODE
-
-
-def error_response(status: int, body: dict[str, Any]) -> JSONResponse:
-    """A JSON error with its status."""
-    return JSONResponse(body, status_code=status)
-
-
-def validation_error(exc: RequestValidationError) -> JSONResponse:
-    """A request FastAPI could not read, in this API's own shape: the first bad parameter named."""
-    first = exc.errors()[0] if exc.errors() else {}
-    where = [str(p) for p in first.get("loc", ()) if p not in ("body", "query", "path", "form")]
-    name = ".".join(where) or "body"
-    value = first.get("input")
-    shown = value if isinstance(value, (int, float, bool, type(None))) else repr(value)[:60]
-    message = f"参数 {name} 不合要求（{first.get('msg', 'invalid')}），收到 {shown!r}"
-    return error_response(422, {"error": message, "parameter": name, "value": shown})
+#: How reads and writes present the token in the OpenAPI document (``Authorization: Bearer <token>``).
+TOKEN_SCHEME = HTTPBearer(
+    auto_error=False, scheme_name="token",
+    description="The read key (reads) or the write token (reads and writes); reads need one only off loopback.",
+)  # fmt: skip
+#: A route that can answer a file as well as JSON (``format=xlsx|docx|csv``).
+DOWNLOADS = {
+    "description": "JSON; with format=xlsx, docx or csv, the file as an attachment",
+    "content": {
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {},
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document": {},
+        "text/csv": {},
+    },
+}
 
 
 def api_router(library: Library, access: WriteAccess | None, open_reads: bool) -> APIRouter:
@@ -106,14 +73,14 @@ def api_router(library: Library, access: WriteAccess | None, open_reads: bool) -
     """
     api = WebApi(library)
 
-    def may_read(request: Request) -> None:
+    def may_read(request: Request, _: Annotated[Any, Depends(TOKEN_SCHEME)] = None) -> None:
         if open_reads:
             return
-        refused = access.bearer_refusal(request.headers.get("authorization")) if access else "需要令牌"
+        refused = access.read_refusal(request.headers.get("authorization")) if access else "需要令牌"
         if refused:
             raise ApiError(401, {"error": refused})
 
-    def may_write(request: Request) -> None:
+    def may_write(request: Request, _: Annotated[Any, Depends(TOKEN_SCHEME)] = None) -> None:
         if access is None:
             raise ApiError(403, {"error": "未设置写入令牌，上传和删除已关闭"})
         refused = access.bearer_refusal(request.headers.get("authorization"))
@@ -127,23 +94,35 @@ def api_router(library: Library, access: WriteAccess | None, open_reads: bool) -
 
     router = APIRouter(prefix="/api")
 
-    @router.post("/search", dependencies=[Depends(may_read)], summary="Answer one question")
+    @router.post(
+        "/search", dependencies=[Depends(may_read)], summary="Answer one question", response_model=SearchAnswer,
+        responses=errors(401, 422),
+    )  # fmt: skip
     def search(request: SearchRequest) -> dict[str, Any]:
         """The answer as ``python -m index search --json`` prints it: hits, leads, or a refusal."""
         return answered(api.search(**request.model_dump()))  # history: turns as dicts, questions as strings
 
-    @router.post("/batch", dependencies=[Depends(may_read)], summary="Answer many questions")
+    @router.post(
+        "/batch", dependencies=[Depends(may_read)], summary="Answer many questions", response_model=BatchAnswers,
+        responses=errors(401, 422),
+    )  # fmt: skip
     def batch(request: BatchRequest) -> dict[str, Any]:
         """One answer per question, in order."""
         answers = [answered(api.search(q, k=request.k, mode=request.mode)) for q in request.questions]
         return {"answers": answers}
 
-    @router.get("/notices", dependencies=[Depends(may_read)], summary="The notices in the library")
+    @router.get(
+        "/notices", dependencies=[Depends(may_read)], summary="The notices in the library", response_model=NoticeList,
+        responses=errors(401),
+    )  # fmt: skip
     def notices() -> dict[str, Any]:
         """Every notice: doc_id, title, issuer, date, chunks, lead departments, upload hash."""
         return {"notices": [n.to_dict() for n in library.searcher.notices()]}
 
-    @router.get("/notices/{doc_id}", dependencies=[Depends(may_read)], summary="One notice with its items")
+    @router.get(
+        "/notices/{doc_id}", dependencies=[Depends(may_read)], summary="One notice with its items",
+        response_model=NoticeDetail, responses=errors(401, 404),
+    )  # fmt: skip
     def notice(doc_id: str) -> dict[str, Any]:
         """The notice's metadata and every clause in order."""
         result = api.notice(doc_id=doc_id)
@@ -153,7 +132,7 @@ def api_router(library: Library, access: WriteAccess | None, open_reads: bool) -
 
     @router.get(
         "/notices/{doc_id}/breakdown", dependencies=[Depends(may_read)], summary="A notice's 任务分解表",
-        response_model=None,
+        response_model=None, responses={200: {"model": Breakdown, **DOWNLOADS}, **errors(401, 404, 422)},
     )  # fmt: skip
     def breakdown(doc_id: str, format: str = "json") -> dict[str, Any] | Response:
         """The items with a duty note (序号, 条目, 工作任务, 牵头单位, 配合单位, 完成时限); json, xlsx or docx."""
@@ -176,7 +155,10 @@ def api_router(library: Library, access: WriteAccess | None, open_reads: bool) -
         }[kind]
         return _download(data, f"任务分解表-{doc_id}.{kind}", media)
 
-    @router.get("/tasks", dependencies=[Depends(may_read)], summary="A department's tasks", response_model=None)
+    @router.get(
+        "/tasks", dependencies=[Depends(may_read)], summary="A department's tasks", response_model=None,
+        responses={200: {"model": TaskList, **DOWNLOADS}, **errors(400, 401, 422)},
+    )  # fmt: skip
     def tasks(
         department: Annotated[str, Query(max_length=200)], role: str = "", format: str = "json", doc_id: str = ""
     ) -> dict[str, Any] | Response:
@@ -198,7 +180,10 @@ def api_router(library: Library, access: WriteAccess | None, open_reads: bool) -
         xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         return _download(data, f"{name}.xlsx", xlsx)
 
-    @router.get("/overview", dependencies=[Depends(may_read)], summary="Departments × notices", response_model=None)
+    @router.get(
+        "/overview", dependencies=[Depends(may_read)], summary="Departments × notices", response_model=None,
+        responses={200: {"model": Overview, **DOWNLOADS}, **errors(401, 422)},
+    )  # fmt: skip
     def overview(format: str = "json") -> dict[str, Any] | Response:
         """How many items each department leads and supports in each notice; json or xlsx."""
         try:
@@ -213,7 +198,10 @@ def api_router(library: Library, access: WriteAccess | None, open_reads: bool) -
         xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         return _download(data, "部门总览.xlsx", xlsx)
 
-    @router.post("/notices", dependencies=[Depends(may_write)], summary="Upload a notice file", status_code=201)
+    @router.post(
+        "/notices", dependencies=[Depends(may_write)], summary="Upload a notice file", status_code=201,
+        response_model=Uploaded, responses=errors(400, 401, 403, 413, 422),
+    )  # fmt: skip
     def upload(file: Annotated[UploadFile, File()], replace: Annotated[bool, Form()] = False) -> dict[str, Any]:
         """Add a notice file (types and size as in the chat); a changed version waits for ``replace=true``."""
         name = display_name(file.filename or "upload")
@@ -232,7 +220,10 @@ def api_router(library: Library, access: WriteAccess | None, open_reads: bool) -
             "replaces": list(result.replaces), "pending": result.pending,
         }  # fmt: skip
 
-    @router.post("/notices/{doc_id}/delete-token", dependencies=[Depends(may_write)], summary="Ask to delete")
+    @router.post(
+        "/notices/{doc_id}/delete-token", dependencies=[Depends(may_write)], summary="Ask to delete",
+        response_model=DeleteTicket, responses=errors(401, 403, 404),
+    )  # fmt: skip
     def delete_token(doc_id: str) -> dict[str, Any]:
         """A one-time token that ``DELETE /api/notices/{doc_id}`` needs, valid for 5 minutes."""
         try:
@@ -241,9 +232,19 @@ def api_router(library: Library, access: WriteAccess | None, open_reads: bool) -
             raise ApiError(404, {"error": str(exc)}) from exc
         return {"doc_id": doc_id, "title": title, "confirm": issued, "expires_in": int(CONFIRM_SECONDS)}
 
-    @router.delete("/notices/{doc_id}", dependencies=[Depends(may_write)], summary="Delete a notice")
-    def delete(doc_id: str, confirm: Annotated[str, Query(max_length=100)]) -> dict[str, Any]:
-        """Remove the notice, with the token its delete-token request gave."""
+    @router.delete(
+        "/notices/{doc_id}", dependencies=[Depends(may_write)], summary="Delete a notice", response_model=Deleted,
+        responses=errors(401, 403, 404, 409, 422),
+    )  # fmt: skip
+    def delete(doc_id: str, confirm: Annotated[str, Query(max_length=100)] = "") -> dict[str, Any]:
+        """Remove the notice, with the token its delete-token request gave (without one: 409)."""
+        try:
+            library.document(doc_id)  # an unknown notice is 404 before any confirmation is 409
+        except KeyError as exc:
+            raise ApiError(404, {"error": f"库中没有这份通知：{doc_id}"}) from exc
+        if not confirm:
+            ask = f"POST /api/notices/{doc_id}/delete-token"
+            raise ApiError(409, {"error": f"删除需要确认令牌：先请求 {ask}，再带 confirm 删除；库未改变"})
         try:
             title = library.delete(doc_id, confirm)
         except UploadError as exc:
@@ -270,4 +271,8 @@ def _download(data: bytes, name: str, media: str) -> Response:
     return Response(data, media_type=media, headers={"Content-Disposition": disposition})
 
 
-__all__ = ["MAX_BATCH", "ApiError", "api_router", "error_response", "validation_error"]
+# the request models and the errors live in web.schemas and web.errors; their old names here still work
+__all__ = [
+    "MAX_BATCH", "ApiError", "BatchRequest", "HistoryTurn", "SearchRequest", "api_router", "error_response",
+    "validation_error",
+]  # fmt: skip

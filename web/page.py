@@ -38,6 +38,16 @@ OPEN_NOTICE = """() => {
     box.value = JSON.stringify({chunk: chunk, at: Date.now()});
     box.dispatchEvent(new Event('input', {bubbles: true}));
   }, true);
+  // a link from elsewhere (Dify's records: /#clause=ID) opens that clause once the page is ready
+  const asked = location.hash.startsWith('#clause=') ? decodeURIComponent(location.hash.slice(8)) : '';
+  let tries = 0;
+  const open = () => {
+    const box = document.querySelector('#notice-target textarea, #notice-target input');
+    if (!box) { if (++tries < 100) { setTimeout(open, 100); } return; }
+    box.value = JSON.stringify({chunk: asked, at: Date.now()});
+    box.dispatchEvent(new Event('input', {bubbles: true}));
+  };
+  if (asked) { setTimeout(open, 300); }
 }"""
 #: Scrolls each notice view (its own box) so that the marked clause is in view, and the page too when the
 #: box is out of sight: on a phone the panel opens below the chat, on any screen below the task table.

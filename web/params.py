@@ -8,11 +8,12 @@ whose message names the parameter, what it should be and what came.
     (5, '', False)
     >>> whole("k", True, 1, 100)
     Traceback (most recent call last):
-    web.params.ParamError: 参数 k 应为 1 到 100 的整数，收到 True
+    web.params.ParamError: 参数 k 应为 1 到 100 的整数，收到 true
 """
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -21,19 +22,41 @@ from index.reading.conversation import MAX_HISTORY, Turn
 _SHOWN = 60
 
 
+def shown(value: Any) -> str:
+    """A received value as an error message quotes it: text in “”, anything else as JSON; cut to 60 characters.
+
+    >>> shown("5"), shown(True), shown({"query": "秦政通"}), shown(None)
+    ('“5”', 'true', '{"query": "秦政通"}', 'null')
+    """
+    if isinstance(value, str):
+        return f"“{value[:_SHOWN]}”" + ("…" if len(value) > _SHOWN else "")
+    try:
+        text = json.dumps(value, ensure_ascii=False, default=str)
+    except ValueError:  # a circular structure: never from JSON
+        text = type(value).__name__
+    return text if len(text) <= _SHOWN else text[:_SHOWN] + "…"
+
+
+def echoed(value: Any) -> Any:
+    """A received value as an error body carries it: numbers, booleans and null as they are, else cut text."""
+    if isinstance(value, (int, float, bool, type(None))):
+        return value
+    if isinstance(value, str):
+        return value[:_SHOWN]
+    return shown(value)
+
+
 class ParamError(ValueError):
     """A parameter of the wrong type or out of range; ``name`` and ``value`` say which and what came."""
 
     def __init__(self, name: str, expected: str, value: Any) -> None:
-        shown = repr(value) if not isinstance(value, str) else repr(value[:_SHOWN])
-        super().__init__(f"参数 {name} 应为{expected}，收到 {shown[: _SHOWN + 2]}")
+        super().__init__(f"参数 {name} 应为{expected}，收到 {shown(value)}")
         self.name = name
         self.value = value
 
     def to_dict(self) -> dict[str, Any]:
         """The error as JSON: the message, the parameter and the value received (cut to 60 characters)."""
-        value = self.value if isinstance(self.value, (int, float, bool, type(None))) else repr(self.value)[:_SHOWN]
-        return {"error": str(self), "parameter": self.name, "value": value}
+        return {"error": str(self), "parameter": self.name, "value": echoed(self.value)}
 
 
 def text(name: str, value: Any, *, required: bool = False) -> str:
@@ -74,7 +97,7 @@ def choice(name: str, value: Any, choices: tuple[str, ...]) -> str:
     if value is None:
         return choices[0]
     if not isinstance(value, str) or value not in choices:
-        raise ParamError(name, "以下之一：" + "、".join(repr(c) for c in choices), value)
+        raise ParamError(name, "以下之一：" + "、".join(f"“{c}”" for c in choices), value)
     return value
 
 

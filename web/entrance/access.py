@@ -8,12 +8,20 @@ it lets them read, not write. There is always a token: the operator's (``--api-t
 ``DATA_DIR/write-token`` (readable by its owner only), printed when the app starts. Tokens are
 compared in constant time.
 
+**A read key may read, never write.** Reads off loopback (the JSON API's, MCP's at ``/mcp``) and
+Dify's retrieval take the write token or the read key: the key to hand to Dify or an agent. It
+is the operator's (``--read-token`` or ``$POLICY_QA_READ_TOKEN``), or else one the app keeps in
+``DATA_DIR/read-token``.
+
 Example:
     >>> access = WriteAccess("s3cret")
     >>> access.refusal("s3cret") is None, access.refusal("guess")[:8], access.refusal("")[:7]
     (True, '写入令牌不正确：', '需要写入令牌：')
     >>> access.bearer_refusal("Bearer s3cret") is None
     True
+    >>> both = WriteAccess("s3cret", read_token="look")
+    >>> both.read_refusal("Bearer look") is None, both.bearer_refusal("Bearer look")[:8], both.may_read("s3cret")
+    (True, '写入令牌不正确：', True)
 """
 
 from __future__ import annotations
@@ -25,6 +33,8 @@ from pathlib import Path
 
 #: The file under the data directory that holds the token the app made for itself.
 TOKEN_FILE = "write-token"
+#: The file under the data directory that holds the read key the app made for itself.
+READ_TOKEN_FILE = "read-token"
 #: The longest token compared (a longer one is refused before any comparison).
 MAX_TOKEN_CHARS = 200
 
@@ -32,20 +42,29 @@ MAX_TOKEN_CHARS = 200
 class WriteAccess:
     """The write token and the one check every write route makes against it."""
 
-    def __init__(self, token: str, source: str = "--api-token") -> None:
+    def __init__(
+        self, token: str, source: str = "--api-token", read_token: str | None = None, read_source: str = ""
+    ) -> None:
         if not token or len(token) > MAX_TOKEN_CHARS:
             raise ValueError(f"a write token has 1 to {MAX_TOKEN_CHARS} characters")
+        if read_token is not None and (not read_token or len(read_token) > MAX_TOKEN_CHARS or read_token == token):
+            raise ValueError(f"a read key has 1 to {MAX_TOKEN_CHARS} characters and is not the write token")
         self._token = token.encode("utf-8")
+        self._read = read_token.encode("utf-8") if read_token else None
         #: Where the token came from, for the start-up line and the docs ("--api-token", or the file).
         self.source = source
+        #: Where the read key came from ("--read-token", or the file; "" when there is none).
+        self.read_source = read_source
 
     @classmethod
-    def for_app(cls, token: str | None, data_dir: Path) -> WriteAccess:
-        """The operator's token, or the one kept in ``DATA_DIR/write-token`` (made on first use, mode 0600)."""
+    def for_app(cls, token: str | None, data_dir: Path, read_token: str | None = None) -> WriteAccess:
+        """The operator's token and read key, or those kept in ``DATA_DIR`` (made on first use, mode 0600)."""
+        read_path = Path(data_dir) / READ_TOKEN_FILE
+        read, read_source = (read_token, "--read-token") if read_token else (kept_token(read_path), str(read_path))
         if token:
-            return cls(token)
+            return cls(token, read_token=read, read_source=read_source)
         path = Path(data_dir) / TOKEN_FILE
-        return cls(kept_token(path), str(path))
+        return cls(kept_token(path), str(path), read_token=read, read_source=read_source)
 
     def refusal(self, presented: str | None) -> str | None:
         """Why a write carrying ``presented`` is refused, in Chinese; None when it may go ahead."""
@@ -67,6 +86,21 @@ class WriteAccess:
         """Whether ``presented`` is the token (:meth:`refusal` is None)."""
         return self.refusal(presented) is None
 
+    def may_read(self, presented: str | None) -> bool:
+        """Whether ``presented`` is the write token or the read key."""
+        sent = (presented or "").strip().encode("utf-8")
+        if not sent or len(sent) > MAX_TOKEN_CHARS:
+            return False
+        read = self._read is not None and hmac.compare_digest(sent, self._read)
+        return hmac.compare_digest(sent, self._token) or read
+
+    def read_refusal(self, header: str | None) -> str | None:
+        """Why a read with this ``Authorization`` header is refused (Chinese); None for the token or the read key."""
+        scheme, _, value = (header or "").partition(" ")
+        if scheme.lower() != "bearer" or not value:
+            return "需要令牌：请求头 Authorization: Bearer <读取密钥或写入令牌>"
+        return None if self.may_read(value) else "令牌不正确"
+
 
 def kept_token(path: Path) -> str:
     """The token stored at ``path``; a new random one written there (owner-only) when there is none."""
@@ -84,4 +118,4 @@ def kept_token(path: Path) -> str:
     return token
 
 
-__all__ = ["TOKEN_FILE", "WriteAccess", "kept_token"]
+__all__ = ["READ_TOKEN_FILE", "TOKEN_FILE", "WriteAccess", "kept_token"]

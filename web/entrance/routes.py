@@ -51,7 +51,7 @@ class Route:
         return re.fullmatch(self.pattern, path) is not None
 
 
-LOOPBACK_READ = "anyone on loopback; off loopback, the write token (bearer)"
+LOOPBACK_READ = "anyone on loopback; off loopback, the read key or the write token (bearer)"
 TOKEN = "the write token (bearer), always"
 PAGE = "anyone who reaches the chat (with --auth: logged in)"
 NOBODY = "nobody: closed (404)"
@@ -69,7 +69,13 @@ ROUTES: tuple[Route, ...] = (
           "multipart: one file ≤ 20 MiB of the upload types; replace true or false", methods="POST"),
     Route("POST /api/notices/{doc_id}/delete-token, DELETE /api/notices/{doc_id}",
           r"/api/notices/[^/]+(/delete-token)?", TOKEN, "a doc_id; the delete, the one-time confirm its ask returned"),
-    Route("GET /api/openapi.json, /api/docs", r"/api/(openapi\.json|docs)", "anyone", "nothing (the API described)"),
+    Route("POST /api/dify/retrieval", r"/api/dify/retrieval",
+          "the read key or the write token as Dify's API key (bearer), always",
+          "Dify's JSON: a query ≤ 2,000 characters, top_k 1–100, a score threshold 0–1, ≤ 20 metadata conditions"),
+    Route("POST /mcp (MCP, Streamable HTTP)", r"/mcp", LOOPBACK_READ,
+          "JSON-RPC ≤ 1 MiB: the six read-only tools (web/mcp); stateless, JSON answers"),
+    Route("GET /api/openapi.json, /api/docs, /api/docs/assets/…", r"/api/(openapi\.json|docs|docs/assets/[^/]+)",
+          "anyone", "nothing (the API described; Swagger UI's files from this machine)"),
     # the chat's page and its assets (Gradio)
     Route("GET / and the page's files (/config, /assets, /static, /svelte, icons, theme, manifest)",
           r"/|/config/?|/(assets|static|svelte)/.+|/(favicon\.ico|theme\.css|robots\.txt|manifest\.json)"
