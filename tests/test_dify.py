@@ -103,6 +103,11 @@ def test_dify_error_codes_for_the_key(client: TestClient, headers: dict[str, str
     assert answer.status_code == status and answer.json()["error_code"] == code and answer.json()["error_msg"]
 
 
+def test_the_key_is_checked_before_the_body(client: TestClient) -> None:
+    answer = client.post("/api/dify/retrieval", json={"nothing": "valid"}, headers={"Authorization": "Bearer guess"})
+    assert answer.status_code == 403 and answer.json()["error_code"] == 1002
+
+
 def test_an_unknown_knowledge_id_is_2001(client: TestClient) -> None:
     answer = client.post("/api/dify/retrieval", json={**dify_request(), "knowledge_id": "AAA-BBB-CCC"}, headers=AUTH)
     assert answer.status_code == 404 and answer.json()["error_code"] == 2001

@@ -21,14 +21,14 @@ from __future__ import annotations
 from typing import Any, Literal
 from urllib.parse import quote
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from index import DEFAULT_MODE
 from ingest.bounds import MAX_K, MAX_QUERY_CHARS
 from web.entrance.access import WriteAccess
-from web.errors import ErrorBody
+from web.errors import ApiError, ErrorBody
 from web.library import Library
 
 #: The knowledge_id of the whole library (a notice's doc_id asks for that notice alone).
@@ -162,6 +162,15 @@ def dify_router(library: Library, access: WriteAccess | None) -> APIRouter:
     def refused(code: int, message: str, status: int = 403) -> JSONResponse:
         return JSONResponse({"error_code": code, "error_msg": message}, status_code=status)
 
+    def dify_key(request: Request) -> None:
+        """The key, checked before the body is: a caller without it learns nothing of what a request holds."""
+        scheme, _, key = (request.headers.get("authorization") or "").partition(" ")
+        if scheme.lower() != "bearer" or not key.strip():
+            message = "Invalid Authorization header format. Expected 'Bearer <api-key>' format."
+            raise ApiError(403, {"error_code": BAD_HEADER, "error_msg": message})
+        if access is None or not access.may_read(key):
+            raise ApiError(403, {"error_code": WRONG_KEY, "error_msg": "Authorization failed"})
+
     @router.post(
         "/retrieval", summary="Dify External Knowledge API: retrieval", response_model=Records,
         responses={
@@ -169,15 +178,10 @@ def dify_router(library: Library, access: WriteAccess | None) -> APIRouter:
             404: {"model": DifyError, "description": "2001: no such knowledge_id"},
             422: {"model": ErrorBody, "description": "a malformed body, or a metadata condition the search lacks"},
         },
-        openapi_extra={"security": [{"token": []}]},
+        openapi_extra={"security": [{"token": []}]}, dependencies=[Depends(dify_key)],
     )  # fmt: skip
     def retrieval(body: RetrievalRequest, request: Request) -> Any:
         """The clauses for ``query`` as Dify records: the same as ``POST /api/search`` gives, best first."""
-        scheme, _, key = (request.headers.get("authorization") or "").partition(" ")
-        if scheme.lower() != "bearer" or not key.strip():
-            return refused(BAD_HEADER, "Invalid Authorization header format. Expected 'Bearer <api-key>' format.")
-        if access is None or not access.may_read(key):
-            return refused(WRONG_KEY, "Authorization failed")
         doc_ids = {row[0] for row in library.notices()}
         if body.knowledge_id != LIBRARY_ID and body.knowledge_id not in doc_ids:
             return refused(UNKNOWN_KNOWLEDGE, f"The knowledge does not exist: {body.knowledge_id[:60]}", 404)
