@@ -41,7 +41,7 @@ class ErrorBody(BaseModel):
 
 #: What each error status means on this API (the description OpenAPI gives it).
 MEANINGS = {
-    400: "the request cannot be carried out (an upload that is no notice, a filter no notice matches)",
+    400: "the request cannot be carried out (an upload that is no notice, tasks of a department no item names)",
     401: "no token, or a wrong one (Authorization: Bearer <token>)",
     403: "no write token is set on this server: writes are closed",
     404: "no such notice",
