@@ -111,6 +111,7 @@ def test_a_refusal_and_a_follow_up_come_through_the_answer_tool(library: Library
         ("search", {"question": "热线", "k": 0}, "参数 k 应为 1 到 100 的整数，收到 0"),
         ("search", {"question": "  "}, "问题为空"),
         ("department_tasks", {"department": "市数据局", "role": "主办"}, "参数 role 应为以下之一"),
+        ("department_tasks", {"department": "局" * 201}, "参数 department 应为不超过 200 个字符"),
         ("search", {"question": "热线", "lead": "市气象局"}, "库中没有由“市气象局”牵头的条目"),
     ],
 )
@@ -136,6 +137,11 @@ def test_mcp_over_http_follows_the_read_rule(library: Library) -> None:
         assert wrong.status_code == 401
         done = client.post("/mcp", json=initialize, headers={**accept, "Authorization": "Bearer s3cret"})
         assert done.status_code == 200 and done.json()["result"]["serverInfo"]["name"] == "policy-qa"
+        # no stream to hold open, no session to end: 405, as the spec has a server without them answer
+        for method in ("GET", "DELETE"):
+            assert (
+                client.request(method, "/mcp", headers={**accept, "Authorization": "Bearer s3cret"}).status_code == 405
+            )
 
 
 def _api_hits(url: str, question: str) -> list[str]:

@@ -20,6 +20,9 @@ from web.library import Library
 from web.notice_view import notice_dict
 from web.params import ParamError, choice, echoed, text, turns_of, whole
 
+#: The longest department name a task list is asked for.
+MAX_DEPARTMENT_CHARS = 200
+
 
 class WebApi:
     """The endpoints, bound to one library (whose searcher may be swapped by uploads)."""
@@ -82,6 +85,8 @@ class WebApi:
         """
         try:
             department = text("department", department, required=True)
+            if len(department) > MAX_DEPARTMENT_CHARS:
+                raise ParamError("department", f"不超过 {MAX_DEPARTMENT_CHARS} 个字符的部门名称", department)
             role = choice("role", role, ("", "牵头", "配合"))
             doc_id = text("doc_id", doc_id)
             if doc_id and doc_id not in {row[0] for row in self.library.notices()}:

@@ -21,7 +21,7 @@ from fastapi.responses import Response
 from fastapi.security import HTTPBearer
 
 from ingest.bounds import MAX_UPLOAD_BYTES
-from web.api import WebApi
+from web.api import MAX_DEPARTMENT_CHARS, WebApi
 from web.breakdown import COLUMNS as BREAKDOWN_COLUMNS
 from web.breakdown import breakdown_rows, write_breakdown_docx, write_breakdown_xlsx
 from web.confirmations import CONFIRM_SECONDS
@@ -160,7 +160,10 @@ def api_router(library: Library, access: WriteAccess | None, open_reads: bool) -
         responses={200: {"model": TaskList, **DOWNLOADS}, **errors(400, 401, 422)},
     )  # fmt: skip
     def tasks(
-        department: Annotated[str, Query(max_length=200)], role: str = "", format: str = "json", doc_id: str = ""
+        department: Annotated[str, Query(max_length=MAX_DEPARTMENT_CHARS)],
+        role: str = "",
+        format: str = "json",
+        doc_id: str = "",
     ) -> dict[str, Any] | Response:
         """Every item a department leads or supports (role 牵头, 配合 or both; doc_id: one notice); json/xlsx/csv."""
         try:

@@ -73,7 +73,7 @@ ROUTES: tuple[Route, ...] = (
           "the read key or the write token as Dify's API key (bearer), always",
           "Dify's JSON: a query ≤ 2,000 characters, top_k 1–100, a score threshold 0–1, ≤ 20 metadata conditions"),
     Route("POST /mcp (MCP, Streamable HTTP)", r"/mcp", LOOPBACK_READ,
-          "JSON-RPC ≤ 1 MiB: the six read-only tools (web/mcp); stateless, JSON answers"),
+          "JSON-RPC ≤ 1 MiB: the six read-only tools (web/mcp); stateless, JSON answers (GET, DELETE: 405)"),
     Route("GET /api/openapi.json, /api/docs, /api/docs/assets/…", r"/api/(openapi\.json|docs|docs/assets/[^/]+)",
           "anyone", "nothing (the API described; Swagger UI's files from this machine)"),
     # the chat's page and its assets (Gradio)

@@ -62,7 +62,9 @@ def mcp_routes(
     routes = []
     for route in app.routes:
         if isinstance(route, Route) and route.path == MCP_PATH:
-            routes.append(Route(MCP_PATH, TokenGate(route.endpoint, access, open_reads), methods=route.methods))
+            # POST only: stateless with JSON answers, there is nothing to stream on a GET (which would hold a
+            # connection open for nothing) and no session to DELETE; the spec's answer to both is 405
+            routes.append(Route(MCP_PATH, TokenGate(route.endpoint, access, open_reads), methods=["POST"]))
 
     @asynccontextmanager
     async def lifespan(_: Any) -> AsyncIterator[None]:
