@@ -181,9 +181,10 @@ def build_ui(library: Library, access: WriteAccess | None = None) -> Any:
                 # min_width: side by side on a wide screen, one under the other on a phone (names in full)
                 task_xlsx = gr.File(label="导出 Excel（.xlsx）", interactive=False, elem_id="tasks-xlsx", min_width=300)
                 task_csv = gr.File(label="导出 CSV", interactive=False, elem_id="tasks-csv", min_width=300)
-            task_outputs = [task_status, task_table, task_xlsx, task_csv]
             gr.Markdown("点击表中一行，在下方阅读该条目所在的通知。")
             task_notice = gr.HTML(elem_id="task-notice", elem_classes="notice-box")
+            # a new list empties the notice panel: a clause of the list before is not this one's
+            task_outputs = [task_status, task_table, task_xlsx, task_csv, task_notice]
             task_table.select(tab.open_task, None, [task_notice], api_visibility="private").then(
                 None, None, None, js=SCROLL_TO_CLAUSE, api_visibility="private"
             )
@@ -302,7 +303,7 @@ def main(argv: list[str] | None = None) -> int:
     """Start the web app (building the index from the bundled notices the first time)."""
     parser = argparse.ArgumentParser(prog="python app.py", description="政策条款问答 — web chat")
     parser.add_argument("--host", default="127.0.0.1", help="interface to bind (default 127.0.0.1)")
-    parser.add_argument("--port", type=int, default=7860)
+    parser.add_argument("--port", type=int, default=7860, help="port to serve on (default 7860)")
     add_store_options(parser, "index directory (default: build/index, built from data/notices on first use)")
     parser.add_argument(
         "--data-dir",

@@ -67,3 +67,18 @@ def test_the_chat_reads_a_follow_up_against_its_own_turns_and_keeps_them(tmp_pat
     assert again.restore(cid) == (cid, messages, records)
     assert chat.new_conversation()[1:3] == ([], [])
     assert chat.on_clear(cid) == ([], "") and again.restore(cid)[1:] == (gr.update(), gr.update())
+
+
+def test_the_citation_export_is_named_for_the_question_and_the_minute(tmp_path: Path, library: Library) -> None:
+    """Issue 44, item 13: the citations were 引用-<date>-<nanoseconds>.csv."""
+    import re
+    import time
+
+    chat = Chat(library, export_dir=tmp_path / "exports", conversation_dir=tmp_path / "conversations")
+    cid = new_id()
+    first = chat.respond("12345热线是什么？", [], [], 3, "混合（默认）", [], "", "", "", cid)[3]
+    again = chat.respond("12345热线是什么？", [], [], 3, "混合（默认）", [], "", "", "", cid)[3]
+    assert re.fullmatch(r"引用-12345热线是什么-\d{8}-\d{4}\.csv", Path(first).name), Path(first).name
+    assert Path(first).name[-17:-9] == time.strftime("%Y%m%d")
+    assert first != again and Path(first).exists() and Path(again).exists()  # one folder each: never one file for two
+    assert Path(first).read_text(encoding="utf-8").count("\n") >= 2  # a header and the cited clauses

@@ -78,11 +78,12 @@ def test_a_cell_click_opens_that_departments_items_in_that_notice(tmp_path: Path
     overview = library.overview()
     assert library.overview() is overview  # once per index
     row = next(i for i, r in enumerate(overview.rows) if r.department == "市发展改革委")
-    department, role, doc_id, status, rows, xlsx, _ = tab.open_cell(SimpleNamespace(index=[row, 6]))
+    department, role, doc_id, status, rows, xlsx, _, panel = tab.open_cell(SimpleNamespace(index=[row, 6]))
     assert (department["value"], role["value"], doc_id) == ("市发展改革委", "全部", "w")
     assert [r[-1] for r in rows] == ["w#一/1", "w#一/2"] and "共 2 项" in status and "某市营商环境" in status
     assert len(load_workbook(xlsx).active["A"]) == 3  # header + the two items of that cell
-    _, _, doc_id, _, rows, _, _ = tab.open_cell(SimpleNamespace(index=[row, 0]))
+    assert panel == ""  # the notice panel is emptied for the new list
+    _, _, doc_id, _, rows, _, _, _ = tab.open_cell(SimpleNamespace(index=[row, 0]))
     assert doc_id == "" and len(rows) == 3  # the key columns open every notice's items
     assert tab.open_cell(SimpleNamespace(index=[999, 0]))[3] == "请点击表中的一格。"
     message, path = tab.export_overview()

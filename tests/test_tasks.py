@@ -101,3 +101,23 @@ def test_the_chats_exports_are_named_after_the_department_role_and_date(library,
     assert Path(first[3]).name == f"任务-政务服务中心-牵头-{today}.csv"
     assert first[2] != again[2] and Path(first[2]).exists()  # each export its own folder: never one file for two
     assert Path(chat.departments.show_tasks("税务局", "全部")[2]).name == f"任务-税务局-{today}.xlsx"
+
+
+def test_the_status_line_counts_both_roles_whatever_role_the_table_shows(library, tmp_path: Path) -> None:
+    """Issue 44, item 1: 配合 chosen for a department that only leads said "牵头 0 项"."""
+    from web.chat import Chat
+
+    tab = Chat(library, export_dir=tmp_path / "exports").departments
+    for department, role, led, supported, listed in (
+        ("政务服务中心", "全部", 2, 0, 2),
+        ("政务服务中心", "牵头", 2, 0, 2),
+        ("政务服务中心", "配合", 2, 0, 0),
+        ("税务局", "牵头", 0, 1, 0),
+        ("税务局", "配合", 0, 1, 1),
+    ):
+        status, rows, xlsx, csv_path, panel = tab.show_tasks(department, role)
+        assert f"共 {led + supported} 项（牵头 {led} 项，配合 {supported} 项）" in status, (department, role, status)
+        assert len(rows) == listed and (role == "全部" or f"列出{role}的 {listed} 项" in status), status
+        assert panel == ""  # the notice panel of the list before is emptied
+        # Issue 44, item 2: a list with no rows offers no (empty) files
+        assert (xlsx is None and csv_path is None) if not listed else (Path(xlsx).exists() and Path(csv_path).exists())

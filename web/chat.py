@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import html
 import json
+import re
+import shutil
 import tempfile
 import time
 import uuid
@@ -131,12 +133,23 @@ class Chat:
         self.conversations.save(conversation, history, records)
         if answer.abstained or not answer.hits:
             return "", history, records, None, no_pick()  # nothing to export or pick for a refused answer
-        csv_path = self.export_dir / f"引用-{stamp()}.csv"
+        csv_path = self._citations_path(question)
         csv_path.write_text(citations_csv(answer, time.strftime("%Y-%m-%d %H:%M:%S")), encoding="utf-8")
-        for old in sorted(self.export_dir.glob("引用-*.csv"))[:-KEEP_EXPORTS]:
-            old.unlink(missing_ok=True)  # keep the newest exports only
         picks = [(f"[{h.rank}] {(h.title or h.notice_title)[:30]} {label_text(h)}", h.id) for h in answer.hits]
         return "", history, records, str(csv_path), gr.update(choices=picks, value=None)
+
+    def _citations_path(self, question: str) -> Path:
+        """Where an answer's citations go: 引用-<the question>-<date time>.csv, in a folder of its own.
+
+        The name says what was asked and when, as staff file it; the folder keeps two exports of
+        one question in one minute apart. The newest :data:`KEEP_EXPORTS` are kept.
+        """
+        folder = self.export_dir / f"cite-{stamp()}"
+        folder.mkdir(parents=True)
+        for old in sorted(self.export_dir.glob("cite-*"))[:-KEEP_EXPORTS]:
+            shutil.rmtree(old, ignore_errors=True)
+        asked = re.sub(r"[^\w\u4e00-\u9fff]+", "_", question).strip("_")[:30] or "问题"
+        return folder / f"引用-{asked}-{time.strftime('%Y%m%d-%H%M')}.csv"
 
     def restore(self, conversation: Any) -> tuple[Any, ...]:
         """At page load: the browser's conversation id (a new one if it has none) and what it holds.

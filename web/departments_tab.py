@@ -46,33 +46,39 @@ class DepartmentsTab:
         self.clause_page = clause_page
 
     def show_tasks(self, department: str | None, role: str, doc_id: str = "") -> tuple[Any, ...]:
-        """The status line, the table rows, and the .xlsx and CSV of a department's list (in one notice, or all)."""
+        """The status line, the table rows, the .xlsx and CSV of a department's list, and the notice panel emptied.
+
+        The status line counts the department's items in both roles, whatever role the table shows
+        ("市数据局：牵头 4 项，配合 0 项；列出配合的 0 项"); a list with no rows offers no files.
+        """
         if not department:
-            return "", [], None, None
+            return "", [], None, None, ""
         try:
-            tasks = self.library.tasks(department, "" if role == ALL_ROLES else role, doc_id)
+            every = self.library.tasks(department, "", doc_id)
         except ValueError as exc:
-            return html.escape(str(exc)), [], None, None
-        # named as staff file them (任务-市数据局-牵头-20261206.xlsx), each export in a folder of its own: two
-        # people exporting the same list at once never write one file
-        folder = self._folder("tasks")
-        name, place = split_place(department)  # 任务-市数据局-汉中市-… in a library of several places
-        parts = [
-            safe_stem(canonical(name) or name),
-            safe_stem(place) if place else "",
-            role if role in (LEAD, SUPPORT) else "",
-        ]
-        name = "-".join(["任务", *filter(None, parts), time.strftime("%Y%m%d")])
-        xlsx = write_xlsx(tasks, department, folder / f"{name}.xlsx")
-        csv_path = folder / f"{name}.csv"
-        csv_path.write_text(tasks_csv(tasks), encoding="utf-8")
-        led = sum(t.role == LEAD for t in tasks)
+            return html.escape(str(exc)), [], None, None, ""
+        shown_role = role if role in (LEAD, SUPPORT) else ""
+        tasks = [t for t in every if not shown_role or t.role == shown_role]
+        led = sum(t.role == LEAD for t in every)
         where = ""
         if doc_id:
             titles = {row[0]: row[1] for row in self.library.notices()}
             where = f"在《{html.escape(titles.get(doc_id, doc_id))}》中"
-        summary = f"{html.escape(department)}{where}：共 {len(tasks)} 项（牵头 {led} 项，配合 {len(tasks) - led} 项）"
-        return summary, [t.view_row() for t in tasks], str(xlsx), str(csv_path)
+        summary = f"{html.escape(department)}{where}：共 {len(every)} 项（牵头 {led} 项，配合 {len(every) - led} 项）"
+        if shown_role:
+            summary += f"；列出{shown_role}的 {len(tasks)} 项"
+        if not tasks:
+            return summary, [], None, None, ""
+        # named as staff file them (任务-市数据局-牵头-20261206.xlsx), each export in a folder of its own: two
+        # people exporting the same list at once never write one file
+        folder = self._folder("tasks")
+        name, place = split_place(department)  # 任务-市数据局-汉中市-… in a library of several places
+        parts = [safe_stem(canonical(name) or name), safe_stem(place) if place else "", shown_role]
+        name = "-".join(["任务", *filter(None, parts), time.strftime("%Y%m%d")])
+        xlsx = write_xlsx(tasks, department, folder / f"{name}.xlsx")
+        csv_path = folder / f"{name}.csv"
+        csv_path.write_text(tasks_csv(tasks), encoding="utf-8")
+        return summary, [t.view_row() for t in tasks], str(xlsx), str(csv_path), ""
 
     def open_task(self, evt: gr.SelectData) -> str:
         """The notice of the task row staff clicked, with that item marked."""
@@ -91,7 +97,7 @@ class DepartmentsTab:
         try:
             department, doc_id = self.library.overview().at(int(row), int(column))
         except (IndexError, TypeError, ValueError):
-            return (gr.update(), gr.update(), "", "请点击表中的一格。", [], None, None)
+            return (gr.update(), gr.update(), "", "请点击表中的一格。", [], None, None, "")
         return (gr.update(value=department), gr.update(value=ALL_ROLES), doc_id,
                 *self.show_tasks(department, ALL_ROLES, doc_id))  # fmt: skip
 
