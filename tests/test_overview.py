@@ -119,3 +119,11 @@ def test_the_overview_command_writes_xlsx_and_json(
     assert f"× {len(expected['notices'])} notices" in capsys.readouterr().out
     assert main(["overview", "-o", str(tmp_path / "o.csv"), "--index", index]) == 2
     assert "write .xlsx or .json" in capsys.readouterr().err
+
+
+def test_notice_columns_are_titled_by_the_documents_own_title(library: Library) -> None:
+    """Issue 44, item 6: headers were cut after the issuer (汉中市人民政府办公室关于印…), hiding what tells notices apart."""
+    headers = library.overview().headers()
+    assert "某市2024年政务服务工作要点" in headers  # not "某市人民政府办公室关于印发…的通知", cut after its issuer
+    assert not any(h.startswith("某市人民政府办公室关于") for h in headers)
+    assert "某区经开区深化审批改革工作方案" in headers  # a notice that is its own document keeps its title

@@ -23,8 +23,9 @@ from web.tasks import LEAD, SUPPORT
 
 #: The columns before the notices': the key ones, first, so a narrow screen shows them.
 KEY_COLUMNS = ("部门", "牵头", "配合", "通知数")
-#: A notice's column title in the web table is cut to this many characters (the .xlsx has the whole title).
-SHORT_TITLE = 14
+#: A notice's column title in the web table: the document's own title (not the 通知 line around it), cut to
+#: this many characters; the header wraps, and the .xlsx has the whole title.
+SHORT_TITLE = 24
 
 
 @dataclass
@@ -48,6 +49,9 @@ class Overview:
 
     notices: list[NoticeInfo]
     rows: list[DepartmentRow]
+    #: doc_id → the titles of the documents the notice carries ("2024年汉中市推进政府职能转变工作要点"),
+    #: what tells notices apart where their 通知 lines all begin with the same issuer
+    titles: dict[str, str] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict, as ``GET /api/overview`` returns it."""
@@ -61,7 +65,8 @@ class Overview:
         seen: dict[str, int] = {}
         out = list(KEY_COLUMNS)
         for notice in self.notices:
-            short = notice.title if len(notice.title) <= SHORT_TITLE else notice.title[: SHORT_TITLE - 1] + "…"
+            title = self.titles.get(notice.doc_id) or notice.title
+            short = title if len(title) <= SHORT_TITLE else title[: SHORT_TITLE - 1] + "…"
             seen[short] = seen.get(short, 0) + 1
             out.append(short if seen[short] == 1 else f"{short}（{seen[short]}）")
         return out
@@ -99,7 +104,11 @@ def build_overview(
     湘潭's 市发展改革委 are two rows.
     """
     rows: dict[str, DepartmentRow] = {}
+    titles: dict[str, list[str]] = {}
     for chunk in chunks:
+        own = titles.setdefault(chunk.doc_id, [])
+        if chunk.title and chunk.title != chunk.notice_title and chunk.title not in own:
+            own.append(chunk.title)
         leads = set(lead_names(chunk.lead))
         for department, role in [(d, 0) for d in leads] + [(d, 1) for d in set(lead_names(chunk.support)) - leads]:
             shown = places.display(chunk.doc_id, department) if places else department
@@ -110,7 +119,7 @@ def build_overview(
             else:
                 row.support += 1
     ordered = sorted(rows.values(), key=lambda r: (-r.lead, -r.support, r.department))
-    return Overview(list(notices), ordered)
+    return Overview(list(notices), ordered, {doc: " / ".join(own) for doc, own in titles.items() if own})
 
 
 def write_overview_xlsx(overview: Overview, path: Path) -> Path:
