@@ -26,13 +26,17 @@ def highlight(text: str, terms: Sequence[str]) -> str:
     """HTML-escape ``text`` and wrap every occurrence of the terms in ``<mark>``.
 
     Longer terms win where terms overlap; the text is escaped first, so nothing a user or a
-    notice supplies is ever interpreted as markup.
+    notice supplies is ever interpreted as markup. A term of one character is not marked: a
+    single 年 or 市 would light up every year and city of the clause, and mark nothing it answers.
 
     >>> highlight("规范12345热线<b>", ["热线", "12345"])
     '规范<mark>12345</mark><mark>热线</mark>&lt;b&gt;'
+    >>> highlight("突破年：2024年", ["年", "突破"])
+    '<mark>突破</mark>年：2024年'
     """
     escaped = html.escape(text, quote=False)
-    words = sorted({html.escape(t, quote=False) for t in terms if t and t.strip()}, key=len, reverse=True)
+    kept = {t.strip() for t in terms if t and len(t.strip()) >= 2}
+    words = sorted({html.escape(t, quote=False) for t in kept}, key=len, reverse=True)
     if not words:
         return escaped
     pattern = re.compile("|".join(re.escape(w) for w in words), re.IGNORECASE)
