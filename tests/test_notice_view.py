@@ -50,3 +50,12 @@ def test_the_json_form_names_the_notice_and_each_clause_with_its_duties() -> Non
     assert data["notice"]["doc_id"] == "a" and data["notice"]["chunks"] == len(chunks)
     assert [c["id"] for c in data["clauses"]] == [c.id for c in chunks]
     assert any(c["lead"] for c in data["clauses"])
+
+
+def test_the_wen_hao_and_the_librarys_own_id_are_each_named() -> None:
+    """Issue 44, item 7: "编号" showed the internal id beside the unlabelled real 文号."""
+    notice = "汉中市人民政府办公室\n汉政办发〔2024〕12号\n" + NOTICE_A
+    chunks = parse_text(notice, "a").chunks
+    assert chunks[0].doc_number == "汉政办发〔2024〕12号"
+    page = notice_html(notice_info(chunks), chunks)
+    assert "文号：汉政办发〔2024〕12号" in page and "库内编号：a" in page and "　编号：" not in page

@@ -25,14 +25,15 @@ def notice_html(info: NoticeInfo, chunks: Sequence[Chunk], focus: str | None = N
     """
     e = html.escape
     first = chunks[0] if chunks else None
-    facts = [info.issuer, info.date, first.doc_number if first else None]
+    facts = [info.issuer, info.date, f"文号：{first.doc_number}" if first and first.doc_number else None]
     led = sum(bool(c.lead) for c in chunks)
     counts = f"{len(chunks)} 条" + (f"，其中 {led} 条有牵头单位" if led else "")
     stored = str(first.metadata.get("file", "")) if first else ""
     head = [
         f'<div class="notice-meta" data-doc="{e(info.doc_id)}"><b>{e(info.title)}</b>',
         f"<br><small>{' · '.join(e(x) for x in facts if x)}</small>" if any(facts) else "",
-        f"<br><small>{counts}{'　上传文件：' + e(stored) if stored else ''}　编号：{e(info.doc_id)}</small>",
+        # the library's own id, named as such beside the notice's 文号 (which the line above gives, labelled)
+        f"<br><small>{counts}{'　上传文件：' + e(stored) if stored else ''}　库内编号：{e(info.doc_id)}</small>",
     ]
     cited = next((c for c in chunks if c.id == focus), None)
     if cited is not None:
