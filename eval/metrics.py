@@ -36,6 +36,25 @@ def rr_at(ranks: Ranks, k: int = 10) -> float:
     return 1.0 / min(found) if found else 0.0
 
 
+def precision_at(ranks: Ranks, k: int) -> float:
+    """Share of the top ``k`` that are answered entries (trec_eval's ``P_k``, each entry at its best rank).
+
+    >>> precision_at([1, 4, None], 5)
+    0.4
+    """
+    return sum(1 for r in ranks if r is not None and r <= k) / k
+
+
+def ap_at(ranks: Ranks, k: int = 10) -> float:
+    """Average precision within the top ``k`` over every entry (trec_eval's ``map_cut_k``): unfound entries add 0.
+
+    >>> ap_at([1, 4, None])  # (1/1 + 2/4) / 3
+    0.5
+    """
+    found = sorted(r for r in ranks if r is not None and r <= k)
+    return sum(i / r for i, r in enumerate(found, 1)) / len(ranks) if ranks else 0.0
+
+
 def ndcg_at(ranks: Ranks, k: int = 10, grades: Sequence[float] | None = None) -> float:
     """Normalised DCG with linear gains (trec_eval's and ranx's ``ndcg``), capped at 1.
 

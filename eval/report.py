@@ -8,6 +8,9 @@ from typing import Any
 
 from eval.runs import write_json_run, write_trec_qrels, write_trec_run
 
+#: The metrics measured over answerable questions: "—" where a row has none (a kind of only unanswerable ones).
+RETRIEVAL = ("recall@", "hit@", "precision@", "map@", "mrr@", "ndcg@")
+
 
 def _fmt(value: Any) -> str:
     if value is None:
@@ -20,12 +23,17 @@ def _fmt(value: Any) -> str:
 def table(report: dict[str, Any]) -> str:
     """The metrics of every mode side by side, as an aligned text table."""
     ks = report["ks"]
-    columns = [f"R@{k}" for k in ks] + [f"Hit@{ks[-1]}", "MRR@10", "nDCG@10", "abst.ok", "abst.bad", "p50 ms", "p95 ms"]
+    p_k = 5 if 5 in ks else ks[0]
+    columns = [f"R@{k}" for k in ks] + [
+        f"Hit@{ks[-1]}", f"P@{p_k}", "MAP@10", "MRR@10", "nDCG@10", "abst.ok", "abst.bad", "p50 ms", "p95 ms",
+    ]  # fmt: skip
     lines = [f"{'mode':<10} " + " ".join(f"{c:>8}" for c in columns)]
     for mode, result in report["modes"].items():
-        s = result["summary"]
+        s = _shown(result["summary"])
         values = [s[f"recall@{k}"] for k in ks] + [
             s[f"hit@{ks[-1]}"],
+            s.get(f"precision@{p_k}"),
+            s.get("map@10"),
             s["mrr@10"],
             s["ndcg@10"],
             s["abstain_right"],
@@ -37,8 +45,15 @@ def table(report: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def _shown(summary: dict[str, Any]) -> dict[str, Any]:
+    """A summary as a table shows it: the retrieval metrics "—" (None) where no question was answerable."""
+    if summary.get("answerable", 1):
+        return summary
+    return {key: (None if key.startswith(RETRIEVAL) else value) for key, value in summary.items()}
+
+
 def kind_table(report: dict[str, Any], k: int = 5) -> str:
-    """Recall@k and MRR@10 per question kind and mode."""
+    """Recall@k and MRR@10 per question kind and mode, with each kind's n ("—" where a metric does not apply)."""
     modes = list(report["modes"])
     kinds = sorted({kind for r in report["modes"].values() for kind in r["by_kind"]})
     lines = [f"{'kind':<14} {'n':>3} " + " ".join(f"{m + ' R@' + str(k):>12} {m + ' MRR':>11}" for m in modes)]
@@ -46,9 +61,9 @@ def kind_table(report: dict[str, Any], k: int = 5) -> str:
         first = report["modes"][modes[0]]["by_kind"].get(kind, {})
         cells = []
         for mode in modes:
-            s = report["modes"][mode]["by_kind"].get(kind, {})
+            s = _shown(report["modes"][mode]["by_kind"].get(kind, {}))
             cells.append(f"{_fmt(s.get(f'recall@{k}')):>12} {_fmt(s.get('mrr@10')):>11}")
-        lines.append(f"{kind:<14} {int(first.get('questions', 0)):>3} " + " ".join(cells))
+        lines.append(f"{kind or '（未分类）':<14} {int(first.get('questions', 0)):>3} " + " ".join(cells))
     return "\n".join(lines)
 
 
@@ -72,7 +87,7 @@ def markdown(report: dict[str, Any]) -> str:
             out.append("None.\n")
         for f in result["failures"][:50]:
             out.append(
-                f"- **{f['id']}** ({f['kind']}) {f['query']} — entry ranks {f['ranks']}"
+                f"- **{f['id']}** ({f['kind'] or '未分类'}) {f['query']} — entry ranks {f['ranks']}"
                 f"{', abstained' if f['abstained'] else ''}"
             )
             for quote in f["missing"]:

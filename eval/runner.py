@@ -8,7 +8,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
-from eval.metrics import hit_at, ndcg_at, percentile, recall_at, rr_at
+from eval.metrics import ap_at, hit_at, ndcg_at, percentile, precision_at, recall_at, rr_at
 from eval.plain import PlainBaseline
 from eval.relevance import Question, answered_ranks
 from index import Searcher
@@ -27,6 +27,8 @@ def _summary(rows: list[dict[str, Any]], ks: Sequence[int]) -> dict[str, float]:
     for k in ks:
         out[f"recall@{k}"] = _mean([recall_at(r["ranks"], k) for r in answerable])
         out[f"hit@{k}"] = _mean([hit_at(r["ranks"], k) for r in answerable])
+        out[f"precision@{k}"] = _mean([precision_at(r["ranks"], k) for r in answerable])
+    out["map@10"] = _mean([ap_at(r["ranks"], 10) for r in answerable])
     out["mrr@10"] = _mean([rr_at(r["ranks"], 10) for r in answerable])
     out["ndcg@10"] = _mean([ndcg_at(r["ranks"], 10, r["grades"]) for r in answerable])
     out["abstain_right"] = _mean([float(r["abstained"]) for r in unanswerable]) if unanswerable else None
@@ -50,7 +52,7 @@ def evaluate(
 
     Returns:
         A report dict: per mode the metrics over answerable questions (recall@k, hit@k,
-        mrr@10, ndcg@10), abstention rates, latency p50/p95 of single questions (the mode's own
+        precision@k, map@10, mrr@10, ndcg@10), abstention rates, latency p50/p95 of single questions (the mode's own
         stages, and the whole answer with the abstain rule's retrieval), a
         breakdown by ``kind``, the failures (with the top 3 returned), and each question's
         ranked chunk ids, or passage ids when grouped by document (for TREC run files).

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from eval.metrics import hit_at, ndcg_at, percentile, recall_at, rr_at
+from eval.metrics import ap_at, hit_at, ndcg_at, percentile, precision_at, recall_at, rr_at
 from eval.plain import PlainBaseline
 from eval.relevance import Entry, Question, answered_ranks, grouping, load_questions, norm, qrels_for
 from eval.report import write_all
@@ -96,17 +96,20 @@ def test_evaluate_counts_unanswerables_separately(corpus: Path, tmp_path: Path) 
 def test_metrics_agree_with_ir_measures(ranks: list[int | None]) -> None:
     """Where each entry is answered by one distinct chunk, entry metrics are standard metrics."""
     import ir_measures
-    from ir_measures import RR, R, Success, nDCG
+    from ir_measures import AP, RR, P, R, Success, nDCG
 
     qrels = [ir_measures.Qrel("q", f"e{i}", 1) for i in range(len(ranks))]
     placed = {r: f"e{i}" for i, r in enumerate(ranks) if r is not None}
     run = [ir_measures.ScoredDoc("q", placed.get(r, f"junk{r}"), 100.0 - r) for r in range(1, 16)]
-    got = ir_measures.calc_aggregate([R @ 5, R @ 10, RR @ 10, nDCG @ 10, Success @ 3], qrels, run)
+    measures = [R @ 5, R @ 10, RR @ 10, nDCG @ 10, Success @ 3, P @ 5, AP @ 10]
+    got = ir_measures.calc_aggregate(measures, qrels, run)
     assert recall_at(ranks, 5) == pytest.approx(got[R @ 5])
     assert recall_at(ranks, 10) == pytest.approx(got[R @ 10])
     assert rr_at(ranks) == pytest.approx(got[RR @ 10])
     assert ndcg_at(ranks) == pytest.approx(got[nDCG @ 10])
     assert hit_at(ranks, 3) == pytest.approx(got[Success @ 3])
+    assert precision_at(ranks, 5) == pytest.approx(got[P @ 5])  # issue 44, item 12: MAP and P@k, as BEIR prints
+    assert ap_at(ranks, 10) == pytest.approx(got[AP @ 10])
 
 
 def test_the_laws_sample_holds_every_named_law_and_seeded_distractors(tmp_path: Path) -> None:
