@@ -16,6 +16,7 @@ from index.filters import FilterError, filters_from
 from index.fuse import MODES
 from ingest.bounds import MAX_K, MAX_QUERY_CHARS
 from ingest.departments import canonical
+from web.breakdown import breakdown_dict
 from web.library import Library
 from web.notice_view import notice_dict
 from web.params import ParamError, choice, echoed, text, turns_of, whole
@@ -99,6 +100,20 @@ class WebApi:
             return {"error": str(exc)}
         result = {"department": canonical(department), "role": role, "tasks": [t.to_dict() for t in found]}
         return {**result, "doc_id": doc_id} if doc_id else result
+
+    def notices(self) -> dict[str, Any]:
+        """Every notice in the library: doc_id, title, issuer, date, chunks, lead departments, upload hash."""
+        return {"notices": [n.to_dict() for n in self.library.searcher.notices()]}
+
+    def breakdown(self, doc_id: str) -> dict[str, Any]:
+        """A notice's 任务分解表 as JSON (:func:`web.breakdown.breakdown_dict`), or an error naming the doc_id."""
+        try:
+            info, chunks = self.library.document(text("doc_id", doc_id, required=True))
+        except ParamError as exc:
+            return exc.to_dict()
+        except KeyError:
+            return {"error": f"库中没有这份通知：{doc_id}"}
+        return breakdown_dict(info, chunks)
 
     def notice(self, doc_id: str = "", chunk_id: str = "") -> dict[str, Any]:
         """A notice with its metadata and every clause in order, by its doc_id or by one of its chunk ids."""

@@ -46,6 +46,11 @@ class BreakdownRow:
         return asdict(self)
 
 
+def breakdown_dict(info: NoticeInfo, chunks: Sequence[Chunk]) -> dict[str, Any]:
+    """The table as JSON (``GET /api/notices/{doc_id}/breakdown`` and the MCP tool): the notice, columns, rows."""
+    return {"notice": info.to_dict(), "columns": list(COLUMNS), "rows": [r.to_dict() for r in breakdown_rows(chunks)]}
+
+
 def breakdown_rows(chunks: Sequence[Chunk]) -> list[BreakdownRow]:
     """The items of one notice that carry a duty note (a lead, a supporting unit or a time limit), numbered."""
     rows = []

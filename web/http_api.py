@@ -22,8 +22,7 @@ from fastapi.security import HTTPBearer
 
 from ingest.bounds import MAX_UPLOAD_BYTES
 from web.api import MAX_DEPARTMENT_CHARS, WebApi
-from web.breakdown import COLUMNS as BREAKDOWN_COLUMNS
-from web.breakdown import breakdown_rows, write_breakdown_docx, write_breakdown_xlsx
+from web.breakdown import breakdown_dict, breakdown_rows, write_breakdown_docx, write_breakdown_xlsx
 from web.confirmations import CONFIRM_SECONDS
 from web.entrance.access import WriteAccess
 from web.errors import ApiError, error_response, errors, validation_error
@@ -117,7 +116,7 @@ def api_router(library: Library, access: WriteAccess | None, open_reads: bool) -
     )  # fmt: skip
     def notices() -> dict[str, Any]:
         """Every notice: doc_id, title, issuer, date, chunks, lead departments, upload hash."""
-        return {"notices": [n.to_dict() for n in library.searcher.notices()]}
+        return api.notices()
 
     @router.get(
         "/notices/{doc_id}", dependencies=[Depends(may_read)], summary="One notice with its items",
@@ -143,12 +142,11 @@ def api_router(library: Library, access: WriteAccess | None, open_reads: bool) -
             raise ApiError(422, exc.to_dict()) from exc
         except KeyError as exc:
             raise ApiError(404, {"error": f"库中没有这份通知：{doc_id}"}) from exc
-        rows = breakdown_rows(chunks)
         if kind == "json":
-            return {"notice": info.to_dict(), "columns": list(BREAKDOWN_COLUMNS), "rows": [r.to_dict() for r in rows]}
+            return breakdown_dict(info, chunks)
         write = write_breakdown_xlsx if kind == "xlsx" else write_breakdown_docx
         with tempfile.TemporaryDirectory() as folder:
-            data = write(info, rows, Path(folder) / f"breakdown.{kind}").read_bytes()
+            data = write(info, breakdown_rows(chunks), Path(folder) / f"breakdown.{kind}").read_bytes()
         media = {
             "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",

@@ -77,10 +77,8 @@ class WriteAccess:
 
     def bearer_refusal(self, header: str | None) -> str | None:
         """:meth:`refusal` for an ``Authorization`` header (``Bearer <token>``)."""
-        scheme, _, value = (header or "").partition(" ")
-        if scheme.lower() != "bearer" or not value:
-            return "需要令牌：请求头 Authorization: Bearer <token>"
-        return self.refusal(value)
+        value = _bearer(header)
+        return self.refusal(value) if value else "需要令牌：请求头 Authorization: Bearer <token>"
 
     def matches(self, presented: str | None) -> bool:
         """Whether ``presented`` is the token (:meth:`refusal` is None)."""
@@ -96,10 +94,16 @@ class WriteAccess:
 
     def read_refusal(self, header: str | None) -> str | None:
         """Why a read with this ``Authorization`` header is refused (Chinese); None for the token or the read key."""
-        scheme, _, value = (header or "").partition(" ")
-        if scheme.lower() != "bearer" or not value:
+        value = _bearer(header)
+        if not value:
             return "需要令牌：请求头 Authorization: Bearer <读取密钥或写入令牌>"
         return None if self.may_read(value) else "令牌不正确"
+
+
+def _bearer(header: str | None) -> str:
+    """The token of an ``Authorization: Bearer <token>`` header; "" for any other header or none."""
+    scheme, _, value = (header or "").partition(" ")
+    return value if scheme.lower() == "bearer" else ""
 
 
 def kept_token(path: Path) -> str:

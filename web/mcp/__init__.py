@@ -24,10 +24,7 @@ from mcp.types import ToolAnnotations
 from pydantic import BaseModel, Field
 
 from index import DEFAULT_MODE
-from ingest.bounds import MAX_K
 from web.api import WebApi
-from web.breakdown import COLUMNS as BREAKDOWN_COLUMNS
-from web.breakdown import breakdown_rows
 from web.library import Library
 from web.schemas import Breakdown, NoticeDetail, NoticeList, SearchAnswer, TaskList
 
@@ -91,8 +88,6 @@ def mcp_server(library: Library) -> MCPServer:
     def search(
         question: str, k: int = 5, doc_id: str = "", lead: str = "", year: str = "", due_before: str = ""
     ) -> SearchAnswer:
-        if not 1 <= k <= MAX_K:
-            raise ToolError(f"参数 k 应为 1 到 {MAX_K} 的整数，收到 {k}")
         found = api.search(question, k=k, mode=DEFAULT_MODE, doc_id=doc_id, lead=lead, year=year, due_before=due_before)
         return SearchAnswer.model_validate(checked(found))
 
@@ -103,8 +98,6 @@ def mcp_server(library: Library) -> MCPServer:
         annotations=READ_ONLY,
     )
     def answer(question: str, history: list[str] | None = None, k: int = 5) -> ChatAnswer:
-        if not 1 <= k <= MAX_K:
-            raise ToolError(f"参数 k 应为 1 到 {MAX_K} 的整数，收到 {k}")
         found = checked(api.search(question, k=k, history=list(history or [])))
         reading = found.get("reading") or {}
         return ChatAnswer(
@@ -134,12 +127,7 @@ def mcp_server(library: Library) -> MCPServer:
         annotations=READ_ONLY,
     )
     def breakdown(doc_id: str) -> Breakdown:
-        try:
-            info, chunks = library.document(doc_id)
-        except KeyError as exc:
-            raise ToolError(f"库中没有这份通知：{doc_id}") from exc
-        rows = [r.to_dict() for r in breakdown_rows(chunks)]
-        return Breakdown.model_validate({"notice": info.to_dict(), "columns": list(BREAKDOWN_COLUMNS), "rows": rows})
+        return Breakdown.model_validate(checked(api.breakdown(doc_id)))
 
     @server.tool(
         description="通知库中的全部通知（doc_id、标题、发文机关、日期、条款数、牵头部门）。"
@@ -147,7 +135,7 @@ def mcp_server(library: Library) -> MCPServer:
         annotations=READ_ONLY,
     )
     def list_notices() -> NoticeList:
-        return NoticeList.model_validate({"notices": [n.to_dict() for n in library.searcher.notices()]})
+        return NoticeList.model_validate(api.notices())
 
     return server
 
