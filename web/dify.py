@@ -27,6 +27,7 @@ from pydantic import BaseModel, Field
 
 from index import DEFAULT_MODE
 from ingest.bounds import MAX_K, MAX_QUERY_CHARS
+from web.api import WebApi
 from web.entrance.access import WriteAccess
 from web.errors import ApiError, ErrorBody
 from web.library import Library
@@ -154,8 +155,6 @@ def record_of(hit: dict[str, Any], base_url: str) -> dict[str, Any]:
 
 def dify_router(library: Library, access: WriteAccess | None) -> APIRouter:
     """``POST /api/dify/retrieval`` over ``library``; the key is ``access``'s read key or token (none: all wrong)."""
-    from web.api import WebApi
-
     api = WebApi(library)
     router = APIRouter(prefix="/api/dify")
 
