@@ -139,9 +139,8 @@ def test_mcp_over_http_follows_the_read_rule(library: Library) -> None:
         assert done.status_code == 200 and done.json()["result"]["serverInfo"]["name"] == "policy-qa"
         # no stream to hold open, no session to end: 405, as the spec has a server without them answer
         for method in ("GET", "DELETE"):
-            assert (
-                client.request(method, "/mcp", headers={**accept, "Authorization": "Bearer s3cret"}).status_code == 405
-            )
+            refused = client.request(method, "/mcp", headers={**accept, "Authorization": "Bearer s3cret"})
+            assert refused.status_code == 405 and refused.headers["allow"] == "POST"
 
 
 def _api_hits(url: str, question: str) -> list[str]:
@@ -167,6 +166,9 @@ def test_the_sdk_client_over_streamable_http_on_the_app_port(app_server: dict[st
     doc_id = "000_4339a6bb93f327d8"
     tools, results = _run(Client(streamable_http_client(f"{url}mcp")), _every_tool(doc_id, "市数据局"))
     _check_real_session(tools, results, url)
+    for method in ("GET", "DELETE"):  # in the real app too, where the chat is mounted at / beside /mcp
+        refused = httpx.request(method, f"{url}mcp", timeout=10)
+        assert refused.status_code == 405 and refused.headers["allow"] == "POST", method
     breakdown = httpx.get(f"{url}api/notices/{doc_id}/breakdown", timeout=60).json()
     assert results[-2].structured_content["rows"] == breakdown["rows"]
 

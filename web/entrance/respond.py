@@ -6,10 +6,10 @@ import json
 from typing import Any
 
 
-async def send_json(send: Any, status: int, error: str) -> None:
-    """Send ``{"error": error}`` with ``status`` as the whole response."""
+async def send_json(send: Any, status: int, error: str, headers: list[tuple[bytes, bytes]] | None = None) -> None:
+    """Send ``{"error": error}`` with ``status`` (and any further ``headers``) as the whole response."""
     data = json.dumps({"error": error}, ensure_ascii=False).encode("utf-8")
-    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(data)).encode())]
+    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(data)).encode()), *(headers or [])]
     await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": data})
 

@@ -21,6 +21,8 @@ from web.mcp import mcp_server
 
 #: Where the MCP endpoint is served.
 MCP_PATH = "/mcp"
+#: The route takes every method, so that the gate, not the chat mounted at /, answers the ones it refuses.
+ANY_METHOD = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 #: The largest request body the endpoint reads.
 MAX_MCP_BODY = 1 << 20
 
@@ -34,7 +36,13 @@ class TokenGate:
         self.open_reads = open_reads
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
-        """Refuse a request without the token where one is needed; pass the rest on."""
+        """Refuse a method but POST (405), and a request without the token where one is needed; pass the rest on."""
+        if scope["type"] == "http" and scope.get("method") != "POST":
+            # stateless with JSON answers: nothing to stream on a GET (it would hold a connection open for
+            # nothing), no session to DELETE; the spec's answer to both is 405. Answered here, not by the route's
+            # methods: the chat mounted at / would take any other method of /mcp and answer 404.
+            await send_json(send, 405, "MCP 只接受 POST", headers=[(b"allow", b"POST")])
+            return
         if scope["type"] == "http" and not self.open_reads:
             header = dict(scope.get("headers") or []).get(b"authorization", b"").decode("latin-1")
             refused = self.access.read_refusal(header) if self.access else "需要令牌"
@@ -62,9 +70,7 @@ def mcp_routes(
     routes = []
     for route in app.routes:
         if isinstance(route, Route) and route.path == MCP_PATH:
-            # POST only: stateless with JSON answers, there is nothing to stream on a GET (which would hold a
-            # connection open for nothing) and no session to DELETE; the spec's answer to both is 405
-            routes.append(Route(MCP_PATH, TokenGate(route.endpoint, access, open_reads), methods=["POST"]))
+            routes.append(Route(MCP_PATH, TokenGate(route.endpoint, access, open_reads), methods=ANY_METHOD))
 
     @asynccontextmanager
     async def lifespan(_: Any) -> AsyncIterator[None]:
