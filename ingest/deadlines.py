@@ -39,10 +39,10 @@ _SCHEDULE = (
 _OPEN_ENDED = re.compile(rf"长期坚持|长期推进|持续推进|持续开展|持续实施|常态化|长期|持续|{_SCHEDULE}")
 #: A phrase that is only a time limit (with an optional verb such as 完成 or 见效).
 _DEADLINE_ONLY = re.compile(
-    rf"(?:(?:{_YEAR}?\s*(?:{_MONTH}\s*月\s*(?:[0-3]?\d\s*日|底|末|上旬|中旬|下旬|份)?|上半年|下半年|年底|年末|第[一二三四1-4]季度)"
+    rf"(?:(?:{_YEAR}?\s*(?:{_MONTH}\s*月\s*(?:[0-3]?\d\s*日|底|末|上旬|中旬|下旬|份)?|上半年|下半年|年底|年末|年内|全年|第[一二三四1-4]季度)"
     r"|(?:19|20)\d{2}\s*年)\s*(?:前|以前|之前)?"
     r"(?:[，,、]?\s*(?:完成|全面完成|基本完成|办结|见效|上线|出台|落实|建成|实现|启动|取得明显成效|取得阶段性成效|持续推进|并持续推进))*"
-    rf"|长期坚持|长期推进|持续推进|持续开展|常态化推进|长期|{_SCHEDULE})"
+    rf"|(?:全年|年内|全年度|本年度)?(?:长期坚持|长期推进|持续推进|持续开展|常态化推进|长期|{_SCHEDULE}))"
 )
 _QUARTER = {"一": 1, "二": 2, "三": 3, "四": 4}
 
@@ -52,8 +52,8 @@ def is_deadline(text: str) -> bool:
 
     >>> is_deadline("2024年6月底前"), is_deadline("长期坚持"), is_deadline("5月底前取得明显成效并持续推进")
     (True, True, True)
-    >>> is_deadline("按进度推进"), is_deadline("分阶段实施")
-    (True, True)
+    >>> is_deadline("按进度推进"), is_deadline("分阶段实施"), is_deadline("全年持续推进"), is_deadline("年内完成")
+    (True, True, True, True)
     >>> is_deadline("2023-2025年"), is_deadline("试行"), is_deadline("含“三公”经费")
     (False, False, False)
     """

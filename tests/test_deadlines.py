@@ -24,6 +24,9 @@ SEED_LINE = "（十三）2023年8月底前，全面完成12345热线与110报警
         ("（按进度推进，牵头考核单位：市工信局）", ["市工信局"], "按进度推进"),
         ("（长期坚持，牵头单位：市工信局；配合单位：市财政局）", ["市工信局"], "长期坚持"),
         ("（6月底前完成，责任单位：市数据局）", ["市数据局"], "6月底前完成"),
+        # the user's 停车治理 note (issue 44): a year-long limit lost the whole note, lead and all
+        ("（市公安局牵头，市住建局配合，全年持续推进）", ["市公安局"], "全年持续推进"),
+        ("（市数据局牵头，年内完成）", ["市数据局"], "年内完成"),
     ],
 )
 def test_a_duty_note_that_opens_with_a_schedule_or_status_is_read(note: str, lead: list[str], deadline: str) -> None:
