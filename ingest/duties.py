@@ -279,3 +279,16 @@ def _merge(result: Duties, parsed: Duties, note: str) -> None:
         result.deadline = _join(result.deadline, parsed.deadline)
     result.first_leads = result.first_leads or parsed.first_leads
     result.notes.append(note)
+
+
+def without_notes(text: str) -> str:
+    """An item's text without its duty notes (a table's 工作任务: the units and the limit have columns of their own).
+
+    >>> without_notes("加快建设一体化平台。（2024年6月底前完成，牵头单位：市数据局；配合单位：市财政局）")
+    '加快建设一体化平台。'
+    >>> without_notes("甲。（省政府办公厅牵头）乙。（省大数据局牵头）")
+    '甲。乙。'
+    """
+    for note in extract_duties(text).notes:
+        text = text.replace(note, "", 1)
+    return text.strip()

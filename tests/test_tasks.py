@@ -8,6 +8,7 @@ import pytest
 
 from index import Searcher
 from ingest import parse_text
+from ingest.duties import without_notes
 from tests.conftest import NOTICE_A, NOTICE_B
 from tests.fakes import KeywordEmbedder
 from web.library import Library
@@ -53,17 +54,25 @@ def test_units_named_by_kind_are_generic_and_stay_out_of_the_department_choice()
     assert departments([chunk]) == ["市数据局"]
 
 
-def test_the_xlsx_has_a_frozen_header_sized_columns_and_one_row_per_item(tmp_path: Path) -> None:
+def test_the_xlsx_is_filed_as_is_a_title_row_the_clause_its_units_print_setup_and_page_numbers(tmp_path: Path) -> None:
+    """What a 督查 office files (issue 44, item 4): the clause and its partner units, never an internal id."""
     from openpyxl import load_workbook
 
     tasks = department_tasks(CHUNKS, "市数据局")
     path = write_xlsx(tasks, "市数据局", tmp_path / "tasks.xlsx")
     sheet = load_workbook(path).active
     rows = [list(r) for r in sheet.iter_rows(values_only=True)]
-    assert rows[0] == list(COLUMNS) and len(rows) == len(tasks) + 1
-    assert rows[1][-1] == tasks[0].chunk_id and rows[1][5] == "牵头"
-    assert sheet.freeze_panes == "A2" and sheet.title == "市数据局"
-    assert [sheet.column_dimensions[c].width for c in "ABCDEFGHI"] == list(WIDTHS)
+    assert rows[0][0] == "市数据局牵头、配合的工作任务" or rows[0][0] == "市数据局牵头的工作任务"
+    assert f"共 {len(tasks)} 项" in rows[1][0]
+    assert rows[2] == list(COLUMNS) and len(rows) == len(tasks) + 3 and "条款编号" not in COLUMNS
+    first, chunk = dict(zip(COLUMNS, rows[3], strict=True)), next(c for c in CHUNKS if c.id == tasks[0].chunk_id)
+    assert first["序号"] == 1 and first["角色"] == "牵头" and first["牵头单位"] == "、".join(chunk.lead)
+    assert first["条款内容"] == without_notes(chunk.text) and first["条款内容"] in chunk.text
+    assert (first["配合单位"] or "") == "、".join(chunk.support)
+    assert not any(tasks[0].chunk_id in str(v) for v in rows[3])
+    assert sheet.freeze_panes == "A4" and sheet.title == "市数据局" and sheet.print_title_rows == "$3:$3"
+    assert sheet.page_setup.orientation == "landscape" and sheet.oddFooter.center.text == "第 &P 页，共 &N 页"
+    assert [sheet.column_dimensions[c].width for c in "ABCDEFGHIJKL"] == list(WIDTHS)
 
 
 def test_the_library_names_an_unknown_department(tmp_path: Path) -> None:

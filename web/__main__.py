@@ -54,7 +54,7 @@ def _breakdown(args: argparse.Namespace) -> int:
     rows = breakdown_rows(chunks)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     write = write_breakdown_xlsx if args.out.suffix.lower() == ".xlsx" else write_breakdown_docx
-    write(info, rows, args.out)
+    write(info, rows, args.out, chunks)
     print(f"wrote {args.out}: 《{info.title}》, {len(rows)} items with a duty note")
     return 0
 

@@ -3,13 +3,16 @@
 When a 工作要点 or 工作方案 arrives, staff turn it into a breakdown table (序号, 工作任务, 牵头单位,
 配合单位, 完成时限) by hand. Every field is already read (ingest's duty notes, task tables and
 deadlines), so the table is made from the notice's chunks: the items that name a lead or
-supporting unit or a time limit, in document order. The .xlsx prints on A4 landscape with the
-header row repeated on every page, wrapped text and the notice's title and date above; the
-.docx is a table staff can paste into their own 通知. Every cell is text, never a formula.
+supporting unit or a time limit, in document order, grouped under the notice's parts (一、…,
+四、保障措施), as offices lay the table out. 工作任务 is the item without its duty note (the note's
+units and limit have their own columns). The title is the document's own (《…工作要点》任务分解表),
+with its 文号, issuer and date under it; both files print through :mod:`web.sheets` (A4
+landscape, the header on every page, page numbers). Every cell is text, never a formula.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -17,17 +20,24 @@ from typing import Any
 
 from index.stores.base import NoticeInfo
 from ingest import Chunk
-from web.cells import append_text_row, sheet_title
+from ingest.duties import without_notes
+from web.sheets import PrintedTable, write_table_docx, write_table_xlsx
 
 #: The table's columns, as offices write them.
 COLUMNS = ("序号", "条目", "工作任务", "牵头单位", "配合单位", "完成时限")
 #: Column widths in the .xlsx (characters); together they fill an A4 landscape page.
 WIDTHS = (6, 10, 70, 24, 28, 16)
+#: The longest document title a file name carries (80 CJK characters are 240 of a name's 255 bytes).
+MAX_FILE_TITLE = 60
 
 
 @dataclass(frozen=True)
 class BreakdownRow:
-    """One item of the breakdown table."""
+    """One item of the breakdown table.
+
+    ``task`` is the item without its duty note; ``part`` the notice's part it belongs to
+    ("四、保障措施"), "" for an item outside any.
+    """
 
     number: int
     label: str
@@ -36,6 +46,7 @@ class BreakdownRow:
     support: str
     deadline: str
     chunk_id: str
+    part: str = ""
 
     def cells(self) -> list[str]:
         """The row as :data:`COLUMNS` (text)."""
@@ -60,91 +71,64 @@ def breakdown_rows(chunks: Sequence[Chunk]) -> list[BreakdownRow]:
         section = chunk.section[-1].split("、")[0] + "、" if chunk.section and "、" in chunk.section[-1] else ""
         lead, support = "、".join(chunk.lead), "、".join(chunk.support)
         label = f"{section}{chunk.label}"
-        rows.append(BreakdownRow(len(rows) + 1, label, chunk.text, lead, support, chunk.deadline or "", chunk.id))
+        part = chunk.section[0] if chunk.section else ""
+        rows.append(BreakdownRow(len(rows) + 1, label, without_notes(chunk.text), lead, support, chunk.deadline or "",
+                                 chunk.id, part))  # fmt: skip
     return rows
 
 
-def _heading(info: NoticeInfo) -> tuple[str, str]:
-    """The title line and the line under it (issuer and date, as known)."""
-    under = "　".join(part for part in (info.issuer, info.date) if part)
-    return info.title, under
+def document_title(info: NoticeInfo, chunks: Sequence[Chunk]) -> str:
+    """The title of the document(s) the notice issues ("2024年…工作要点"), not of the 通知 that issues it.
+
+    Several documents issued by one notice are joined as "《甲》《乙》" reads: "甲》《乙".
+    """
+    own = [t for t in dict.fromkeys(c.title for c in chunks if c.kind == "item") if t and t != info.title]
+    return "》《".join(own) if own else info.title
 
 
-def write_breakdown_xlsx(info: NoticeInfo, rows: Sequence[BreakdownRow], path: Path) -> Path:
-    """The table as an .xlsx laid out for printing: A4 landscape, fit to width, header repeated, text wrapped."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Border, Font, Side
-    from openpyxl.utils import get_column_letter
+def file_title(info: NoticeInfo, chunks: Sequence[Chunk]) -> str:
+    """The document's title as a file name part: whole (the first document's, "等" for more), no path characters.
 
-    book = Workbook()
-    sheet = book.active
-    sheet.title = sheet_title(f"任务分解表 {info.doc_id}")
-    title, under = _heading(info)
-    append_text_row(sheet, [f"{title} 任务分解表"])
-    append_text_row(sheet, [under])
-    append_text_row(sheet, list(COLUMNS))
+    >>> from index.stores.base import NoticeInfo
+    >>> file_title(NoticeInfo("x", "关于印发《某县停车治理工作方案》的通知", "", "", 0, ()), [])
+    '某县停车治理工作方案'
+    """
+    titles = document_title(info, chunks).split("》《")
+    title = titles[0]
+    if title == info.title and (quoted := re.search(r"《([^《》]+)》", title)):
+        title = quoted.group(1)
+    title = re.sub(r'[\\/:*?"<>|\s]+', "_", title).strip("._") or info.doc_id
+    title = title[:MAX_FILE_TITLE]  # a title this long is rare; a file name must stay under 255 bytes
+    return title + ("等" if len(titles) > 1 else "")
+
+
+def breakdown_table(info: NoticeInfo, chunks: Sequence[Chunk], rows: Sequence[BreakdownRow]) -> PrintedTable:
+    """The printed table: 《title》任务分解表, the 文号, issuer and date under it, rows grouped by part."""
+    numbers = [c.doc_number for c in chunks if c.doc_number]
+    under = "　".join(part for part in (numbers[0] if numbers else "", info.issuer, info.date) if part)
+    body: list[Sequence[str] | str] = []
+    previous = ""
     for row in rows:
-        append_text_row(sheet, row.cells())
-    last = get_column_letter(len(COLUMNS))
-    sheet.merge_cells(f"A1:{last}1")
-    sheet.merge_cells(f"A2:{last}2")
-    sheet["A1"].font = Font(bold=True, size=14)
-    sheet["A1"].alignment = Alignment(horizontal="center", wrap_text=True)
-    sheet["A2"].alignment = Alignment(horizontal="center")
-    thin = Side(style="thin")
-    for line in sheet.iter_rows(min_row=3, max_row=sheet.max_row):
-        for cell in line:
-            centred = "center" if cell.column <= 2 else None
-            cell.alignment = Alignment(wrap_text=True, vertical="top", horizontal=centred)
-            cell.border = Border(left=thin, right=thin, top=thin, bottom=thin)
-            if cell.row == 3:
-                cell.font = Font(bold=True)
-    for n, width in enumerate(WIDTHS, 1):
-        sheet.column_dimensions[get_column_letter(n)].width = width
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    sheet.print_title_rows = "3:3"
-    sheet.freeze_panes = "A4"
-    book.save(path)
-    return path
+        if row.part and row.part != previous:
+            body.append(row.part)  # a group row: the part's heading, across the table
+        previous = row.part
+        body.append(row.cells())
+    return PrintedTable(f"《{document_title(info, chunks)}》任务分解表", under, COLUMNS, body, WIDTHS,
+                        sheet="任务分解表", centred=2)  # fmt: skip
 
 
-def write_breakdown_docx(info: NoticeInfo, rows: Sequence[BreakdownRow], path: Path) -> Path:
-    """The table as a .docx: a landscape page, the title and date, a bordered table whose header repeats."""
-    from docx import Document
-    from docx.enum.section import WD_ORIENT
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-    from docx.shared import Cm
+def write_breakdown_xlsx(
+    info: NoticeInfo, rows: Sequence[BreakdownRow], path: Path, chunks: Sequence[Chunk] = ()
+) -> Path:
+    """The table as an .xlsx laid out for printing (:func:`web.sheets.write_table_xlsx`).
 
-    document = Document()
-    section = document.sections[0]
-    section.orientation = WD_ORIENT.LANDSCAPE
-    section.page_width, section.page_height = Cm(29.7), Cm(21.0)
-    title, under = _heading(info)
-    heading = document.add_paragraph()
-    heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    heading.add_run(f"{title} 任务分解表").bold = True
-    if under:
-        document.add_paragraph(under).alignment = WD_ALIGN_PARAGRAPH.CENTER
-    table = document.add_table(rows=1, cols=len(COLUMNS))
-    table.style = "Table Grid"
-    for cell, name in zip(table.rows[0].cells, COLUMNS, strict=True):
-        cell.text = name
-        cell.paragraphs[0].runs[0].bold = True
-    header = table.rows[0]._tr.get_or_add_trPr()
-    repeat = OxmlElement("w:tblHeader")  # the header row repeats on every page
-    repeat.set(qn("w:val"), "true")
-    header.append(repeat)
-    for row in rows:
-        for cell, value in zip(table.add_row().cells, row.cells(), strict=True):
-            cell.text = value
-    for column, width in zip(table.columns, WIDTHS, strict=True):
-        for cell in column.cells:
-            cell.width = Cm(width * 0.16)
-    document.save(str(path))
-    return path
+    ``chunks`` (the notice's) give the document's own title and its 文号; without them the title is the notice's.
+    """
+    return write_table_xlsx(breakdown_table(info, chunks, rows), path)
+
+
+def write_breakdown_docx(
+    info: NoticeInfo, rows: Sequence[BreakdownRow], path: Path, chunks: Sequence[Chunk] = ()
+) -> Path:
+    """The table as a .docx (:func:`web.sheets.write_table_docx`); ``chunks`` as for :func:`write_breakdown_xlsx`."""
+    return write_table_docx(breakdown_table(info, chunks, rows), path)

@@ -146,7 +146,7 @@ def api_router(library: Library, access: WriteAccess | None, open_reads: bool) -
             return breakdown_dict(info, chunks)
         write = write_breakdown_xlsx if kind == "xlsx" else write_breakdown_docx
         with tempfile.TemporaryDirectory() as folder:
-            data = write(info, breakdown_rows(chunks), Path(folder) / f"breakdown.{kind}").read_bytes()
+            data = write(info, breakdown_rows(chunks), Path(folder) / f"breakdown.{kind}", chunks).read_bytes()
         media = {
             "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",

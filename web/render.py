@@ -174,5 +174,5 @@ def tasks_csv(tasks: Sequence[Any]) -> str:
     """A department's task list (:class:`web.tasks.Task`) as CSV text with Chinese headers (UTF-8 with BOM)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerows(csv_rows([list(COLUMNS), *(t.row() for t in tasks)]))  # data, never formulas
+    writer.writerows(csv_rows([list(COLUMNS), *(t.row(n) for n, t in enumerate(tasks, 1))]))  # never formulas
     return "\ufeff" + buffer.getvalue()

@@ -178,6 +178,9 @@ class Task(BaseModel):
     deadline: str
     due: str
     chunk_id: str
+    text: str = Field("", description="the clause without its duty note")
+    lead: str = Field("", description="every lead unit the clause names, joined by 、")
+    support: str = Field("", description="every supporting unit the clause names, joined by 、")
 
 
 class TaskList(BaseModel):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -16,14 +17,19 @@ from index.reading.places import DepartmentPlaces
 from index.views import cite_label, item_title, sentences
 from ingest import Chunk
 from ingest.departments import canonical, lead_names
-from web.cells import append_text_row, sheet_title
+from ingest.duties import without_notes
+from web.sheets import PrintedTable, write_table_xlsx
 
 #: A department's role in an item.
 LEAD, SUPPORT = "牵头", "配合"
-#: The columns of the list, as staff read them (the .xlsx header and the table's).
-COLUMNS = ("通知", "日期", "章节", "条目", "工作事项", "角色", "完成时限", "截止日期", "条款编号")
-#: Column widths in the .xlsx (characters).
-WIDTHS = (36, 12, 28, 10, 48, 8, 20, 12, 30)
+#: The columns of the exported list (.xlsx, CSV), as staff file it: what the item asks and its clause, the
+#: department's role, who leads and who helps, by when; then where it stands. (The clause id is the JSON's.)
+COLUMNS = (
+    "序号", "工作事项", "条款内容", "角色", "牵头单位", "配合单位",
+    "完成时限", "截止日期", "通知", "日期", "章节", "条目",
+)  # fmt: skip
+#: Column widths in the .xlsx (characters); together they fill an A4 landscape page at print scale.
+WIDTHS = (6, 18, 56, 6, 20, 24, 14, 11, 28, 11, 18, 7)
 #: The web table's columns: what the item asks, of whom and by when first (a phone shows the first two or
 #: three; the rest scroll in the table's box); the clause id stays last (a click opens it).
 VIEW_COLUMNS = ("工作事项", "角色", "完成时限", "条目", "通知", "日期", "章节", "截止日期", "条款编号")
@@ -31,7 +37,10 @@ VIEW_COLUMNS = ("工作事项", "角色", "完成时限", "条目", "通知", "�
 
 @dataclass(frozen=True)
 class Task:
-    """One item a department leads or supports."""
+    """One item a department leads or supports.
+
+    ``text`` is the clause without its duty note; ``lead`` and ``support`` every unit the note names ("、"-joined).
+    """
 
     notice: str
     date: str
@@ -42,11 +51,14 @@ class Task:
     deadline: str
     due: str
     chunk_id: str
+    text: str = ""
+    lead: str = ""
+    support: str = ""
 
-    def row(self) -> list[str]:
-        """The task as a row of :data:`COLUMNS`."""
-        return [self.notice, self.date, self.section, self.label, self.title, self.role, self.deadline, self.due,
-                self.chunk_id]  # fmt: skip
+    def row(self, number: int = 0) -> list[Any]:
+        """The task as a row of :data:`COLUMNS`, numbered ``number`` (a number, not text)."""
+        return [number or None, self.title, self.text, self.role, self.lead, self.support, self.deadline, self.due,
+                self.notice, self.date, self.section, self.label]  # fmt: skip
 
     def view_row(self) -> list[str]:
         """The task as a row of :data:`VIEW_COLUMNS` (the web table)."""
@@ -112,6 +124,9 @@ def department_tasks(
                 chunk.deadline or "",
                 chunk.due or "",
                 chunk.id,
+                without_notes(chunk.text),
+                "、".join(chunk.lead),
+                "、".join(chunk.support),
             )
         )
     return out
@@ -126,22 +141,20 @@ def _title(chunk: Chunk) -> str:
     return first if len(first) <= 60 else first[:59] + "…"
 
 
-def write_xlsx(tasks: list[Task], department: str, path: Path) -> Path:
-    """Write the list as an .xlsx: one row per item under a frozen header, columns sized to read."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
+def tasks_table(tasks: list[Task], department: str) -> PrintedTable:
+    """The list as a printed table: "市数据局（汉中市）的工作任务", its counts and date under it."""
+    led = sum(t.role == LEAD for t in tasks)
+    roles = {t.role for t in tasks}
+    what = f"{next(iter(roles))}的工作任务" if len(roles) == 1 else "牵头、配合的工作任务"
+    under = f"共 {len(tasks)} 项（牵头 {led} 项，配合 {len(tasks) - led} 项）　导出日期 {date.today().isoformat()}"
+    rows = [t.row(n) for n, t in enumerate(tasks, 1)]
+    return PrintedTable(f"{department}{what}", under, COLUMNS, rows, WIDTHS, sheet=department, centred=1)
 
-    book = Workbook()
-    sheet = book.active
-    sheet.title = sheet_title(department)
-    sheet.append(list(COLUMNS))
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for task in tasks:
-        append_text_row(sheet, task.row())  # a notice's "=HYPERLINK(…)" stays text
-    sheet.freeze_panes = "A2"
-    for n, width in enumerate(WIDTHS, 1):
-        sheet.column_dimensions[get_column_letter(n)].width = width
-    book.save(path)
-    return path
+
+def write_xlsx(tasks: list[Task], department: str, path: Path) -> Path:
+    """Write the list as an .xlsx to file and print (:func:`web.sheets.write_table_xlsx`).
+
+    A title row, one row per item with its clause, lead and supporting units; A4 landscape, the
+    header on every page, page numbers.
+    """
+    return write_table_xlsx(tasks_table(tasks, department), path)
