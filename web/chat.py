@@ -21,6 +21,8 @@ import gradio as gr
 from index import DEFAULT_MODE
 from index.filters import filters_from
 from index.reading.conversation import MAX_HISTORY, Turn
+from index.views import clause_label
+from ingest.bounds import MAX_QUERY_CHARS
 from web.conversations import Conversations, new_id, valid_id
 from web.departments_tab import DepartmentsTab, stamp
 from web.entrance.access import WriteAccess
@@ -33,11 +35,20 @@ from web.render import answer_html, citations_csv, label_text, plain_text
 LIBRARY_COLUMNS = ("标题", "发文机关", "日期", "条款数", "doc_id")
 #: The search modes as staff see them (label → mode), the default first, and what each does, in one line.
 MODE_LABELS = {"混合（默认）": "convex", "混合·按排名": "hybrid", "语义": "dense", "关键词": "bm25"}
+#: The longest text the whole-library clause search takes (a question's limit).
+MAX_FIND_CHARS = MAX_QUERY_CHARS
 DEFAULT_MODE_LABEL = next(label for label, mode in MODE_LABELS.items() if mode == DEFAULT_MODE)
 MODE_HELP = (
     "混合：语义与关键词两种检索按分数加权融合，再按牵头部门、地名等规则调整；混合·按排名：两种检索按排名融合（RRF），规则相同；"
     "语义：只看意思是否相近；关键词：只看字词是否出现"
 )
+
+
+def pick_label(clause: Any) -> tuple[str, str]:
+    """A clause (a hit or a chunk) as a right-clause choice: its document, label and opening words; its id."""
+    opening = " ".join(clause.text.split())[:24]
+    where = f"{(clause.title or clause.notice_title)[:30]} {clause_label(clause.label, clause.kind)}"
+    return f"{where}：{opening}…", clause.id
 
 
 def no_pick() -> Any:
@@ -184,14 +195,35 @@ class Chat:
         return out
 
     def on_pick(self, records: list[dict[str, Any]], chunk_id: str | None) -> str:
-        """Record which shown clause answers the newest question (a pick, bound to that answer)."""
+        """Record which clause answers the newest question (a pick, bound to that answer).
+
+        The clause may be one the answer showed or any clause of the library (:meth:`find_clause`).
+        """
         if not records or not chunk_id:
-            return "请先在最新回答的引用中选择正确的条款。"
+            return "请先选择正确的条款（最新回答的引用，或在全库中查找）。"
         record = records[-1]
-        if chunk_id not in record["chunk_ids"]:
-            return "所选条款不在最新回答中，请重新选择。"
+        if chunk_id not in self.library.clauses():
+            return "所选条款已不在库中，请重新选择。"
         self._vote(record, "pick", right=chunk_id)
         return f"已记录正确条款：{html.escape(record['question'])}"
+
+    def find_clause(self, words: str | None, records: list[dict[str, Any]]) -> tuple[str, Any]:
+        """The clauses of the whole library that ``words`` find (10, no filters), offered as the right clause.
+
+        The answer's own clauses stay offered first; a search is its own, never a vote.
+        """
+        words = (words or "").strip()[:MAX_FIND_CHARS]
+        if not words:
+            return "请输入要查找的条款内容。", gr.update()
+        if not records:
+            return "请先提问，再指出正确的条款。", gr.update()
+        found = self.library.answer(words, k=10, mode=DEFAULT_MODE).hits
+        clauses = self.library.clauses()
+        shown = [c for c in (clauses.get(i) for i in records[-1]["chunk_ids"]) if c is not None]
+        choices = dict.fromkeys([*(pick_label(c) for c in shown), *(pick_label(h) for h in found)])
+        if not found:
+            return f"全库中没有找到与“{html.escape(words)}”相关的条款。", gr.update()
+        return f"找到 {len(found)} 条，请在下拉框中选择。", gr.update(choices=list(choices), value=None)
 
     def on_like(self, records: list[dict[str, Any]], data: gr.LikeData) -> str:
         """Record a 👍 or 👎 on the answer it was given to."""

@@ -86,6 +86,7 @@ class Library:
         self._upload_lock = threading.Lock()
         self._version: tuple[Searcher, str] | None = None
         self._all: tuple[Searcher, list[Any]] | None = None
+        self._by_id: tuple[Searcher, dict[str, Chunk]] | None = None
         self._departments: tuple[Searcher, list[str]] | None = None
         self._overview: tuple[Searcher, Overview] | None = None
         self.confirmations = Confirmations()
@@ -190,6 +191,13 @@ class Library:
         """The places of the library's departments (None when its store reads no places)."""
         library = self.searcher.store.analyzer.library
         return DepartmentPlaces(library) if library is not None else None
+
+    def clauses(self) -> dict[str, Chunk]:
+        """Every chunk of the index now answering, by id (built once per index)."""
+        searcher = self.searcher
+        if self._by_id is None or self._by_id[0] is not searcher:
+            self._by_id = (searcher, {c.id: c for c in self._chunks()})
+        return self._by_id[1]
 
     def _chunks(self) -> list[Any]:
         """All chunks of the index now answering, read once per index."""
