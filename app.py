@@ -27,7 +27,9 @@ from web.entrance.access import WriteAccess, kept_token
 from web.entrance.files import FileGuard
 from web.entrance.routes import RouteGate
 from web.entrance.serving import serve
-from web.page import CONFIRM_REPLACE, CSS, OPEN_NOTICE, SCROLL_TO_ANSWER, SCROLL_TO_CLAUSE, SCROLL_TO_TASKS
+from web.feedback_view import COLUMNS as VOTE_COLUMNS
+from web.feedback_view import VOTE_CHOICES, FeedbackTab
+from web.page import CONFIRM_IN_VIEW, CSS, PAGE_SCRIPT, SCROLL_TO_ANSWER, SCROLL_TO_CLAUSE, SCROLL_TO_TASKS
 from web.server import LOOPBACK, server_app
 
 EXAMPLES = [
@@ -92,9 +94,11 @@ def build_ui(library: Library, access: WriteAccess | None = None) -> Any:
                 # no floating label over the answers (the tab says what this is; screen readers still read it)
                 chatbot = gr.Chatbot(
                     label="对话", show_label=False, height=560, feedback_options=("Like", "Dislike"), elem_id="chat",
-                    sanitize_html=True, autoscroll=False,
+                    sanitize_html=True, autoscroll=False, placeholder="在下方输入问题，或点击示例问题。",
                 )  # fmt: skip
-                with gr.Row():
+                # right under the chat: a 👍/👎 is confirmed where it was given, in view at 900 px
+                feedback = gr.Markdown(elem_id="feedback-status")
+                with gr.Row(elem_id="ask-row"):
                     question = gr.Textbox(
                         placeholder="例如：哪些部门负责12345热线",
                         label="问题",
@@ -117,12 +121,18 @@ def build_ui(library: Library, access: WriteAccess | None = None) -> Any:
                         lead = gr.Dropdown([("（全部）", ""), *[(d, d) for d in leads]], value="", label="牵头部门")
                         year = gr.Dropdown([("（全部）", ""), *[(y, y) for y in years]], value="", label="年份")
                         due = gr.Textbox(label="完成时限不晚于", placeholder="YYYY-MM-DD，如 2024-06-30", max_length=10)
-                feedback = gr.Markdown(elem_id="feedback-status")
-                with gr.Row():
-                    right = gr.Dropdown(
-                        [], value=None, label="正确的条款是（可选，针对最新回答）", elem_id="right", scale=4
-                    )
-                    pick = gr.Button("记录正确条款", elem_id="pick", scale=1)
+                with gr.Accordion("回答不对？指出正确的条款", open=False, elem_id="pick-box"):
+                    with gr.Row(elem_id="find-row"):
+                        find = gr.Textbox(
+                            label="在全库中查找", placeholder="输入条款中的词语，如：企业开办", scale=4,
+                            elem_id="find", max_length=MAX_QUERY_CHARS,
+                        )  # fmt: skip
+                        find_go = gr.Button("查找", elem_id="find-go", scale=1)
+                    with gr.Row(elem_id="pick-row"):
+                        right = gr.Dropdown(
+                            [], value=None, label="正确的条款是（针对最新回答）", elem_id="right", scale=4
+                        )
+                        pick = gr.Button("记录正确条款", elem_id="pick", scale=1)
                 export = gr.File(label="导出本次回答的引用（CSV）", interactive=False, elem_id="export")
                 inputs = [question, chatbot, records, k, mode, docs, lead, year, due, conversation]
                 outputs = [question, chatbot, records, export, right]
@@ -137,6 +147,8 @@ def build_ui(library: Library, access: WriteAccess | None = None) -> Any:
                     asked.then(None, None, None, js=SCROLL_TO_ANSWER, api_visibility="private")
                 chatbot.like(chat.on_like, [records], [feedback], api_visibility="private")
                 pick.click(chat.on_pick, [records, right], [feedback], api_visibility="private")
+                for found in (find.submit, find_go.click):
+                    found(chat.find_clause, [find, records], [feedback, right], api_visibility="private")
                 chatbot.clear(chat.on_clear, [conversation], [records, feedback], api_visibility="private")
                 fresh.click(
                     chat.new_conversation, None, [conversation, chatbot, records, feedback, right],
@@ -217,19 +229,21 @@ def build_ui(library: Library, access: WriteAccess | None = None) -> Any:
                     [], label="同名但内容不同的文件（勾选后替换库中的旧版本）", elem_id="held", scale=4
                 )
                 replace = gr.Button("替换所选通知", variant="primary", elem_id="replace", scale=1)
-            with gr.Row():
+            with gr.Row(elem_id="notice-actions"):
                 doomed = gr.Dropdown(notices, value=None, label="选择通知", elem_id="doomed", scale=4)
                 breakdown = gr.Button("导出任务分解表", elem_id="breakdown", scale=1)
                 delete = gr.Button("删除所选通知", variant="stop", elem_id="delete", scale=1)
+            # one confirmation for every write that loses something (a deletion, a replacement), right under the
+            # buttons that ask for it and scrolled into view (CONFIRM_IN_VIEW): never the browser's confirm()
+            with gr.Row(visible=False, elem_id="confirm") as confirm_row:
+                confirm_question = gr.Markdown(elem_id="confirm-question")
+                confirm = gr.Button("确认", variant="stop", elem_id="confirm-yes", scale=0, min_width=100)
+                cancel = gr.Button("取消", elem_id="confirm-no", scale=0, min_width=80)
+            deleted = gr.Markdown(elem_id="delete-status")
+            pending = gr.State({})  # held server-side: what the ask asked (its delete token), spent by 确认
             breakdown_status = gr.Markdown(elem_id="breakdown-status")
             breakdown_files = gr.File(label="任务分解表（xlsx 可打印，docx 可粘贴）", file_count="multiple",
-                                      elem_id="breakdown-files", interactive=False)  # fmt: skip
-            with gr.Row(visible=False, elem_id="delete-confirm") as confirm_row:
-                question = gr.Markdown(elem_id="delete-question")
-                confirm = gr.Button("确认删除", variant="stop", elem_id="delete-yes", scale=0, min_width=100)
-                cancel = gr.Button("取消", elem_id="delete-no", scale=0, min_width=80)
-            deleted = gr.Markdown(elem_id="delete-status")
-            delete_token = gr.State("")  # held server-side: issued by the ask, spent by the confirmation
+                                      elem_id="breakdown-files", interactive=False, visible=False)  # fmt: skip
             table = gr.Dataframe(
                 chat.notice_rows(),
                 headers=list(LIBRARY_COLUMNS),
@@ -245,22 +259,54 @@ def build_ui(library: Library, access: WriteAccess | None = None) -> Any:
             notices_tab = chat.notices  # every write below checks the write token typed above
             private = {"api_visibility": "private"}  # the page calls these; no client library may
             files.upload(notices_tab.on_upload, [files, write_token], [status, files, *held_outputs, *view], **private)
-            replace_outputs = [status, *held_outputs, *view]
-            replace.click(
-                notices_tab.on_replace, [held_files, write_token], replace_outputs, js=CONFIRM_REPLACE,
-                **private,
-            )  # fmt: skip
-            breakdown.click(notices_tab.on_breakdown, [doomed], [breakdown_status, breakdown_files], **private)
-            asked = [deleted, question, confirm_row, delete_token]
-            delete.click(notices_tab.on_delete_ask, [doomed, write_token], asked, **private)
-            confirm.click(
-                notices_tab.on_delete, [doomed, delete_token, write_token], [deleted, confirm_row, delete_token, *view],
-                **private,
-            )  # fmt: skip
-            cancel.click(notices_tab.on_delete_cancel, None, [deleted, confirm_row, delete_token], **private)
-            doomed.change(
-                lambda: (gr.update(visible=False), ""), None, [confirm_row, delete_token], queue=False, **private
+            asked = [status, confirm_question, confirm_row, pending]
+            replace.click(notices_tab.on_replace_ask, [held_files, write_token], asked, **private).then(
+                None, None, None, js=CONFIRM_IN_VIEW, **private
             )
+            breakdown.click(notices_tab.on_breakdown, [doomed], [breakdown_status, breakdown_files], **private)
+            asked = [deleted, confirm_question, confirm_row, pending]
+            delete.click(notices_tab.on_delete_ask, [doomed, write_token], asked, **private).then(
+                None, None, None, js=CONFIRM_IN_VIEW, **private
+            )
+            confirm.click(
+                notices_tab.on_confirm, [pending, write_token],
+                [status, deleted, confirm_row, pending, *held_outputs, *view], **private,
+            )  # fmt: skip
+            cancel.click(notices_tab.on_cancel, [pending], [status, deleted, confirm_row, pending], **private)
+            doomed.change(lambda: (gr.update(visible=False), {}), None, [confirm_row, pending], queue=False, **private)
+        with gr.Tab("反馈"):
+            reviews = FeedbackTab(library, temp_dir(library.data_dir) / "exports")
+            gr.Markdown(
+                "问答中的每一次评价（👍、👎、指出正确条款），最新的在前；可按评价、问题中的词语和日期筛选并导出。"
+            )
+            with gr.Row(elem_id="feedback-filters"):
+                vote = gr.Dropdown(list(VOTE_CHOICES), value="", label="评价", elem_id="vote", scale=1)
+                words = gr.Textbox(label="问题包含", elem_id="vote-words", scale=2, max_length=MAX_QUERY_CHARS)
+                since = gr.Textbox(
+                    label="起始日期", placeholder="YYYY-MM-DD", elem_id="vote-since", scale=1, max_length=10
+                )
+                until = gr.Textbox(
+                    label="截止日期", placeholder="YYYY-MM-DD", elem_id="vote-until", scale=1, max_length=10
+                )
+            with gr.Row():
+                show_votes = gr.Button("查看", variant="primary", elem_id="show-votes", scale=0, min_width=100)
+                export_votes = gr.Button("导出 Excel", elem_id="export-votes", scale=0, min_width=120)
+            votes_status = gr.Markdown(elem_id="votes-status")
+            votes_file = gr.File(label="反馈（.xlsx）", interactive=False, elem_id="votes-file", visible=False)
+            votes = gr.Dataframe(
+                headers=list(VOTE_COLUMNS), interactive=False, wrap=True, elem_id="votes", label="评价",
+                column_widths=["150px", "110px", "240px", "200px", "220px", "140px", "240px"],
+            )  # fmt: skip
+            asked_for = [vote, words, since, until]
+            private = {"api_visibility": "private"}
+            show_votes.click(reviews.show, asked_for, [votes_status, votes], **private)
+
+            def votes_export(*asked: str) -> tuple[str, Any]:
+                status, path = reviews.export(*asked)
+                return status, gr.update(value=path, visible=path is not None)  # no empty file box
+
+            export_votes.click(votes_export, asked_for, [votes_status, votes_file], **private)
+            demo.load(reviews.show, asked_for, [votes_status, votes], **private)
         # a reload or a second browser shows the library as the index has it, uploads included
         demo.load(chat.library_view, None, view, api_visibility="private")
 
@@ -290,7 +336,7 @@ def make_server(
     uploads = upload_folder(library.data_dir)
     server = server_app(library, access=access, open_reads=host in LOOPBACK, host=host)  # /api, /mcp
     server = gr.mount_gradio_app(
-        server, build_ui(library, access), "/", auth=auth, max_file_size=MAX_UPLOAD_BYTES, css=CSS, js=OPEN_NOTICE,
+        server, build_ui(library, access), "/", auth=auth, max_file_size=MAX_UPLOAD_BYTES, css=CSS, js=PAGE_SCRIPT,
         footer_links=[], show_error=False, server_name=host, server_port=port,
     )  # fmt: skip
     # Gradio checks the paths an event names only in an app it launched: this mounted one checks them itself

@@ -116,7 +116,7 @@ def test_browser_question_answer_and_feedback(app_server: dict[str, object], tmp
         assert "牵头部门" in chat and "市行政审批服务局、市数据局牵头（第13项）" in chat
         assert "加强12345热线企业群众诉求办理" in chat and "规范12345政务服务热线运行管理" in chat
         assert page.locator("#chat mark").count() > 0  # matched terms highlighted
-        page.locator("#chat button[aria-label='Dislike']").last.click()
+        page.locator("#chat button[aria-label='没有帮助']").last.click()
         page.wait_for_function(
             "document.querySelector('#feedback-status').innerText.includes('已记录')", timeout=15_000
         )
@@ -139,8 +139,8 @@ def _ask(page: object, question: str, answers: int) -> None:
     )
 
 
-def _vote(page: object, which: int, question: str, button: str = "Like") -> None:
-    """Press Like (or Dislike) under answer number ``which`` (0: the first shown); wait for the confirmation."""
+def _vote(page: object, which: int, question: str, button: str = "有帮助") -> None:
+    """Press 👍 (有帮助, or 👎 没有帮助: the page's Chinese labels) under answer number ``which`` (0: the first shown); wait for the confirmation."""
     buttons = page.locator("#chat .message-buttons-left").nth(which)
     buttons.locator(f"button[aria-label='{button}']").click()
     page.wait_for_function(
@@ -161,13 +161,13 @@ def test_a_vote_after_clearing_the_chat_or_on_an_older_answer_lands_on_that_answ
     with chromium_page() as page:
         page.goto(str(app_server["url"]))
         _ask(page, first, 1)
-        page.locator("#chat button[aria-label='Clear']").click()
+        page.locator("#chat button[aria-label='清空']").click()
         page.wait_for_function("document.querySelectorAll('#chat .cite').length === 0", timeout=15_000)
         _ask(page, second, 1)
         before = len(_votes(app_server))
         _vote(page, 0, second)  # the first answer shown now is the second question's
         _ask(page, third, 2)
-        _vote(page, 0, second, "Dislike")  # an older answer, its vote changed
+        _vote(page, 0, second, "没有帮助")  # an older answer, its vote changed
         _vote(page, 1, third)
     votes = _votes(app_server)[before:]
     assert [(v["question"], v["vote"]) for v in votes] == [(second, "up"), (second, "down"), (third, "up")]
@@ -179,22 +179,60 @@ def test_a_vote_after_clearing_the_chat_or_on_an_older_answer_lands_on_that_answ
 
 
 @pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed")
-def test_staff_can_name_the_right_clause_of_the_newest_answer(app_server: dict[str, object], client) -> None:
+def test_staff_can_name_the_right_clause_from_the_whole_library_and_review_every_vote(
+    app_server: dict[str, object], client
+) -> None:
+    """Issue 44, item 11: the right clause need not be one of the five shown; votes have a page of their own."""
+    from openpyxl import load_workbook
+
     question = "企业开办时限压缩到多久"
     shown = [h["id"] for h in client.predict(question, 5, DEFAULT_MODE, api_name="/search")["hits"]]
+    elsewhere = client.predict("12345热线与110报警服务平台对接联动", 10, DEFAULT_MODE, api_name="/search")["hits"]
+    wanted = next(h for h in elsewhere if h["id"] not in shown)  # a clause the answer did not show
     with chromium_page() as page:
         page.goto(str(app_server["url"]))
         _ask(page, question, 1)
         before = len(_votes(app_server))
+        page.locator("#pick-box").get_by_text("回答不对").click()
         page.locator("#right input").click()
         page.get_by_role("option").filter(has_text="[2]").first.click()
         page.locator("#pick").click()
         page.wait_for_function(
             "document.querySelector('#feedback-status').innerText.includes('已记录正确条款')", timeout=15_000
         )
-    (pick,) = _votes(app_server)[before:]
-    assert pick["vote"] == "pick" and pick["right"] == shown[1] and pick["chunk_ids"] == shown
-    assert pick["question"] == question and pick["answer_id"]
+        page.locator("#find textarea").fill("12345热线与110报警服务平台对接联动")
+        page.locator("#find-go").click()
+        page.wait_for_function("document.querySelector('#feedback-status').innerText.includes('找到')", timeout=30_000)
+        page.locator("#right input").click()
+        page.get_by_role("option").filter(has_text=wanted["text"][:10]).first.click()
+        page.locator("#pick").click()
+        page.wait_for_function(  # it said 找到 … until this pick was recorded
+            "document.querySelector('#feedback-status').innerText.includes('已记录正确条款')", timeout=15_000
+        )
+        page.get_by_role("tab", name="反馈").click()
+        page.locator("#vote input").click()
+        page.get_by_role("option", name="指出正确条款").click()
+        page.locator("#vote-words textarea, #vote-words input").first.fill("企业开办")
+        page.locator("#show-votes").click()
+        page.wait_for_function("document.querySelector('#votes-status').innerText.includes('指出正确条款 2')",
+                               timeout=15_000)  # fmt: skip
+        table = page.locator("#votes").inner_text()
+        assert question in table and wanted["id"] in table and (wanted["title"] or wanted["notice_title"]) in table
+        page.locator("#export-votes").click()
+        page.locator("#votes-file a").first.wait_for(timeout=15_000)
+        href = page.locator("#votes-file a").first.get_attribute("href")
+    picks = _votes(app_server)[before:]
+    assert [p["right"] for p in picks] == [shown[1], wanted["id"]]  # the second from the whole library
+    assert all(p["vote"] == "pick" and p["chunk_ids"] == shown and p["question"] == question for p in picks)
+    import httpx
+
+    data = httpx.get(str(app_server["url"]).rstrip("/") + href if href.startswith("/") else href, timeout=30).content
+    path = Path(app_server["data"]) / "votes.xlsx"  # type: ignore[arg-type]
+    path.write_bytes(data)
+    sheet = load_workbook(path).active
+    rows = [r for r in sheet.iter_rows(min_row=4, values_only=True)]
+    assert sheet["A1"].value == "问答反馈" and len(rows) == 2
+    assert {r[6] for r in rows} == {shown[1], wanted["id"]} and all(r[2] == question for r in rows)
 
 
 @pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed")
@@ -370,12 +408,16 @@ def test_a_changed_file_replaces_its_notice_only_after_confirmation(
         assert "停车方案.txt" in page.locator("#held").inner_text()
         held = client.predict("错时停车泊位共享", api_name="/search")["hits"]
         assert all("错时停车" not in h["text"] for h in held)  # held, not added
-        page.once("dialog", lambda dialog: dialog.dismiss())
-        page.locator("#replace").click()
+        page.locator("#replace").click()  # asked in the page's own confirmation row, as a deletion is
+        page.wait_for_selector("#confirm", state="visible", timeout=10_000)
+        assert "停车方案.txt" in page.locator("#confirm-question").inner_text()
+        page.locator("#confirm-no").click()
         page.wait_for_function("document.querySelector('#upload-status').innerText.includes('未替换')")
+        page.wait_for_selector("#confirm", state="hidden", timeout=10_000)
         assert old["doc_id"] in page.locator("#library").inner_text()  # cancelled: nothing changed
-        page.once("dialog", lambda dialog: dialog.accept())
         page.locator("#replace").click()
+        page.wait_for_selector("#confirm", state="visible", timeout=10_000)
+        page.locator("#confirm-yes").click()
         page.wait_for_function(
             "document.querySelector('#upload-status').innerText.includes('已替换《某县停车治理工作方案》')",
             timeout=60_000,
@@ -403,15 +445,15 @@ def test_a_notice_is_deleted_only_after_confirmation(app_server: dict[str, objec
         page.locator("#doomed input").fill("某县临时停车")
         page.get_by_role("option").filter(has_text="某县临时停车治理工作方案").first.click()
         page.locator("#delete").click()
-        page.wait_for_selector("#delete-confirm", state="visible", timeout=10_000)
-        assert "某县临时停车治理工作方案" in page.locator("#delete-question").inner_text()
-        page.locator("#delete-no").click()
+        page.wait_for_selector("#confirm", state="visible", timeout=10_000)
+        assert "某县临时停车治理工作方案" in page.locator("#confirm-question").inner_text()
+        page.locator("#confirm-no").click()
         page.wait_for_function("document.querySelector('#delete-status').innerText.includes('未删除')")
-        page.wait_for_selector("#delete-confirm", state="hidden", timeout=10_000)
+        page.wait_for_selector("#confirm", state="hidden", timeout=10_000)
         assert "某县临时停车治理工作方案" in page.locator("#library").inner_text()
         page.locator("#delete").click()
-        page.wait_for_selector("#delete-confirm", state="visible", timeout=10_000)
-        page.locator("#delete-yes").click()
+        page.wait_for_selector("#confirm", state="visible", timeout=10_000)
+        page.locator("#confirm-yes").click()
         page.wait_for_function("document.querySelector('#delete-status').innerText.includes('已删除')")
         page.wait_for_function("!document.querySelector('#library').innerText.includes('某县临时停车治理工作方案')")
     after = client.predict("临时停车泊位共享", api_name="/search")

@@ -10,6 +10,7 @@ Everything shown is escaped here (names and reader messages are text, never mark
 from __future__ import annotations
 
 import html
+import shutil
 import time
 import uuid
 from collections.abc import Callable
@@ -18,10 +19,10 @@ from typing import Any
 
 import gradio as gr
 
-from web.breakdown import breakdown_rows, write_breakdown_docx, write_breakdown_xlsx
+from web.breakdown import breakdown_rows, file_title, write_breakdown_docx, write_breakdown_xlsx
 from web.entrance.access import WriteAccess
 from web.library import Library
-from web.uploads import UploadError, UploadResult, forget_upload, received_upload, safe_stem
+from web.uploads import UploadError, UploadResult, forget_upload, received_upload
 
 #: How many exports (and files waiting for a replacement) the app keeps (the newest).
 KEEP_EXPORTS = 200
@@ -99,7 +100,7 @@ class LibraryTab:
         return ("\n\n".join(lines) or "未选择文件。", None, *self.held_view(waiting), *self.library_view())
 
     def on_replace(self, tokens: list[str] | None, write_token: str | None = None) -> tuple[Any, ...]:
-        """Replace the chosen held files' notices (the browser asked for confirmation; [] when cancelled)."""
+        """Replace the chosen held files' notices (the second step, after :meth:`on_replace_ask`)."""
         if not tokens:
             return ("未替换（未选择文件或已取消）。", *self.held_view(None), *self.library_view())
         if refused := self.write_refusal(write_token):
@@ -137,34 +138,79 @@ class LibraryTab:
 
     def on_breakdown(self, doc_id: str | None) -> tuple[Any, ...]:
         """The chosen notice's 任务分解表 as .xlsx and .docx files, and a line saying how many items it has."""
+        none = gr.update(value=None, visible=False)  # no empty box waits below the buttons
         if not doc_id:
-            return "请先选择通知。", None
+            return "请先选择通知。", none
         try:
             info, chunks = self.library.document(doc_id)
         except KeyError:
-            return f"❌ {html.escape(doc_id)}：库中没有这份通知", None
+            return f"❌ {html.escape(doc_id)}：库中没有这份通知", none
         rows = breakdown_rows(chunks)
-        stem = f"任务分解表-{safe_stem(info.title)[:30]}-{time.strftime('%Y%m%d')}"
+        if not rows:
+            return f"《{html.escape(info.title)}》中没有写明牵头、配合单位或完成时限的条目：未生成分解表。", none
+        folder = self.export_dir / f"breakdown-{uuid.uuid4().hex[:12]}"  # two staff at once never share a file
+        folder.mkdir(parents=True)
+        stem = f"任务分解表-{file_title(info, chunks)}-{time.strftime('%Y%m%d')}"
         files = [
-            str(write_breakdown_xlsx(info, rows, self.export_dir / f"{stem}.xlsx")),
-            str(write_breakdown_docx(info, rows, self.export_dir / f"{stem}.docx")),
+            str(write_breakdown_xlsx(info, rows, folder / f"{stem}.xlsx", chunks)),
+            str(write_breakdown_docx(info, rows, folder / f"{stem}.docx", chunks)),
         ]
-        for old in sorted(self.export_dir.glob("任务分解表-*"), key=lambda f: f.stat().st_mtime)[: -2 * KEEP_EXPORTS]:
-            old.unlink(missing_ok=True)
-        return f"《{html.escape(info.title)}》：{len(rows)} 项有牵头、配合单位或完成时限的任务", files
+        for old in sorted(self.export_dir.glob("breakdown-*"), key=lambda f: f.stat().st_mtime)[:-KEEP_EXPORTS]:
+            shutil.rmtree(old, ignore_errors=True)
+        return f"《{html.escape(info.title)}》：{len(rows)} 项有牵头、配合单位或完成时限的任务", gr.update(
+            value=files, visible=True
+        )
 
     def on_delete_ask(self, doc_id: str | None, write_token: str | None = None) -> tuple[Any, ...]:
-        """The first step of a deletion: the question, the confirm row shown, and the token it needs."""
+        """The first step of a deletion: (status, question, the confirm row shown, the pending deletion).
+
+        The pending deletion is ``{"action": "delete", "doc_id": …, "token": …}``; its token is the
+        library's (:meth:`web.library.Library.ask_delete`), so only this ask can be confirmed.
+        """
         if not doc_id:
-            return "未删除（未选择通知）。", "", gr.update(visible=False), ""
+            return "未删除（未选择通知）。", "", gr.update(visible=False), {}
         if refused := self.write_refusal(write_token):
-            return f"❌ {refused}", "", gr.update(visible=False), ""
+            return f"❌ {refused}", "", gr.update(visible=False), {}
         try:
             token, title = self.library.ask_delete(doc_id)
         except UploadError as exc:
-            return f"❌ {html.escape(str(exc))}", "", gr.update(visible=False), ""
+            return f"❌ {html.escape(str(exc))}", "", gr.update(visible=False), {}
         question = f"确定从库中删除《{html.escape(title)}》吗？删除后需重新上传才能恢复。"
-        return "", question, gr.update(visible=True), token
+        return "", question, gr.update(visible=True), {"action": "delete", "doc_id": doc_id, "token": token}
+
+    def on_replace_ask(self, tokens: list[str] | None, write_token: str | None = None) -> tuple[Any, ...]:
+        """The first step of a replacement, asked in the same confirm row as a deletion (never the browser's).
+
+        Returns (status, question, the confirm row, the pending replacement ``{"action": "replace", "tokens": …}``).
+        """
+        chosen = [t for t in tokens or [] if t in self.held]
+        if not chosen:
+            return "未替换（未选择文件，或文件已过期，请重新上传）。", "", gr.update(visible=False), {}
+        if refused := self.write_refusal(write_token):
+            return f"❌ {refused}", "", gr.update(visible=False), {}
+        names = "、".join(html.escape(self.held[t][1]) for t in chosen)
+        question = f"确定用新文件（{names}）替换库中的同名通知吗？旧版本将从库中删除。"
+        return "", question, gr.update(visible=True), {"action": "replace", "tokens": chosen}
+
+    def on_confirm(self, pending: dict[str, Any] | None, write_token: str | None = None) -> tuple[Any, ...]:
+        """The second step of either write: (upload status, delete status, confirm row, pending, held files, view…)."""
+        hide = (gr.update(visible=False), {})
+        pending = pending or {}
+        if pending.get("action") == "replace":
+            status, *held_and_view = self.on_replace(pending.get("tokens"), write_token)
+            return (status, gr.update(), *hide, *held_and_view)
+        if pending.get("action") == "delete":
+            status, _, _, *view = self.on_delete(pending.get("doc_id"), pending.get("token", ""), write_token)
+            return (gr.update(), status, *hide, *self.held_view(None), *view)
+        return (gr.update(), "没有待确认的操作。", *hide, *self.held_view(None), *self.library_view())
+
+    @staticmethod
+    def on_cancel(pending: dict[str, Any] | None) -> tuple[Any, ...]:
+        """Cancel the asked write: nothing changes. (upload status, delete status, confirm row, pending)."""
+        hide = (gr.update(visible=False), {})
+        if (pending or {}).get("action") == "replace":
+            return ("未替换（已取消）。", gr.update(), *hide)
+        return (gr.update(), "未删除（已取消）。", *hide)
 
     def on_delete(self, doc_id: str | None, token: str, write_token: str | None = None) -> tuple[Any, ...]:
         """The second step: delete the notice the token was issued for (refused without it or the write token)."""
@@ -178,8 +224,3 @@ class LibraryTab:
         except UploadError as exc:
             return (f"❌ {html.escape(str(exc))}", *hide, *self.library_view())
         return (f"✅ 已删除：{html.escape(title)}", *hide, *self.library_view())
-
-    @staticmethod
-    def on_delete_cancel() -> tuple[Any, ...]:
-        """Cancel a deletion: nothing changes, the token is dropped."""
-        return "未删除（已取消）。", gr.update(visible=False), ""

@@ -4,12 +4,11 @@
 data, and nothing a notice or a user supplies is ever put into them.
 """
 
-#: Asks before held files replace their notices; a cancelled replacement reaches the server as no choice.
-#: (A list returned by an event's script is read as one value per input, hence the outer list.)
-CONFIRM_REPLACE = (
-    "(chosen, token) => [(chosen && chosen.length"
-    " && confirm('用新文件替换库中的同名通知吗？旧版本将从库中删除。')) ? chosen : [], token]"
-)
+#: Brings the confirmation row (确认 / 取消) into view once an ask has shown it, on a phone too.
+CONFIRM_IN_VIEW = """() => { setTimeout(() => {
+  const row = document.querySelector('#confirm');
+  if (row && row.offsetParent) { row.scrollIntoView({block: 'center', behavior: 'instant'}); }
+}, 120); }"""
 #: Scrolls the chat so that the newest answer's top is at the top of the chat window, just below the
 #: chat's own buttons (copy, clear), which float over the window's top edge.
 SCROLL_TO_ANSWER = """() => { setTimeout(() => {
@@ -49,6 +48,48 @@ OPEN_NOTICE = """() => {
   };
   if (asked) { setTimeout(open, 300); }
 }"""
+#: Gradio's own English labels (aria-label, title) in Chinese, whatever the browser's language: screen readers
+#: and tooltips read "复制回答", not "Copy message". A message's label (Gradio gives the answer's HTML source)
+#: becomes its text. New elements are labelled as they appear.
+CHINESE_LABELS = """() => {
+  const words = {
+    'Clear': '清空', 'Copy conversation': '复制对话', 'Copy message': '复制回答', 'Copied message': '已复制',
+    'Copy table data': '复制表格', 'Copied!': '已复制', 'Copy': '复制', 'Copied': '已复制', 'Like': '有帮助',
+    'Dislike': '没有帮助', 'Empty value': '空', 'File upload': '上传文件', 'Fullscreen': '全屏',
+    'Exit fullscreen': '退出全屏', 'Exit fullscreen mode': '退出全屏', 'More tabs': '更多标签页',
+    'Open cell menu': '单元格菜单', 'Scroll down': '滚动到最新', 'Table actions': '表格操作',
+    'chatbot conversation': '问答记录', 'Click to upload or drop files': '点击上传或拖放文件',
+    'Download': '下载', 'Remove': '移除', 'Search': '搜索', 'Sort ascending': '升序', 'Sort descending': '降序',
+    'Close': '关闭', 'Share': '分享', 'Retry': '重试', 'Undo': '撤销', 'Edit': '编辑', 'Submit': '提交',
+    'Loading...': '加载中…', 'Select all': '全选', 'Filter': '筛选', 'Clear sort': '取消排序',
+  };
+  const text = (html) => new DOMParser().parseFromString(html, 'text/html').body.textContent.trim().slice(0, 300);
+  const chinese = (value) => {
+    if (Object.prototype.hasOwnProperty.call(words, value)) { return words[value]; }
+    if (value.startsWith("bot's message: ")) { return '回答：' + text(value.slice(15)); }
+    if (value.startsWith("user's message: ")) { return '问题：' + text(value.slice(16)); }
+    return null;
+  };
+  const fix = (element) => {
+    for (const name of ['aria-label', 'title']) {
+      const value = element.getAttribute && element.getAttribute(name);
+      const wanted = value ? chinese(value) : null;
+      if (wanted !== null && wanted !== value) { element.setAttribute(name, wanted); }
+    }
+  };
+  const sweep = (root) => {
+    if (root.nodeType !== 1) { return; }
+    fix(root);
+    root.querySelectorAll('[aria-label], [title]').forEach(fix);
+  };
+  new MutationObserver((changes) => changes.forEach((change) => {
+    if (change.type === 'attributes') { fix(change.target); } else { change.addedNodes.forEach(sweep); }
+  })).observe(document.body, {subtree: true, childList: true, attributes: true,
+                              attributeFilter: ['aria-label', 'title']});
+  sweep(document.body);
+}"""
+#: The page's own script, run once on load: citation links and Chinese labels.
+PAGE_SCRIPT = "() => { (" + OPEN_NOTICE + ")(); (" + CHINESE_LABELS + ")(); }"
 #: Scrolls each notice view (its own box) so that the marked clause is in view, and the page too when the
 #: box is out of sight: on a phone the panel opens below the chat, on any screen below the task table.
 SCROLL_TO_CLAUSE = """() => { setTimeout(() => {
@@ -94,4 +135,30 @@ a.open-notice {font-size: .85em; margin-left: .4em}
 /* an export's name is read in full, wrapped on a phone, never cut to ".x" */
 .file-preview .filename {white-space: normal}
 .file-preview .filename .stem {white-space: normal; overflow-wrap: anywhere; text-overflow: clip}
+/* the chat's ↓ (scroll to the newest) floats over the clause being read: the newest answer is scrolled to anyway */
+#chat .scroll-down-button-container {display: none}
+/* an empty chat is a line, not a 560-px blank: the question box and the examples come first */
+#chat:not(:has(.bot-row, .user-row)) {height: 150px !important; min-height: 0 !important}
+/* tap targets: 👍/👎 and copy are 40 px (they were 18) */
+#chat .message-buttons-left button, #chat .message-buttons button, #chat .message-buttons-right button {
+  min-width: 40px; min-height: 40px}
+@media (max-width: 640px) {
+  #chat {height: 62vh !important}
+  /* the question takes the whole width; 提问 and 新对话 share the line under it */
+  #ask-row > div:has(#question) {flex: 1 1 100% !important; min-width: 100% !important}
+  #ask-row > button {flex: 1 1 40% !important; min-width: 0 !important}
+  /* the notice picker takes the whole width; its buttons share the line under it */
+  #notice-actions > div:has(#doomed) {flex: 1 1 100% !important; min-width: 100% !important}
+  #notice-actions > button {flex: 1 1 40% !important; min-width: 0 !important}
+  /* the task table's key columns (what, role, by when) fit a phone; the rest scroll in the table's box */
+  #tasks th:nth-child(1), #tasks td:nth-child(1) {width: 150px !important; min-width: 150px !important;
+    max-width: 150px !important}
+  #tasks th:nth-child(2), #tasks td:nth-child(2) {width: 48px !important; min-width: 48px !important;
+    max-width: 48px !important}
+  #tasks th:nth-child(3), #tasks td:nth-child(3) {width: 120px !important; min-width: 120px !important;
+    max-width: 120px !important}
+  /* the library's table scrolls in its box instead of running dates and counts down letter by letter */
+  #library table {min-width: 720px}
+  #library td, #library th {word-break: keep-all}
+}
 """
