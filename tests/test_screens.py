@@ -9,11 +9,13 @@ is after a click, whether anything overlaps, whether the page scrolls sideways.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.appserver import HAS_CHROMIUM, chromium_page
+from tests.appserver import HAS_CHROMIUM, TOKEN, api_upload, chromium_page
+from tests.conftest import NOTICE_B
 
 pytestmark = [
     pytest.mark.model,
@@ -134,3 +136,114 @@ def test_the_library_speaks_chinese_and_shows_its_columns(app_server: dict[str, 
             assert out == []
         assert page.evaluate(NO_SIDEWAYS_SCROLL)
         assert not re.search(r"\bDrop\b", page.locator("#upload").inner_text())
+
+
+#: Every label Gradio writes in English and a reader would hear or see (aria-label, title).
+ENGLISH_LABELS = """() => Array.from(document.querySelectorAll('[aria-label], [title]'))
+  .flatMap((e) => ['aria-label', 'title'].map((a) => e.getAttribute(a)).filter(Boolean))
+  .filter((t) => /[A-Za-z]{3,}/.test(t.replace(/doc_id|\\.(xlsx|csv|docx)|https?:\\S+|[\\w-]+#\\S+/g, '')))"""
+
+
+def _pick_department(page: Any, name: str) -> None:
+    page.get_by_role("tab", name="部门任务").click()
+    page.locator("#department input").fill(name.split("（")[0])
+    page.get_by_role("option", name=name, exact=True).click()
+    page.wait_for_function(f"document.querySelector('#task-status').innerText.includes('{name}：共')", timeout=30_000)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_role_filter_counts_both_roles_and_an_empty_list_empties_the_notice_panel(
+    app_server: dict[str, object], width: int
+) -> None:
+    """Issue 44, items 1 and 2: the status line's counts are the table's, and nothing stale stays."""
+    with chromium_page(width, 900) as page:
+        page.goto(str(app_server["url"]))
+        _pick_department(page, "市数据局（汉中市）")
+        status = page.locator("#task-status").inner_text()
+        total = int(re.search(r"共 (\d+) 项", status).group(1))
+        led = int(re.search(r"牵头 (\d+) 项", status).group(1))
+        page.wait_for_function(
+            f"document.querySelectorAll('#tasks [role=row][aria-rowindex]').length === {total} + 1", timeout=10_000
+        )
+        assert total == led > 0  # it leads every item it has
+        page.locator('#tasks [role=row][aria-rowindex="2"] [role=gridcell]').first.click()  # opens its notice below
+        page.wait_for_selector("#task-notice .here", timeout=15_000)
+        page.get_by_label("配合", exact=True).check()
+        page.wait_for_function("document.querySelector('#task-status').innerText.includes('列出配合的 0 项')",
+                               timeout=30_000)  # fmt: skip
+        assert f"共 {total} 项（牵头 {led} 项，配合 0 项）" in page.locator("#task-status").inner_text()  # both roles
+        page.wait_for_function("!document.querySelector('#task-notice .here')", timeout=10_000)  # the panel emptied
+        rows = "document.querySelectorAll('#tasks [role=row][aria-rowindex]').length"
+        assert page.evaluate(f"{rows} <= 1 && !document.querySelector('#tasks [role=gridcell]')?.innerText.trim()")
+        assert page.locator("#tasks-xlsx .filename").count() == 0 and page.locator("#tasks-csv .filename").count() == 0
+        page.get_by_label("牵头", exact=True).check()
+        page.wait_for_function(
+            f"document.querySelectorAll('#tasks [role=row][aria-rowindex]').length === {led} + 1", timeout=30_000
+        )
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_delete_confirmation_comes_into_view_and_deletes(
+    app_server: dict[str, object], width: int, tmp_path: Path
+) -> None:
+    """Issue 44, item 3: 删除 shows 确认 / 取消 in the window (it sat below the fold on a phone), and 确认 works."""
+    title = f"某县宽{width}临时停车治理工作方案"
+    notice = tmp_path / f"临时方案{width}.txt"
+    notice.write_text(NOTICE_B.replace("某区经开区深化审批改革工作方案", title), encoding="utf-8")
+    assert api_upload(str(app_server["url"]), notice)["status"] == "已添加"
+    with chromium_page(width, 860 if width == 400 else 900) as page:
+        page.goto(str(app_server["url"]))
+        page.get_by_role("tab", name="通知库").click()
+        page.locator("#write-token input").fill(TOKEN)
+        page.locator("#doomed input").fill(title[:8])
+        page.get_by_role("option").filter(has_text=title).first.click()
+        page.locator("#delete").click()
+        page.wait_for_selector("#confirm", state="visible", timeout=10_000)
+        page.wait_for_function(IN_VIEW, arg="#confirm-yes", timeout=5_000)
+        assert title in page.locator("#confirm-question").inner_text()
+        page.locator("#confirm-yes").click()
+        page.wait_for_function("document.querySelector('#delete-status').innerText.includes('已删除')", timeout=30_000)
+        assert title not in page.locator("#library").inner_text()
+        assert page.evaluate(NO_SIDEWAYS_SCROLL)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_a_phone_reads_the_key_columns_taps_40_px_targets_and_hears_no_english(
+    app_server: dict[str, object], width: int
+) -> None:
+    """Issue 44, items 9 and 10, at both widths."""
+    with chromium_page(width, 860 if width == 400 else 900) as page:
+        page.goto(str(app_server["url"]))
+        page.wait_for_selector("#question textarea")
+        examples = page.evaluate("document.querySelector('#question').getBoundingClientRect().bottom")
+        assert examples < 860 * 0.7  # the question box is on the first screen, examples under it
+        box = page.evaluate("""() => [document.querySelector('#question').getBoundingClientRect().width,
+                                      document.querySelector('#ask-row').getBoundingClientRect().width]""")
+        if width == 400:
+            assert box[0] >= box[1] * 0.95  # the whole width for the question
+        _ask(page, "哪些部门负责12345热线")
+        targets = page.evaluate("""() => Array.from(document.querySelectorAll(
+            '#chat .message-buttons-left button')).map((b) => [b.getBoundingClientRect().width,
+                                                               b.getBoundingClientRect().height])""")
+        assert targets and all(w >= 40 and h >= 40 for w, h in targets), targets
+        assert page.locator("#chat .scroll-down-button-container").evaluate_all(
+            "(all) => all.every((e) => !e.offsetParent)"
+        )  # no ↓ over the clause text
+        _pick_department(page, "市数据局（汉中市）")
+        visible = page.evaluate("""() => { const box = document.querySelector('#tasks').getBoundingClientRect();
+            return Array.from(document.querySelectorAll('#tasks thead th')).slice(0, 3)
+              .map((th) => th.getBoundingClientRect().right <= box.right + 1); }""")
+        assert visible == [True, True, True]  # 工作事项, 角色, 完成时限 without scrolling
+        page.get_by_role("tab", name="通知库").click()
+        page.wait_for_selector("#library table", timeout=15_000)
+        picker = page.evaluate("document.querySelector('#doomed').getBoundingClientRect().width")
+        assert picker >= min(width - 80, 300)
+        heights = page.evaluate("""() => Array.from(document.querySelectorAll('#library tbody tr'))
+            .map((tr) => tr.querySelectorAll('td')[2]).filter(Boolean)
+            .map((td) => td.getBoundingClientRect().height)""")
+        assert heights and max(heights) < 80  # a date on a line or two, never four
+        for tab in ("问答", "部门任务", "通知库", "反馈"):
+            page.get_by_role("tab", name=tab).click()
+            page.wait_for_timeout(300)
+            assert page.evaluate(ENGLISH_LABELS) == []
+        assert page.evaluate(NO_SIDEWAYS_SCROLL)

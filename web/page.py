@@ -151,12 +151,12 @@ a.open-notice {font-size: .85em; margin-left: .4em}
   #notice-actions > div:has(#doomed) {flex: 1 1 100% !important; min-width: 100% !important}
   #notice-actions > button {flex: 1 1 40% !important; min-width: 0 !important}
   /* the task table's key columns (what, role, by when) fit a phone; the rest scroll in the table's box */
-  #tasks th:nth-child(1), #tasks td:nth-child(1) {width: 150px !important; min-width: 150px !important;
-    max-width: 150px !important}
-  #tasks th:nth-child(2), #tasks td:nth-child(2) {width: 48px !important; min-width: 48px !important;
-    max-width: 48px !important}
-  #tasks th:nth-child(3), #tasks td:nth-child(3) {width: 120px !important; min-width: 120px !important;
-    max-width: 120px !important}
+  #tasks th:nth-child(1), #tasks td:nth-child(1) {width: 124px !important; min-width: 124px !important;
+    max-width: 124px !important}
+  #tasks th:nth-child(2), #tasks td:nth-child(2) {width: 40px !important; min-width: 40px !important;
+    max-width: 40px !important}
+  #tasks th:nth-child(3), #tasks td:nth-child(3) {width: 104px !important; min-width: 104px !important;
+    max-width: 104px !important}
   /* the library's table scrolls in its box instead of running dates and counts down letter by letter */
   #library table {min-width: 720px}
   #library td, #library th {word-break: keep-all}
