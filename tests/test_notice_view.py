@@ -59,3 +59,12 @@ def test_the_wen_hao_and_the_librarys_own_id_are_each_named() -> None:
     assert chunks[0].doc_number == "汉政办发〔2024〕12号"
     page = notice_html(notice_info(chunks), chunks)
     assert "文号：汉政办发〔2024〕12号" in page and "库内编号：a" in page and "　编号：" not in page
+
+
+def test_a_part_that_is_one_paragraph_is_in_the_outline_and_the_uploaded_name_is_shown(seeds) -> None:
+    """Issue 44, item 7: 四、保障措施 (a heading over one paragraph, read as one item) was missing from the outline."""
+    chunks = seeds["002"].chunks  # the bundled 经开区 方案 opens with such a part: 一、总体要求
+    page = notice_html(notice_info(chunks), chunks, uploaded_as="经开区 方案（定稿）.docx")
+    outline = re.findall(r'<li class="d\d"><a href="#nv-[sc]\d+">([^<]+)</a>', page)
+    assert outline[:2] == ["一、总体要求", "二、主要任务"] and "三、保障措施" in outline
+    assert "上传文件：经开区 方案（定稿）.docx" in page

@@ -120,6 +120,18 @@ def test_mixed_gbk_and_utf8_lines_are_both_read(library: Library, tmp_path: Path
     assert "企业开办时限压缩至1个工作日" in texts and "政务大厅周末不打烊" in texts and "\ufffd" not in texts
 
 
+def test_the_name_a_file_was_uploaded_under_is_kept_beside_its_safe_stored_name(
+    library: Library, tmp_path: Path
+) -> None:
+    """Issue 44, item 7: the notice view showed the stored name ("2024_工作要点_定稿_1a2b3c4d.txt")."""
+    path = tmp_path / "upload.txt"
+    path.write_text(NOTICE_B, encoding="utf-8")
+    result = library.upload(path, "2024 工作要点（定稿）.txt")
+    assert result.doc_id and result.doc_id.startswith("2024_工作要点_定稿")
+    assert library.upload_names.get(result.doc_id) == "2024 工作要点（定稿）.txt"
+    assert Library(library.searcher, library.data_dir).upload_names.get(result.doc_id) == "2024 工作要点（定稿）.txt"
+
+
 def test_the_same_content_under_another_name_is_reported_not_added(library: Library, tmp_path: Path) -> None:
     first, second = tmp_path / "方案.txt", tmp_path / "copy of 方案 (2).txt"
     first.write_text(NOTICE_B, encoding="utf-8")

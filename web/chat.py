@@ -251,7 +251,7 @@ class Chat:
             info, chunks = self.library.document(self.library.doc_of(chunk_id))
         except KeyError:
             return "<p>这份通知已不在库中（可能已被删除或替换），请重新提问。</p>"
-        return notice_html(info, chunks, chunk_id)
+        return notice_html(info, chunks, chunk_id, self.library.upload_names.get(info.doc_id))
 
     def open_notice(self, payload: str) -> tuple[Any, ...]:
         """The panel beside the chat, for the clause a citation's link names (the page sends {"chunk": id})."""

@@ -32,6 +32,7 @@ from web.confirmations import Confirmations
 from web.feedback import FeedbackLog
 from web.overview import Overview, build_overview
 from web.tasks import department_tasks, departments
+from web.upload_names import UploadNames
 from web.uploads import (
     UploadError,
     UploadResult,
@@ -82,6 +83,7 @@ class Library:
         self.uploads = self.data_dir / "uploads"
         self.feedback_log = Path(feedback_log) if feedback_log else self.data_dir / "feedback.jsonl"
         self.feedback = FeedbackLog(self.feedback_log)
+        self.upload_names = UploadNames(self.data_dir / "upload-names.jsonl")
         self._lock = threading.Lock()
         self._upload_lock = threading.Lock()
         self._version: tuple[Searcher, str] | None = None
@@ -267,6 +269,7 @@ class Library:
             with self._lock:
                 self.searcher = searcher
             self._forget_uploads(replaces)
+            self.upload_names.remember(doc_id, name)
         status = f"已替换{titles}" if replaces else "已添加"
         return UploadResult(name, doc_id, len(chunks), status, replaces)
 
