@@ -68,6 +68,31 @@ def test_the_chats_writes_need_the_token_and_change_nothing_without_it(library: 
     assert "已删除" in tab.on_delete("b", confirm, TOKEN)[0]
 
 
+def test_one_confirmation_serves_a_deletion_and_a_replacement_and_each_needs_the_token(
+    library: Library, tmp_path: Path
+) -> None:
+    """Issue 44, item 3: the replacement asks in the page's confirm row too (it used the browser's confirm())."""
+    uploads = tmp_path / "gradio"
+    tab = LibraryTab(library, tmp_path / "exports", _view, WriteAccess(TOKEN), uploads)
+    assert "已添加" in tab.on_upload([str(_notice(tmp_path, uploads))], TOKEN)[0]
+    changed = _notice(tmp_path, uploads)
+    changed.write_text(changed.read_text("utf-8") + "\n3.推行错时停车。（市公安局牵头）\n", encoding="utf-8")
+    assert "同名" in tab.on_upload([str(changed)], TOKEN)[0]
+    (held,) = tab.held
+    before = library.notices()
+    _, question, row, pending = tab.on_replace_ask([held], TOKEN)
+    assert "夜间方案.txt" in question and row["visible"] and pending == {"action": "replace", "tokens": [held]}
+    assert tab.on_cancel(pending)[0] == "未替换（已取消）。" and library.notices() == before  # nothing changed
+    assert "令牌" in tab.on_confirm(pending, "wrong")[0] and library.notices() == before
+    assert "已替换" in tab.on_confirm(pending, TOKEN)[0] and library.notices() != before
+    assert "未替换" in tab.on_replace_ask([held], TOKEN)[0]  # spent: the held file is gone
+    _, question, row, pending = tab.on_delete_ask("b", TOKEN)
+    assert pending["action"] == "delete" and row["visible"]
+    assert tab.on_cancel(pending)[1] == "未删除（已取消）。"
+    assert "已删除" in tab.on_confirm(pending, TOKEN)[1]
+    assert "没有待确认" in tab.on_confirm({}, TOKEN)[1]
+
+
 def test_a_page_without_access_cannot_write(library: Library, tmp_path: Path) -> None:
     uploads = tmp_path / "gradio"
     tab = LibraryTab(library, tmp_path / "exports", _view, None, uploads)
