@@ -65,7 +65,7 @@ def test_the_chats_writes_need_the_token_and_change_nothing_without_it(library: 
     status = tab.on_upload([str(_notice(tmp_path, uploads))], TOKEN)[0]
     assert "已添加" in status and len(library.notices()) == len(before) + 1
     _, _, _, confirm = tab.on_delete_ask("b", TOKEN)
-    assert "已删除" in tab.on_delete("b", confirm, TOKEN)[0]
+    assert "已删除" in tab.on_delete("b", confirm["token"], TOKEN)[0]
 
 
 def test_one_confirmation_serves_a_deletion_and_a_replacement_and_each_needs_the_token(
