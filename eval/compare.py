@@ -25,7 +25,7 @@ from typing import Any
 
 from eval.metrics import hit_at, ndcg_at, recall_at, rr_at
 from eval.runs import Qrels, Run, read_qrels, read_run
-from eval.significance import PERMUTATIONS, fisher_randomization, paired_t
+from eval.significance import PERMUTATIONS, fisher_randomization, holm, paired_t
 
 _METRIC = re.compile(r"^(ndcg|mrr|recall|hit)@(\d+)$")
 _FUNCTIONS: dict[str, Callable[[list[int | None], int, list[int]], float]] = {
@@ -35,6 +35,8 @@ _FUNCTIONS: dict[str, Callable[[list[int | None], int, list[int]], float]] = {
     "hit": lambda ranks, k, grades: hit_at(ranks, k),
 }
 DEFAULT_METRICS = "ndcg@10,mrr@10,recall@1,recall@5,recall@10"
+#: Fewer judged questions than this and a comparison is reported with a warning.
+MIN_QUESTIONS = 20
 
 
 def per_question(run: Run, qrels: Qrels, metric: str) -> dict[str, float]:
@@ -82,14 +84,35 @@ def compare(
                 }
             )
         report["metrics"][metric] = entry
+    family = [a for entry in report["metrics"].values() for a in entry["against"]]
+    for against, adjusted in zip(family, holm([max(a["p_t"], a["p_fisher"]) for a in family]), strict=True):
+        against["p_holm"] = adjusted  # every (metric, run) comparison is one test of the family
+    report["warnings"] = warnings(report["questions"], len(family))
     return report
+
+
+def warnings(questions: int, tests: int) -> list[str]:
+    """What a reader must know before trusting a p-value here: too few questions, many comparisons.
+
+    >>> warnings(2, 1)[0]
+    'only 2 judged questions: no test can tell a real difference from noise below 20'
+    >>> warnings(100, 15)
+    ['15 comparisons: * uses Holm-adjusted p-values (family-wise error at the level chosen)']
+    """
+    out = []
+    if questions < MIN_QUESTIONS:
+        out.append(f"only {questions} judged questions: no test can tell a real difference from noise below "
+                   f"{MIN_QUESTIONS}")  # fmt: skip
+    if tests > 1:
+        out.append(f"{tests} comparisons: * uses Holm-adjusted p-values (family-wise error at the level chosen)")
+    return out
 
 
 def table(report: dict[str, Any], alpha: float) -> str:
     """One line per metric: each run's mean, then each later run's difference and p-values."""
     names = report["runs"]
     lines = [f"{len(names) - 1} run(s) against {names[0]} on {report['questions']} judged questions; "
-             f"* marks p < {alpha} in both tests"]  # fmt: skip
+             f"* marks p < {alpha} in both tests (Holm-adjusted over every comparison)"]  # fmt: skip
     head = f"{'metric':<10}" + "".join(f"{'run ' + chr(65 + i):>9}" for i in range(len(names)))
     for i in range(1, len(names)):
         head += f"{chr(65 + i) + '−A':>10}{'p (t)':>9}{'p (rand)':>10}{'W/L':>10}"
@@ -97,11 +120,12 @@ def table(report: dict[str, Any], alpha: float) -> str:
     for metric, entry in report["metrics"].items():
         row = f"{metric:<10}" + "".join(f"{m:>9.4f}" for m in entry["means"])
         for against in entry["against"]:
-            star = "*" if max(against["p_t"], against["p_fisher"]) < alpha else " "
+            star = "*" if against.get("p_holm", max(against["p_t"], against["p_fisher"])) < alpha else " "
             row += f"{against['difference']:>+9.4f}{star}{_p(against['p_t']):>9}{_p(against['p_fisher']):>10}"
             row += f"{str(against['wins']) + '/' + str(against['losses']):>10}"
         lines.append(row)
     lines += [f"run {chr(65 + i)}: {name}" for i, name in enumerate(names)]
+    lines += [f"warning: {w}" for w in report.get("warnings", [])]
     return "\n".join(lines)
 
 

@@ -118,11 +118,18 @@ def chart(report: dict[str, Any], path: Path) -> None:
     left.grid(alpha=0.3)
     left.legend()
     width = 0.8 / max(1, len(modes))
+    first = report["modes"][modes[0]]["by_kind"] if modes else {}
     for j, mode in enumerate(modes):
-        values = [report["modes"][mode]["by_kind"].get(kind, {}).get("recall@5", 0) for kind in kinds]
-        right.bar([i + j * width for i in range(len(kinds))], values, width, label=mode)
-    right.set_xticks([i + width * (len(modes) - 1) / 2 for i in range(len(kinds))], kinds, rotation=20)
-    right.set(ylabel="Recall@5", title="Recall@5 by question kind", ylim=(0, 1.05))
+        kind_of = report["modes"][mode]["by_kind"]
+        values = [kind_of.get(kind, {}).get("recall@5", 0) for kind in kinds]
+        # the 95 % interval of each bar (none for a kind of one question): small kinds read as uncertain
+        spans = [kind_of.get(kind, {}).get("recall@5_ci") or (v, v) for kind, v in zip(kinds, values, strict=True)]
+        errors = [[max(0.0, v - lo) for v, (lo, _) in zip(values, spans, strict=True)],
+                  [max(0.0, hi - v) for v, (_, hi) in zip(values, spans, strict=True)]]  # fmt: skip
+        right.bar([i + j * width for i in range(len(kinds))], values, width, label=mode, yerr=errors, capsize=2)
+    labels = [f"{kind or 'unlabelled'}\nn={int(first.get(kind, {}).get('answerable', 0))}" for kind in kinds]
+    right.set_xticks([i + width * (len(modes) - 1) / 2 for i in range(len(kinds))], labels, rotation=20)
+    right.set(ylabel="Recall@5 (95% CI)", title="Recall@5 by question kind, n answerable", ylim=(0, 1.05))
     right.grid(axis="y", alpha=0.3)
     right.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncols=len(modes), frameon=False)
     fig.tight_layout()

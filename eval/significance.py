@@ -55,3 +55,39 @@ def fisher_randomization(
         signs = rng.choice((-1.0, 1.0), size=(size, len(diff)))
         count += int(np.sum(np.abs(signs @ diff) / len(diff) >= observed - 1e-12))
     return count / permutations
+
+
+def mean_interval(values: Sequence[float], level: float = 0.95) -> tuple[float, float] | None:
+    """The Student-t confidence interval of the mean of per-question values; None below two questions.
+
+    >>> mean_interval([1.0, 0.0, 1.0, 1.0]), mean_interval([0.5, 0.7, 0.9])
+    ((0.0, 1.0), (0.2032, 1.0))
+    >>> mean_interval([1.0]) is None
+    True
+    """
+    from scipy.stats import t
+
+    n = len(values)
+    if n < 2:
+        return None
+    mean = float(np.mean(values))
+    half = float(t.ppf(0.5 + level / 2, n - 1) * np.std(values, ddof=1) / math.sqrt(n))
+    return round(max(0.0, mean - half), 4), round(min(1.0, mean + half), 4)
+
+
+def holm(p_values: Sequence[float]) -> list[float]:
+    """Holm–Bonferroni adjusted p-values of a family of tests (step-down; each at most 1).
+
+    Comparing many runs on many metrics finds "significant" differences by chance; Holm's
+    adjustment keeps the family-wise error at the level chosen, uniformly stronger than Bonferroni.
+
+    >>> holm([0.01, 0.04, 0.03])
+    [0.03, 0.06, 0.06]
+    """
+    order = sorted(range(len(p_values)), key=lambda i: p_values[i])
+    adjusted = [1.0] * len(p_values)
+    running = 0.0
+    for step, i in enumerate(order):
+        running = max(running, min(1.0, (len(p_values) - step) * p_values[i]))
+        adjusted[i] = round(running, 10)
+    return adjusted

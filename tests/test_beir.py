@@ -153,6 +153,21 @@ def test_compare_holds_to_what_ranx_printed_on_the_fixture() -> None:
         assert against["p_t"] == pytest.approx(p_t, abs=1e-6)
         # two independent 10,000-permutation estimates: their difference has sd √(2p(1-p)/10⁴)
         assert abs(against["p_fisher"] - p_fisher) <= 4 * math.sqrt(2 * p_fisher * (1 - p_fisher) / 10_000)
+    # four metrics, one family: Holm's step-down over the larger of each comparison's two p-values
+    family = [
+        max(report["metrics"][m]["against"][0]["p_t"], report["metrics"][m]["against"][0]["p_fisher"]) for m in ranx
+    ]
+    order = sorted(range(4), key=lambda i: family[i])
+    expected, running = [0.0] * 4, 0.0
+    for step, i in enumerate(order):
+        running = max(running, min(1.0, (4 - step) * family[i]))
+        expected[i] = running
+    assert [report["metrics"][m]["against"][0]["p_holm"] for m in ranx] == pytest.approx(expected)
+    assert report["warnings"] == [
+        "4 comparisons: * uses Holm-adjusted p-values (family-wise error at the level chosen)"
+    ]
+    few = compare(runs, {q: qrels[q] for q in list(qrels)[:2]}, ["recall@5"])
+    assert few["questions"] == 2 and few["warnings"][0].startswith("only 2 judged questions")
 
 
 def test_run_and_qrels_files_refuse_what_they_cannot_read(tmp_path: Path) -> None:

@@ -75,6 +75,10 @@ def test_evaluate_counts_unanswerables_separately(corpus: Path, tmp_path: Path) 
     assert hybrid["mrr@10"] == 1.0
     assert hybrid["abstain_right"] == 1.0 and hybrid["abstain_wrong"] == 0.0
     assert set(report["modes"]["hybrid"]["by_kind"]) == {"keyword", "fact", "unanswerable"}
+    kinds = report["modes"]["hybrid"]["by_kind"]
+    assert kinds["keyword"]["recall@5_ci"] is None  # one question: no interval, the chart draws none
+    lo, hi = hybrid["recall@5_ci"]  # two answerable questions: a wide Student-t interval around the mean
+    assert 0.0 <= lo <= hybrid["recall@5"] <= hi <= 1.0
     failures = {f["id"]: f for f in report["modes"]["hybrid"]["failures"]}
     assert set(failures) == {"q2"} and failures["q2"]["missing"] == ["不存在"]
     assert report["modes"]["hybrid"]["latency_ms"]["p95"] >= report["modes"]["hybrid"]["latency_ms"]["p50"] > 0
