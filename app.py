@@ -23,12 +23,11 @@ from index.paths import default_data_dir, default_index_path
 from index.writing import tidy
 from ingest.bounds import MAX_QUERY_CHARS, MAX_UPLOAD_BYTES, UPLOAD_TYPES
 from web import TASK_VIEW_COLUMNS, Library
-from web.entrance.access import WriteAccess, kept_token
+from web.entrance.access import WriteAccess, add_access_options, kept_token
 from web.entrance.files import FileGuard
 from web.entrance.routes import RouteGate
 from web.entrance.serving import serve
-from web.feedback_view import COLUMNS as VOTE_COLUMNS
-from web.feedback_view import VOTE_CHOICES, FeedbackTab
+from web.feedback_tab import feedback_tab
 from web.page import CONFIRM_IN_VIEW, CSS, PAGE_SCRIPT, SCROLL_TO_ANSWER, SCROLL_TO_CLAUSE, SCROLL_TO_TASKS
 from web.server import LOOPBACK, server_app
 
@@ -275,38 +274,7 @@ def build_ui(library: Library, access: WriteAccess | None = None) -> Any:
             cancel.click(notices_tab.on_cancel, [pending], [status, deleted, confirm_row, pending], **private)
             doomed.change(lambda: (gr.update(visible=False), {}), None, [confirm_row, pending], queue=False, **private)
         with gr.Tab("反馈"):
-            reviews = FeedbackTab(library, temp_dir(library.data_dir) / "exports")
-            gr.Markdown(
-                "问答中的每一次评价（👍、👎、指出正确条款），最新的在前；可按评价、问题中的词语和日期筛选并导出。"
-            )
-            with gr.Row(elem_id="feedback-filters"):
-                vote = gr.Dropdown(list(VOTE_CHOICES), value="", label="评价", elem_id="vote", scale=1)
-                words = gr.Textbox(label="问题包含", elem_id="vote-words", scale=2, max_length=MAX_QUERY_CHARS)
-                since = gr.Textbox(
-                    label="起始日期", placeholder="YYYY-MM-DD", elem_id="vote-since", scale=1, max_length=10
-                )
-                until = gr.Textbox(
-                    label="截止日期", placeholder="YYYY-MM-DD", elem_id="vote-until", scale=1, max_length=10
-                )
-            with gr.Row():
-                show_votes = gr.Button("查看", variant="primary", elem_id="show-votes", scale=0, min_width=100)
-                export_votes = gr.Button("导出 Excel", elem_id="export-votes", scale=0, min_width=120)
-            votes_status = gr.Markdown(elem_id="votes-status")
-            votes_file = gr.File(label="反馈（.xlsx）", interactive=False, elem_id="votes-file", visible=False)
-            votes = gr.Dataframe(
-                headers=list(VOTE_COLUMNS), interactive=False, wrap=True, elem_id="votes", label="评价",
-                column_widths=["150px", "110px", "240px", "200px", "220px", "140px", "240px"],
-            )  # fmt: skip
-            asked_for = [vote, words, since, until]
-            private = {"api_visibility": "private"}
-            show_votes.click(reviews.show, asked_for, [votes_status, votes], **private)
-
-            def votes_export(*asked: str) -> tuple[str, Any]:
-                status, path = reviews.export(*asked)
-                return status, gr.update(value=path, visible=path is not None)  # no empty file box
-
-            export_votes.click(votes_export, asked_for, [votes_status, votes_file], **private)
-            demo.load(reviews.show, asked_for, [votes_status, votes], **private)
+            feedback_tab(demo, library, temp_dir(library.data_dir) / "exports")
         # a reload or a second browser shows the library as the index has it, uploads included
         demo.load(chat.library_view, None, view, api_visibility="private")
 
@@ -358,24 +326,7 @@ def main(argv: list[str] | None = None) -> int:
         help="uploads and the feedback log live here (default: $POLICY_QA_DATA or build/data)",
     )
     parser.add_argument("--feedback-log", type=Path, help="feedback JSON Lines file (default DATA_DIR/feedback.jsonl)")
-    parser.add_argument(
-        "--api-token",
-        default=os.environ.get("POLICY_QA_API_TOKEN"),
-        help="the write token: every upload, replacement and delete needs it, in the chat and the JSON API "
-        "(also the JSON API's reads off loopback); default: the one kept in DATA_DIR/write-token "
-        "($POLICY_QA_API_TOKEN)",
-    )
-    parser.add_argument(
-        "--read-token",
-        default=os.environ.get("POLICY_QA_READ_TOKEN"),
-        help="a key that reads and never writes: Dify's API key, and reads off loopback (JSON API, MCP at /mcp); "
-        "default: the one kept in DATA_DIR/read-token ($POLICY_QA_READ_TOKEN)",
-    )
-    parser.add_argument(
-        "--auth",
-        default=os.environ.get("POLICY_QA_AUTH"),
-        help="user:password required to use the app (or $POLICY_QA_AUTH); needed off loopback",
-    )
+    add_access_options(parser)
     args = parser.parse_args(argv)
     auth = None
     if args.auth:

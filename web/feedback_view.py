@@ -27,13 +27,11 @@ MAX_BYTES = 16 * 1024 * 1024
 #: The most rows the table shows (the newest); the export holds the same rows.
 MAX_ROWS = 2000
 #: The vote filter's choices (label, vote); "" = every vote.
-VOTE_CHOICES = (("全部", ""), ("👍 有帮助", "up"), ("👎 没有帮助", "down"), ("指出正确条款", "pick"))
+VOTE_CHOICES = (("全部", ""), ("有帮助", "up"), ("没有帮助", "down"), ("指出正确条款", "pick"))
 VOTE_NAMES = {vote: label for label, vote in VOTE_CHOICES if vote}
 #: The table's columns.
 COLUMNS = ("时间", "评价", "问题", "条款", "通知", "回答编号", "条款编号")
 WIDTHS = (18, 12, 40, 40, 36, 18, 30)
-#: How many exports are kept (the newest).
-KEEP = 50
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
@@ -129,29 +127,3 @@ def write_feedback_xlsx(rows: list[list[str]], status: str, path: Path) -> Path:
     """The listed votes as an .xlsx (title, what the list holds and when it was exported, the rows)."""
     under = f"{status}　导出时间 {time.strftime('%Y-%m-%d %H:%M')}"
     return write_table_xlsx(PrintedTable("问答反馈", under, COLUMNS, rows, WIDTHS, sheet="反馈"), path)
-
-
-class FeedbackTab:
-    """The 反馈 tab's callbacks over a library: the filtered list and its export under ``export_dir``."""
-
-    def __init__(self, library: Any, export_dir: Path) -> None:
-        self.library = library
-        self.export_dir = Path(export_dir)
-
-    def show(self, vote: str, words: str, since: str, until: str) -> tuple[str, list[list[str]]]:
-        """The status line and the table for the filter as the tab's fields hold it."""
-        wanted = VoteFilter(vote or "", (words or "").strip(), (since or "").strip(), (until or "").strip())
-        return feedback_rows(self.library.feedback_log, self.library.clauses(), wanted)
-
-    def export(self, vote: str, words: str, since: str, until: str) -> tuple[str, str | None]:
-        """The listed votes as an .xlsx (反馈-<date>.xlsx, in a folder of its own) and the status line."""
-        status, rows = self.show(vote, words, since, until)
-        if not rows:
-            return status, None
-        folder = self.export_dir / f"feedback-{time.strftime('%Y%m%d-%H%M%S')}-{time.time_ns() % 10**9}"
-        folder.mkdir(parents=True)
-        for old in sorted(self.export_dir.glob("feedback-*"))[:-KEEP]:
-            for file in old.iterdir():
-                file.unlink(missing_ok=True)
-            old.rmdir()
-        return status, str(write_feedback_xlsx(rows, status, folder / f"反馈-{time.strftime('%Y%m%d')}.xlsx"))

@@ -26,6 +26,7 @@ Example:
 
 from __future__ import annotations
 
+import argparse
 import hmac
 import os
 import secrets
@@ -123,3 +124,25 @@ def kept_token(path: Path) -> str:
 
 
 __all__ = ["READ_TOKEN_FILE", "TOKEN_FILE", "WriteAccess", "kept_token"]
+
+
+def add_access_options(parser: argparse.ArgumentParser) -> None:
+    """``--api-token``, ``--read-token`` and ``--auth`` of ``python app.py`` (each also from its environment)."""
+    parser.add_argument(
+        "--api-token",
+        default=os.environ.get("POLICY_QA_API_TOKEN"),
+        help="the write token: every upload, replacement and delete needs it, in the chat and the JSON API "
+        "(also the JSON API's reads off loopback); default: the one kept in DATA_DIR/write-token "
+        "($POLICY_QA_API_TOKEN)",
+    )
+    parser.add_argument(
+        "--read-token",
+        default=os.environ.get("POLICY_QA_READ_TOKEN"),
+        help="a key that reads and never writes: Dify's API key, and reads off loopback (JSON API, MCP at /mcp); "
+        "default: the one kept in DATA_DIR/read-token ($POLICY_QA_READ_TOKEN)",
+    )
+    parser.add_argument(
+        "--auth",
+        default=os.environ.get("POLICY_QA_AUTH"),
+        help="user:password required to use the app (or $POLICY_QA_AUTH); needed off loopback",
+    )
