@@ -1,7 +1,8 @@
 """Screenshots for the README, and what staff wait for in real Chromium.
 
 Saves docs/chat.png (an answer), docs/notice.png (a citation opened in its notice),
-docs/tasks.png (the 部门任务 tab) and docs/phone.png (a citation opened on a 400-px screen),
+docs/tasks.png (the 部门任务 tab), docs/feedback.png (the 反馈 tab), docs/phone-start.png (the first
+screen on a 400-px phone) and docs/phone.png (a citation opened on a 400-px screen),
 and times: a warm question → rendered answer, a click on 在通知中查看 → the marked clause
 shown, and choosing a department → its task list shown.
 
@@ -86,17 +87,29 @@ def main(url: str = "http://127.0.0.1:7860/") -> None:
         for name in DEPARTMENTS:
             page.locator("#department input").fill(name)
             started = time.perf_counter()
-            page.get_by_role("option", name=name, exact=True).click()
+            option = page.get_by_role("option").filter(has_text=name).first  # "市数据局（汉中市）" where places differ
+            shown = option.inner_text().strip()
+            option.click()
             page.wait_for_function(
-                f"document.querySelector('#task-status').innerText.includes({json.dumps(name + '：共')})"
+                f"document.querySelector('#task-status').innerText.includes({json.dumps(shown + '：共')})"
             )
             task_times.append((time.perf_counter() - started) * 1000)
         page.locator("#tasks").get_by_text("强化政务服务效能监管").first.click()
         page.wait_for_selector("#task-notice .here")
         page.wait_for_timeout(500)
         page.screenshot(path=str(Path(__file__).with_name("tasks.png")), full_page=True)
+        page.get_by_role("tab", name="反馈").click()  # every vote, with its question and clause
+        page.locator("#show-votes").click()
+        page.wait_for_function("document.querySelector('#votes-status').innerText.trim().length > 0")
+        page.wait_for_timeout(500)
+        page.screenshot(
+            path=str(Path(__file__).with_name("feedback.png")), clip={"x": 0, "y": 0, "width": 1200, "height": 700}
+        )
         phone = browser.new_page(viewport={"width": 400, "height": 860})  # a citation opened on a phone
         phone.goto(url)
+        phone.wait_for_selector("#question textarea")
+        phone.wait_for_timeout(800)
+        phone.screenshot(path=str(Path(__file__).with_name("phone-start.png")))  # the first screen: ask, examples
         phone.locator("#question textarea").fill("哪些部门负责12345热线")
         phone.locator("#question textarea").press("Enter")
         phone.wait_for_selector(".cite")
