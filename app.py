@@ -23,6 +23,7 @@ from index.paths import default_data_dir, default_index_path
 from index.writing import tidy
 from ingest.bounds import MAX_QUERY_CHARS, MAX_UPLOAD_BYTES, UPLOAD_TYPES
 from web import TASK_VIEW_COLUMNS, Library
+from web.due_tab import due_section
 from web.entrance.access import WriteAccess, add_access_options, kept_token
 from web.entrance.files import FileGuard
 from web.entrance.routes import RouteGate
@@ -194,6 +195,8 @@ def build_ui(library: Library, access: WriteAccess | None = None) -> Any:
                 task_csv = gr.File(label="导出 CSV", interactive=False, elem_id="tasks-csv", min_width=300)
             gr.Markdown("点击表中一行，在下方阅读该条目所在的通知。")
             task_notice = gr.HTML(elem_id="task-notice", elem_classes="notice-box")
+            exports = temp_dir(library.data_dir) / "exports"
+            due_section(library, exports, chat.clause_page, department, role, task_notice)  # opens rows above
             # a new list empties the notice panel: a clause of the list before is not this one's
             task_outputs = [task_status, task_table, task_xlsx, task_csv, task_notice]
             task_table.select(tab.open_task, None, [task_notice], api_visibility="private").then(

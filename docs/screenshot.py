@@ -1,8 +1,9 @@
 """Screenshots for the README, and what staff wait for in real Chromium.
 
 Saves docs/chat.png (an answer), docs/notice.png (a citation opened in its notice),
-docs/tasks.png (the 部门任务 tab), docs/feedback.png (the 反馈 tab), docs/phone-start.png (the first
-screen on a 400-px phone) and docs/phone.png (a citation opened on a 400-px screen),
+docs/tasks.png (the 部门任务 tab), docs/due.png (its 到期 view), docs/feedback.png (the 反馈 tab),
+docs/phone-start.png (the first screen on a 400-px phone) and docs/phone.png (a citation opened
+on a 400-px screen),
 and times: a warm question → rendered answer, a click on 在通知中查看 → the marked clause
 shown, and choosing a department → its task list shown.
 
@@ -98,6 +99,17 @@ def main(url: str = "http://127.0.0.1:7860/") -> None:
         page.wait_for_selector("#task-notice .here")
         page.wait_for_timeout(500)
         page.screenshot(path=str(Path(__file__).with_name("tasks.png")), full_page=True)
+        page.locator("#department input").fill("市行政审批局")  # what falls due, on a day of its notice's year
+        page.get_by_role("option").filter(has_text="市行政审批局").first.click()
+        page.get_by_text("到期（按完成时限").click()
+        page.locator("#due-today textarea, #due-today input").first.fill("2023-08-25")
+        page.locator("#due-show").click()
+        page.wait_for_function("document.querySelector('#due-status').innerText.includes('共')")
+        page.locator("#due-ics").click()
+        page.locator("#due-file .filename").first.wait_for()
+        page.locator("#due-box").scroll_into_view_if_needed()
+        page.wait_for_timeout(500)
+        page.screenshot(path=str(Path(__file__).with_name("due.png")))
         page.get_by_role("tab", name="反馈").click()  # every vote, with its question and clause
         page.locator("#show-votes").click()
         page.wait_for_function("document.querySelector('#votes-status').innerText.trim().length > 0")

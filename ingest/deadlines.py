@@ -155,3 +155,44 @@ def title_year(title: str) -> int | None:
     years = set(re.findall(r"((?:19|20)\d{2})\s*年", title))
     ranges = re.search(r"(?:19|20)\d{2}\s*[-—–~～至到]\s*(?:19|20)?\d{2}", title)
     return int(years.pop()) if len(years) == 1 and not ranges else None
+
+
+#: A recurring limit: 每月 / 每个月 (with a day: 每月10日前), 每季度, 每半年, 每年 / 每年度 (with a month:
+#: 每年6月底前), 每周.
+_RECURRING = re.compile(
+    r"每(?:个)?(?:"
+    rf"(?P<month_each>月)(?:\s*(?P<mday>[0-3]?\d)\s*日)?"
+    r"|(?P<quarter_each>季度?)"
+    r"|(?P<half_each>半年)"
+    rf"|(?P<year_each>年度?)(?:\s*(?P<ymonth>{_MONTH})\s*月\s*(?:(?P<yday>[0-3]?\d)\s*日)?)?"
+    r"|(?P<week_each>周|星期)"
+    r")"
+)
+
+
+def recurrence(text: str) -> str | None:
+    """The RFC 5545 RRULE a recurring limit sets ("每季度" → the last day of each quarter); None if none.
+
+    A month's limit without a day falls on its last day (as "6月底前" does); a weekly one on Friday,
+    the week's last working day. The rule has no end here: the caller bounds it by the notice's year.
+
+    >>> recurrence("每季度报送一次"), recurrence("每月10日前")
+    ('FREQ=YEARLY;BYMONTH=3,6,9,12;BYMONTHDAY=-1', 'FREQ=MONTHLY;BYMONTHDAY=10')
+    >>> recurrence("每年6月底前"), recurrence("每半年"), recurrence("每周"), recurrence("2024年6月底前")
+    ('FREQ=YEARLY;BYMONTH=6;BYMONTHDAY=-1', 'FREQ=YEARLY;BYMONTH=6,12;BYMONTHDAY=-1', 'FREQ=WEEKLY;BYDAY=FR', None)
+    """
+    m = _RECURRING.search(text)
+    if m is None:
+        return None
+    if m["month_each"]:
+        day = int(m["mday"]) if m["mday"] and 1 <= int(m["mday"]) <= 31 else -1
+        return f"FREQ=MONTHLY;BYMONTHDAY={day}"
+    if m["quarter_each"]:
+        return "FREQ=YEARLY;BYMONTH=3,6,9,12;BYMONTHDAY=-1"
+    if m["half_each"]:
+        return "FREQ=YEARLY;BYMONTH=6,12;BYMONTHDAY=-1"
+    if m["year_each"]:
+        month = _month(m["ymonth"]) if m["ymonth"] else 12
+        day = int(m["yday"]) if m["yday"] and 1 <= int(m["yday"]) <= 31 else -1
+        return f"FREQ=YEARLY;BYMONTH={month};BYMONTHDAY={day}"
+    return "FREQ=WEEKLY;BYDAY=FR"

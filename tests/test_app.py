@@ -342,8 +342,8 @@ def test_the_department_tab_lists_the_tasks_and_exports_them_as_xlsx(
         assert "强化政务服务效能监管" in page.locator("#task-notice .here").inner_text()
     sheet = load_workbook(tmp_path / "tasks.xlsx").active
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0][:6] == ("通知", "日期", "章节", "条目", "工作事项", "角色") and sheet.freeze_panes == "A2"
-    assert [r[-1] for r in rows[1:]] == [t["chunk_id"] for t in expected]
+    assert rows[2][:6] == ("序号", "工作事项", "条款内容", "角色", "牵头单位", "配合单位") and sheet.freeze_panes == "A4"
+    assert [r[1] for r in rows[3:]] == [t["title"] for t in expected] and rows[0][0].startswith("市数据局")
 
 
 @pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed")

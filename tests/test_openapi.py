@@ -19,6 +19,7 @@ from ingest.bounds import MAX_UPLOAD_BYTES
 from tests.conftest import NOTICE_B
 from web import schemas
 from web.dify import LIBRARY_ID, Records
+from web.due_api import DueView
 from web.errors import ErrorBody
 from web.library import Library
 from web.server import server_app
@@ -63,6 +64,10 @@ CALLS: dict[tuple[str, str, str], Call] = {
     ("get", "/api/tasks", "400"): lambda c: c.open.get("/api/tasks", params={"department": "市气象局"}),
     ("get", "/api/tasks", "401"): lambda c: c.closed.get("/api/tasks", params={"department": "市数据局"}),
     ("get", "/api/tasks", "422"): lambda c: c.open.get("/api/tasks", params={"department": "市数据局", "role": "x"}),
+    ("get", "/api/due", "200"): lambda c: c.open.get("/api/due", params={"department": "市数据局"}),
+    ("get", "/api/due", "400"): lambda c: c.open.get("/api/due", params={"department": "市气象局"}),
+    ("get", "/api/due", "401"): lambda c: c.closed.get("/api/due"),
+    ("get", "/api/due", "422"): lambda c: c.open.get("/api/due", params={"today": "2024-02-30"}),
     ("get", "/api/overview", "200"): lambda c: c.open.get("/api/overview"),
     ("get", "/api/overview", "401"): lambda c: c.closed.get("/api/overview"),
     ("get", "/api/overview", "422"): lambda c: c.open.get("/api/overview", params={"format": "csv"}),
@@ -115,6 +120,7 @@ MODELS: dict[tuple[str, str], type[BaseModel]] = {
     ("get", "/api/notices/{doc_id}"): schemas.NoticeDetail,
     ("get", "/api/notices/{doc_id}/breakdown"): schemas.Breakdown,
     ("get", "/api/tasks"): schemas.TaskList,
+    ("get", "/api/due"): DueView,
     ("get", "/api/overview"): schemas.Overview,
     ("post", "/api/notices"): schemas.Uploaded,
     ("post", "/api/notices/{doc_id}/delete-token"): schemas.DeleteTicket,

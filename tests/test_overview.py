@@ -81,7 +81,7 @@ def test_a_cell_click_opens_that_departments_items_in_that_notice(tmp_path: Path
     department, role, doc_id, status, rows, xlsx, _, panel = tab.open_cell(SimpleNamespace(index=[row, 6]))
     assert (department["value"], role["value"], doc_id) == ("市发展改革委", "全部", "w")
     assert [r[-1] for r in rows] == ["w#一/1", "w#一/2"] and "共 2 项" in status and "某市营商环境" in status
-    assert len(load_workbook(xlsx).active["A"]) == 3  # header + the two items of that cell
+    assert len(load_workbook(xlsx).active["A"]) == 3 + 2  # title, counts, header + the two items of that cell
     assert panel == ""  # the notice panel is emptied for the new list
     _, _, doc_id, _, rows, _, _, _ = tab.open_cell(SimpleNamespace(index=[row, 0]))
     assert doc_id == "" and len(rows) == 3  # the key columns open every notice's items

@@ -20,6 +20,7 @@ from tests.conftest import NOTICE_A, NOTICE_B
 from tests.fakes import KeywordEmbedder
 from tests.pdfmaker import make_pdf
 from web.library import Library, UploadError
+from web.uploads import display_name
 
 HOTLINE = "12345热线由哪个部门负责"
 
@@ -162,7 +163,9 @@ def test_hostile_file_names_are_stored_under_safe_names_inside_the_data_dir(
     path = tmp_path / "upload.bin"
     path.write_text(NOTICE_B, encoding="utf-8")
     result = library.upload(path, sent_name)
-    stored = _files_under(tmp_path / "data")
+    names = tmp_path / "data" / "upload-names.jsonl"  # the name sent, kept as JSON data, never as a path
+    assert result.doc_id and library.upload_names.get(result.doc_id) == display_name(sent_name)
+    stored = [f for f in _files_under(tmp_path / "data") if f != names]
     assert len(stored) == 1
     (only,) = stored
     assert only.resolve().parent == (tmp_path / "data" / "uploads").resolve()

@@ -19,7 +19,7 @@ from ingest.departments import canonical
 from web.breakdown import breakdown_dict
 from web.library import Library
 from web.notice_view import notice_dict
-from web.params import ParamError, choice, echoed, text, turns_of, whole
+from web.params import ParamError, choice, day, echoed, text, turns_of, whole
 
 #: The longest department name a task list is asked for.
 MAX_DEPARTMENT_CHARS = 200
@@ -79,10 +79,14 @@ class WebApi:
             return {"error": str(exc)}
         return answer.to_dict()
 
-    def tasks(self, department: str, role: str = "", doc_id: str = "") -> dict[str, Any]:
+    def tasks(
+        self, department: str, role: str = "", doc_id: str = "", due_before: str = "", due_after: str = ""
+    ) -> dict[str, Any]:
         """Every item a department (any of its names) leads or supports; role "牵头", "配合" or "" for both.
 
-        ``doc_id`` keeps one notice's items (what a cell of the departments × notices overview counts).
+        ``doc_id`` keeps one notice's items (what a cell of the departments × notices overview counts);
+        ``due_after`` / ``due_before`` (YYYY-MM-DD, inclusive) those whose due date lies between (an
+        item with no date is left out when either is given).
         """
         try:
             department = text("department", department, required=True)
@@ -92,14 +96,18 @@ class WebApi:
             doc_id = text("doc_id", doc_id)
             if doc_id and doc_id not in {row[0] for row in self.library.notices()}:
                 raise ParamError("doc_id", "库中通知的 doc_id", doc_id)
+            before, after = day("due_before", due_before), day("due_after", due_after)
         except ParamError as exc:
             return exc.to_dict()
         try:
             found = self.library.tasks(department, role, doc_id)
         except ValueError as exc:
             return {"error": str(exc)}
+        if before or after:
+            found = [t for t in found if t.due and (not after or t.due >= after) and (not before or t.due <= before)]
         result = {"department": canonical(department), "role": role, "tasks": [t.to_dict() for t in found]}
-        return {**result, "doc_id": doc_id} if doc_id else result
+        bounds = {k: v for k, v in (("due_before", before), ("due_after", after)) if v}
+        return {**result, **({"doc_id": doc_id} if doc_id else {}), **bounds}
 
     def notices(self) -> dict[str, Any]:
         """Every notice in the library: doc_id, title, issuer, date, chunks, lead departments, upload hash."""

@@ -65,12 +65,8 @@ DOWNLOADS = {
 }
 
 
-def api_router(library: Library, access: WriteAccess | None, open_reads: bool) -> APIRouter:
-    """The ``/api`` routes over ``library``; ``access`` guards changes, and reads unless ``open_reads``.
-
-    With no ``access`` (a bare server, as some tests build it) every change is refused.
-    """
-    api = WebApi(library)
+def read_rule(access: WriteAccess | None, open_reads: bool) -> Any:
+    """The read rule as a FastAPI dependency: open on loopback (``open_reads``), else the read key or the token."""
 
     def may_read(request: Request, _: Annotated[Any, Depends(TOKEN_SCHEME)] = None) -> None:
         if open_reads:
@@ -78,6 +74,17 @@ def api_router(library: Library, access: WriteAccess | None, open_reads: bool) -
         refused = access.read_refusal(request.headers.get("authorization")) if access else "需要令牌"
         if refused:
             raise ApiError(401, {"error": refused})
+
+    return may_read
+
+
+def api_router(library: Library, access: WriteAccess | None, open_reads: bool) -> APIRouter:
+    """The ``/api`` routes over ``library``; ``access`` guards changes, and reads unless ``open_reads``.
+
+    With no ``access`` (a bare server, as some tests build it) every change is refused.
+    """
+    api = WebApi(library)
+    may_read = read_rule(access, open_reads)
 
     def may_write(request: Request, _: Annotated[Any, Depends(TOKEN_SCHEME)] = None) -> None:
         if access is None:
@@ -162,16 +169,23 @@ def api_router(library: Library, access: WriteAccess | None, open_reads: bool) -
         role: str = "",
         format: str = "json",
         doc_id: str = "",
+        due_before: str = "",
+        due_after: str = "",
     ) -> dict[str, Any] | Response:
-        """Every item a department leads or supports (role 牵头, 配合 or both; doc_id: one notice); json/xlsx/csv."""
+        """Every item a department leads or supports (role 牵头, 配合 or both; doc_id: one notice); json/xlsx/csv.
+
+        ``due_after`` / ``due_before`` (YYYY-MM-DD, inclusive) keep the items whose due date lies between.
+        """
         try:
             kind = choice("format", format, ("json", "xlsx", "csv"))
         except ParamError as exc:
             raise ApiError(422, exc.to_dict()) from exc
-        result = answered(api.tasks(department, role, doc_id))
+        result = answered(api.tasks(department, role, doc_id, due_before=due_before, due_after=due_after))
         if kind == "json":
             return result
-        found = library.tasks(department, role, doc_id)
+        found = [
+            t for t in library.tasks(department, role, doc_id) if t.chunk_id in {r["chunk_id"] for r in result["tasks"]}
+        ]
         name = f"任务-{result['department']}"
         if kind == "csv":
             return _download(tasks_csv(found).encode("utf-8"), f"{name}.csv", "text/csv; charset=utf-8")

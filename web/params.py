@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import date
 from typing import Any
 
 from index.reading.conversation import MAX_HISTORY, Turn
@@ -114,3 +115,25 @@ def turns_of(value: Any) -> list[Turn]:
         return [Turn.of(item.model_dump() if hasattr(item, "model_dump") else item) for item in value]
     except ValueError as exc:
         raise ParamError("history", f"问题或 {{query, chunk_ids}} 的列表（{exc}）", value) from exc
+
+
+def day(name: str, value: Any) -> str:
+    """An ISO date (YYYY-MM-DD) that exists, or "" for none.
+
+    Raises:
+        ParamError: for anything else.
+
+    >>> day("due_before", "2024-06-30"), day("due_before", "")
+    ('2024-06-30', '')
+    """
+    value = text(name, value)
+    if not value:
+        return ""
+    try:
+        return date.fromisoformat(value).isoformat() if len(value) == 10 else _not_a_day(name, value)
+    except ValueError:
+        return _not_a_day(name, value)
+
+
+def _not_a_day(name: str, value: str) -> str:
+    raise ParamError(name, " YYYY-MM-DD 格式的日期，如 2024-06-30", value)

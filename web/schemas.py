@@ -154,6 +154,7 @@ class BreakdownRow(BaseModel):
     support: str = Field(description="配合单位")
     deadline: str = Field(description="完成时限")
     chunk_id: str
+    part: str = Field("", description="the notice's part the item is in (四、保障措施), empty for none")
 
 
 class Breakdown(BaseModel):

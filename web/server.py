@@ -11,6 +11,7 @@ from starlette.middleware import Middleware
 
 from web.dify import dify_router
 from web.docs_page import add_docs_page, truthful_openapi
+from web.due_api import due_router
 from web.entrance.access import WriteAccess
 from web.entrance.headers import SecurityHeaders
 from web.errors import ApiError, error_response, validation_error
@@ -76,6 +77,7 @@ def server_app(
 
     app.include_router(api_router(library, access, open_reads))
     app.include_router(dify_router(library, access))
+    app.include_router(due_router(library, access, open_reads))
     app.router.routes.extend(mcp)
     truthful_openapi(app)
     return app

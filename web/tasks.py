@@ -113,23 +113,26 @@ def department_tasks(
             continue
         if role and found != role:
             continue
-        out.append(
-            Task(
-                chunk.title or chunk.notice_title,
-                chunk.date or "",
-                " › ".join(chunk.section),
-                cite_label(chunk.label) if chunk.label else "",
-                _title(chunk),
-                found,
-                chunk.deadline or "",
-                chunk.due or "",
-                chunk.id,
-                without_notes(chunk.text),
-                "、".join(chunk.lead),
-                "、".join(chunk.support),
-            )
-        )
+        out.append(task_of(chunk, found))
     return out
+
+
+def task_of(chunk: Chunk, role: str) -> Task:
+    """The item ``chunk`` as a :class:`Task` in which its department has ``role`` ("" for none in particular)."""
+    return Task(
+        chunk.title or chunk.notice_title,
+        chunk.date or "",
+        " › ".join(chunk.section),
+        cite_label(chunk.label) if chunk.label else "",
+        _title(chunk),
+        role,
+        chunk.deadline or "",
+        chunk.due or "",
+        chunk.id,
+        without_notes(chunk.text),
+        "、".join(chunk.lead),
+        "、".join(chunk.support),
+    )
 
 
 def _title(chunk: Chunk) -> str:

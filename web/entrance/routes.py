@@ -63,8 +63,9 @@ ROUTES: tuple[Route, ...] = (
           "JSON; a question ≤ 2,000 characters, k 1–100, ≤ 100 questions a batch"),
     Route("GET /api/notices[/{doc_id}[/breakdown]]", r"/api/notices(/[^/]+(/breakdown)?)?", LOOPBACK_READ,
           "a doc_id; format json, xlsx or docx", methods="GET,HEAD"),
-    Route("GET /api/tasks, /api/overview", r"/api/(tasks|overview)", LOOPBACK_READ,
-          "a department ≤ 200 characters, a role, a doc_id; format json, xlsx or csv"),
+    Route("GET /api/tasks, /api/overview, /api/due", r"/api/(tasks|overview|due)", LOOPBACK_READ,
+          "a department ≤ 200 characters, a role, a doc_id, due dates and a day as YYYY-MM-DD; "
+          "format json, xlsx, csv or (due) ics"),
     Route("POST /api/notices", r"/api/notices", TOKEN,
           "multipart: one file ≤ 20 MiB of the upload types; replace true or false", methods="POST"),
     Route("POST /api/notices/{doc_id}/delete-token, DELETE /api/notices/{doc_id}",
