@@ -84,7 +84,7 @@ def due_router(library: Library, access: WriteAccess | None, open_reads: bool) -
             except ValueError as exc:
                 raise ApiError(400, {"error": str(exc)}) from exc
         else:
-            tasks = library_tasks(library.searcher.all_chunks())
+            tasks = library_tasks(list(library.clauses().values()))  # read once per index, not per request
         items = due_items(tasks, on)
         name = f"{department or '全部通知'}到期任务"
         if kind == "ics":

@@ -24,6 +24,8 @@ from web.params import ParamError, day
 MINE, ALL = "所选部门", "全部通知"
 #: How many calendar exports are kept (the newest).
 KEEP = 50
+#: The most rows the page's table shows (a library of a million clauses has tens of thousands of items).
+MAX_ROWS = 2000
 
 
 class DueTab:
@@ -41,7 +43,7 @@ class DueTab:
         except ParamError:
             return f"❌ 日期应写作 YYYY-MM-DD，如 {date.today().isoformat()}，收到“{html.escape(today)}”", [], ""
         if scope == ALL:
-            tasks, name = library_tasks(self.library.searcher.all_chunks()), "全部通知"
+            tasks, name = library_tasks(list(self.library.clauses().values())), "全部通知"  # read once per index
         elif not department:
             return "请先选择部门，或选择“全部通知”。", [], ""
         else:
@@ -55,9 +57,11 @@ class DueTab:
         return f"{html.escape(name)}，{on.isoformat()}：共 {len(items)} 项（{counts}）", items, f"{name}到期任务"
 
     def show(self, department: str | None, role: str, scope: str, today: str) -> tuple[str, list[list[str]], Any]:
-        """The status line, the table's rows, and the calendar file box emptied (a new view, a new export)."""
+        """The status line, the table's rows (the first :data:`MAX_ROWS`), and the calendar file box emptied."""
         status, items, _ = self.items(department, role, scope, today)
-        return status, [i.row() for i in items], gr.update(value=None, visible=False)
+        if len(items) > MAX_ROWS:
+            status += f"；表中列出最先到期的 {MAX_ROWS} 项，日历与接口含全部"
+        return status, [i.row() for i in items[:MAX_ROWS]], gr.update(value=None, visible=False)
 
     def export(
         self, department: str | None, role: str, scope: str, today: str, request: gr.Request | None = None

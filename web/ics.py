@@ -18,7 +18,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from urllib.parse import quote
 
-from web.due import DueItem
+from web.due import DueItem, occurrences
 
 #: Who wrote the calendar (RFC 5545 PRODID).
 PRODID = "-//policy-qa//政策条款问答 到期任务//ZH"
@@ -74,8 +74,6 @@ def write_ics(items: Sequence[DueItem], name: str, path: Path, base_url: str = "
         event.add("dtstamp", stamp)
         start = date.fromisoformat(item.due)
         if item.rule:  # the series starts at its first occurrence, not at today's next one
-            from web.due import occurrences
-
             first = occurrences(item.rule, int(item.until[:4]))
             start = first[0] if first else start
             event.add("rrule", vRecur.from_ical(f"{item.rule};UNTIL={item.until.replace('-', '')}"))
