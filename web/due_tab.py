@@ -96,7 +96,8 @@ def due_section(library: Any, export_dir: Path, clause_page: Any, department: An
     with gr.Accordion("到期（按完成时限：已逾期、7 天内、30 天内、以后、无日期）", open=False, elem_id="due-box"):
         with gr.Row():
             scope = gr.Radio([MINE, ALL], value=MINE, label="范围", elem_id="due-scope", scale=2)
-            today = gr.Textbox(label="以此日期计", value=lambda: date.today().isoformat(), max_length=10,
+            # a plain default: a callable one would be a load event, and Gradio names it in its public API
+            today = gr.Textbox(label="以此日期计（留空为今天）", placeholder="YYYY-MM-DD", max_length=10,
                                elem_id="due-today", scale=1)  # fmt: skip
         with gr.Row():
             show = gr.Button("查看到期", variant="primary", elem_id="due-show", scale=0, min_width=110)
