@@ -9,7 +9,6 @@ from __future__ import annotations
 import html
 import json
 import re
-import shutil
 import tempfile
 import time
 import uuid
@@ -24,8 +23,9 @@ from index.reading.conversation import MAX_HISTORY, Turn
 from index.views import clause_label
 from ingest.bounds import MAX_QUERY_CHARS
 from web.conversations import Conversations, new_id, valid_id
-from web.departments_tab import DepartmentsTab, stamp
+from web.departments_tab import DepartmentsTab
 from web.entrance.access import WriteAccess
+from web.exports import export_folder
 from web.library import Library
 from web.library_tab import KEEP_EXPORTS, LibraryTab
 from web.notice_view import notice_html
@@ -155,10 +155,7 @@ class Chat:
         The name says what was asked and when, as staff file it; the folder keeps two exports of
         one question in one minute apart. The newest :data:`KEEP_EXPORTS` are kept.
         """
-        folder = self.export_dir / f"cite-{stamp()}"
-        folder.mkdir(parents=True)
-        for old in sorted(self.export_dir.glob("cite-*"))[:-KEEP_EXPORTS]:
-            shutil.rmtree(old, ignore_errors=True)
+        folder = export_folder(self.export_dir, "cite", KEEP_EXPORTS)
         asked = re.sub(r"[^\w\u4e00-\u9fff]+", "_", question).strip("_")[:30] or "问题"
         return folder / f"引用-{asked}-{time.strftime('%Y%m%d-%H%M')}.csv"
 

@@ -7,7 +7,6 @@ all notices, from the key columns), in the same tab's table, with the .xlsx and 
 from __future__ import annotations
 
 import html
-import shutil
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -17,6 +16,7 @@ import gradio as gr
 
 from index.reading.places import split_place
 from ingest.departments import canonical
+from web.exports import export_folder
 from web.library import Library
 from web.overview import write_overview_xlsx
 from web.render import tasks_csv
@@ -30,11 +30,6 @@ ALL_ROLES = "全部"
 #: The overview's column widths: narrow counts beside the department, then each notice (the table scrolls).
 KEY_WIDTHS = ("120px", "52px", "52px", "60px")
 NOTICE_WIDTH = "150px"
-
-
-def stamp() -> str:
-    """A time stamp for export folder names, unique within a second."""
-    return f"{time.strftime('%Y%m%d-%H%M%S')}-{time.time_ns() % 10**9}"
 
 
 class DepartmentsTab:
@@ -110,8 +105,4 @@ class DepartmentsTab:
         return f"{len(overview.rows)} 个部门 × {len(overview.notices)} 份通知", str(path)
 
     def _folder(self, kind: str) -> Path:
-        folder = self.export_dir / f"{kind}-{stamp()}"
-        folder.mkdir(parents=True)
-        for old in sorted(self.export_dir.glob(f"{kind}-*"))[:-KEEP]:
-            shutil.rmtree(old, ignore_errors=True)
-        return folder
+        return export_folder(self.export_dir, kind, KEEP)

@@ -7,8 +7,6 @@ them. A click on a row opens the item in its notice, in the tab's notice panel.
 from __future__ import annotations
 
 import html
-import shutil
-import uuid
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -16,6 +14,7 @@ from typing import Any
 import gradio as gr
 
 from web.due import BUCKETS, COLUMNS, due_items, library_tasks
+from web.exports import export_folder
 from web.ics import write_ics
 from web.page import SCROLL_TO_CLAUSE
 from web.params import ParamError, day
@@ -73,10 +72,7 @@ class DueTab:
         status, items, name = self.items(department, role, scope, today)
         if not any(i.due for i in items):
             return status + "；没有带日期的条目，未生成日历。", gr.update(value=None, visible=False)
-        folder = self.export_dir / f"due-{uuid.uuid4().hex[:12]}"
-        folder.mkdir(parents=True)
-        for old in sorted(self.export_dir.glob("due-*"), key=lambda f: f.stat().st_mtime)[:-KEEP]:
-            shutil.rmtree(old, ignore_errors=True)
+        folder = export_folder(self.export_dir, "due", KEEP)
         base = str(getattr(request, "base_url", "") or "") if request is not None else ""
         target = folder / f"{name.replace('/', '_')}-{date.today():%Y%m%d}.ics"
         path, undated = write_ics(items, name, target, base_url=base)

@@ -5,7 +5,6 @@ What is listed, and how the log is read, is :mod:`web.feedback_view`; this is th
 
 from __future__ import annotations
 
-import shutil
 import time
 from pathlib import Path
 from typing import Any
@@ -13,6 +12,7 @@ from typing import Any
 import gradio as gr
 
 from ingest.bounds import MAX_QUERY_CHARS
+from web.exports import export_folder
 from web.feedback_view import COLUMNS as VOTE_COLUMNS
 from web.feedback_view import VOTE_CHOICES, VoteFilter, feedback_rows, write_feedback_xlsx
 
@@ -37,10 +37,7 @@ class FeedbackTab:
         status, rows = self.show(vote, words, since, until)
         if not rows:
             return status, None
-        folder = self.export_dir / f"feedback-{time.strftime('%Y%m%d-%H%M%S')}-{time.time_ns() % 10**9}"
-        folder.mkdir(parents=True)
-        for old in sorted(self.export_dir.glob("feedback-*"))[:-KEEP]:
-            shutil.rmtree(old, ignore_errors=True)
+        folder = export_folder(self.export_dir, "feedback", KEEP)
         return status, str(write_feedback_xlsx(rows, status, folder / f"反馈-{time.strftime('%Y%m%d')}.xlsx"))
 
 

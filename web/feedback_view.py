@@ -11,7 +11,6 @@ shown. A line that is not a vote is counted and reported, never silently dropped
 
 from __future__ import annotations
 
-import json
 import re
 import time
 from dataclasses import dataclass
@@ -21,6 +20,7 @@ from typing import Any
 from index.views import clause_label
 from ingest import Chunk
 from web.sheets import PrintedTable, write_table_xlsx
+from web.tails import tail_records
 
 #: How much of the log's end is read (older votes are in the file, for ``python -m tune``).
 MAX_BYTES = 16 * 1024 * 1024
@@ -66,30 +66,13 @@ class VoteFilter:
 
 def read_votes(path: Path, max_bytes: int = MAX_BYTES) -> tuple[list[dict[str, Any]], int]:
     """The votes in the last ``max_bytes`` of the log, oldest first, and how many lines were not votes."""
-    path = Path(path)
-    if not path.exists():
-        return [], 0
-    with path.open("rb") as handle:
-        size = handle.seek(0, 2)
-        handle.seek(max(0, size - max_bytes))
-        data = handle.read(max_bytes)
-    lines = data.split(b"\n")
-    if size > max_bytes:
-        lines = lines[1:]  # the first line read is cut in the middle
-    votes, bad = [], 0
-    for line in lines:
-        if not line.strip():
-            continue
-        try:
-            vote = json.loads(line)
-        except ValueError:
-            bad += 1
-            continue
-        if isinstance(vote, dict) and vote.get("vote") in VOTE_NAMES and isinstance(vote.get("chunk_ids"), list):
-            votes.append(vote)
-        else:
-            bad += 1
-    return votes, bad
+    records, bad = tail_records(path, max_bytes)
+    votes = [
+        r
+        for r in records
+        if isinstance(r, dict) and r.get("vote") in VOTE_NAMES and isinstance(r.get("chunk_ids"), list)
+    ]
+    return votes, bad + len(records) - len(votes)
 
 
 def vote_row(vote: dict[str, Any], clauses: dict[str, Chunk]) -> list[str]:

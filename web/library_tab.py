@@ -10,7 +10,6 @@ Everything shown is escaped here (names and reader messages are text, never mark
 from __future__ import annotations
 
 import html
-import shutil
 import time
 import uuid
 from collections.abc import Callable
@@ -21,6 +20,7 @@ import gradio as gr
 
 from web.breakdown import breakdown_rows, file_title, write_breakdown_docx, write_breakdown_xlsx
 from web.entrance.access import WriteAccess
+from web.exports import export_folder
 from web.library import Library
 from web.uploads import UploadError, UploadResult, forget_upload, received_upload
 
@@ -148,15 +148,12 @@ class LibraryTab:
         rows = breakdown_rows(chunks)
         if not rows:
             return f"《{html.escape(info.title)}》中没有写明牵头、配合单位或完成时限的条目：未生成分解表。", none
-        folder = self.export_dir / f"breakdown-{uuid.uuid4().hex[:12]}"  # two staff at once never share a file
-        folder.mkdir(parents=True)
+        folder = export_folder(self.export_dir, "breakdown", KEEP_EXPORTS)  # two staff at once never share a file
         stem = f"任务分解表-{file_title(info, chunks)}-{time.strftime('%Y%m%d')}"
         files = [
             str(write_breakdown_xlsx(info, rows, folder / f"{stem}.xlsx", chunks)),
             str(write_breakdown_docx(info, rows, folder / f"{stem}.docx", chunks)),
         ]
-        for old in sorted(self.export_dir.glob("breakdown-*"), key=lambda f: f.stat().st_mtime)[:-KEEP_EXPORTS]:
-            shutil.rmtree(old, ignore_errors=True)
         return f"《{html.escape(info.title)}》：{len(rows)} 项有牵头、配合单位或完成时限的任务", gr.update(
             value=files, visible=True
         )

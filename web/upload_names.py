@@ -19,6 +19,8 @@ import json
 import threading
 from pathlib import Path
 
+from web.tails import tail_records
+
 #: How much of the log's end is read.
 MAX_BYTES = 8 * 1024 * 1024
 
@@ -38,18 +40,7 @@ class UploadNames:
 
     def get(self, doc_id: str) -> str | None:
         """The name ``doc_id`` was last uploaded under, or None (a bundled notice, or the log lost)."""
-        if not self.path.exists():
-            return None
-        with self.path.open("rb") as handle:
-            size = handle.seek(0, 2)
-            handle.seek(max(0, size - MAX_BYTES))
-            lines = handle.read(MAX_BYTES).split(b"\n")
-        found = None
-        for line in lines[1:] if size > MAX_BYTES else lines:
-            try:
-                entry = json.loads(line)
-            except ValueError:
-                continue  # a cut first line, or a torn last one: not a name
-            if isinstance(entry, dict) and entry.get("doc_id") == doc_id and isinstance(entry.get("name"), str):
-                found = entry["name"]
-        return found
+        entries, _ = tail_records(self.path, MAX_BYTES)  # a torn last line is not a name
+        names = [e["name"] for e in entries if isinstance(e, dict) and e.get("doc_id") == doc_id
+                 and isinstance(e.get("name"), str)]  # fmt: skip
+        return names[-1] if names else None
