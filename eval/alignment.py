@@ -1,0 +1,141 @@
+"""How well ``compare`` pairs the items of two notices: ``python -m eval.alignment``.
+
+The gold (``eval/alignment/gold.jsonl``, made by hand, see its README) names, for each pair of
+documents in ``../shared/corpus``, every item of both: which earlier item became which later one,
+and which are new or dropped. Only item paths are stored (the chunk id after "#"), never text.
+Two figures per pair of documents and pooled:
+
+- **pairs**: precision, recall and F1 of the predicted pairs against the gold pairs;
+- **status**: the share of items of both notices whose status (保留, 修改, 新增, 删除) is right.
+  A gold pair's status is 保留 when the two bodies are equal once whitespace and character widths
+  are folded, else 修改; an item without a gold pair is 新增 or 删除.
+
+``--fit`` chooses the weights by leaving each pair of documents out in turn
+(:mod:`eval.alignment_fit`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from index.paths import ROOT
+from web.changes.items import Item, items_of
+
+GOLD = ROOT / "eval" / "alignment" / "gold.jsonl"
+CORPUS = ROOT.parent / "shared" / "corpus"
+
+
+@dataclass(frozen=True)
+class GoldPair:
+    """One pair of documents of the gold, read and ready: their items and the hand-made answer."""
+
+    name: str
+    a: list[Item]
+    b: list[Item]
+    pairs: set[tuple[str, str]]
+    doubt: set[tuple[str, str]]
+
+
+def load_gold(gold: Path = GOLD, corpus: Path = CORPUS) -> list[GoldPair]:
+    """Read the gold and parse its documents from ``corpus``.
+
+    Raises:
+        FileNotFoundError: if a document is missing from ``corpus``.
+        ValueError: if the gold names an item the document does not have, or leaves one out.
+    """
+    from ingest.api import load_notices
+
+    out = []
+    for line in gold.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        g = json.loads(line)
+        a, b = (items_of(load_notices(corpus / g[side])[0].chunks) for side in ("a", "b"))
+        pairs = {(x, y) for x, y in g["pairs"]}
+        for side, items, named in (("a", a, [x for x, _ in pairs] + g["dropped"]),
+                                   ("b", b, [y for _, y in pairs] + g["new"])):  # fmt: skip
+            have = {i.path for i in items}
+            if sorted(named) != sorted(have):
+                raise ValueError(f"{g['name']} ({side}): gold and document differ: {sorted(set(named) ^ have)[:5]}")
+        out.append(GoldPair(g["name"], a, b, pairs, {(x, y) for x, y in g.get("doubt", [])}))
+    return out
+
+
+def statuses(a: list[Item], b: list[Item], pairs: set[tuple[str, str]]) -> dict[tuple[str, str], str]:
+    """Each item's status, keyed by (side, path): kept or reworded when paired, dropped or new when not."""
+    keys_a, keys_b = {i.path: i.key for i in a}, {i.path: i.key for i in b}
+    out = {("a", i.path): "删除" for i in a} | {("b", i.path): "新增" for i in b}
+    for x, y in pairs:
+        status = "保留" if keys_a[x] == keys_b[y] else "修改"
+        out["a", x] = out["b", y] = status
+    return out
+
+
+def score(gold: GoldPair, predicted: set[tuple[str, str]]) -> dict[str, Any]:
+    """Pair precision, recall and F1, and status accuracy, of one prediction."""
+    right = len(predicted & gold.pairs)
+    precision = right / len(predicted) if predicted else 1.0
+    recall = right / len(gold.pairs) if gold.pairs else 1.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    truth, guess = statuses(gold.a, gold.b, gold.pairs), statuses(gold.a, gold.b, predicted)
+    status = sum(truth[k] == guess[k] for k in truth) / len(truth)
+    return {"name": gold.name, "gold_pairs": len(gold.pairs), "predicted": len(predicted), "right": right,
+            "precision": precision, "recall": recall, "f1": f1, "items": len(truth), "status": status,
+            "missed": sorted(gold.pairs - predicted), "wrong": sorted(predicted - gold.pairs)}  # fmt: skip
+
+
+def pooled(results: list[dict[str, Any]]) -> dict[str, Any]:
+    """Micro-averaged figures over several pairs of documents."""
+    gold = sum(r["gold_pairs"] for r in results)
+    predicted, right = sum(r["predicted"] for r in results), sum(r["right"] for r in results)
+    precision, recall = right / max(1, predicted), right / max(1, gold)
+    items = sum(r["items"] for r in results)
+    return {"name": "all", "gold_pairs": gold, "predicted": predicted, "right": right, "precision": precision,
+            "recall": recall, "f1": 2 * precision * recall / max(1e-9, precision + recall), "items": items,
+            "status": sum(r["status"] * r["items"] for r in results) / max(1, items)}  # fmt: skip
+
+
+def report(results: list[dict[str, Any]]) -> str:
+    """The figures as a Markdown table, pooled last."""
+    lines = ["| documents | gold pairs | predicted | precision | recall | F1 | items | status right |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|"]  # fmt: skip
+    for r in [*results, pooled(results)]:
+        lines.append(f"| {r['name']} | {r['gold_pairs']} | {r['predicted']} | {r['precision']:.3f} | "
+                     f"{r['recall']:.3f} | {r['f1']:.3f} | {r['items']} | {r['status']:.3f} |")  # fmt: skip
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Print the figures (and, with ``--fit``, the leave-one-out choice of weights); returns the exit code."""
+    parser = argparse.ArgumentParser(prog="python -m eval.alignment", description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", type=Path, default=CORPUS, help="the shared corpus folder")
+    parser.add_argument("--fit", action="store_true", help="choose the weights, each pair left out in turn")
+    parser.add_argument("--errors", action="store_true", help="list the missed and wrong pairs")
+    args = parser.parse_args(argv)
+    from eval.alignment_fit import Signals, predict
+    from web.changes.align import Weights
+
+    golds = load_gold(GOLD, args.corpus)
+    signals = [Signals.of(g) for g in golds]
+    if args.fit:
+        from eval.alignment_fit import leave_one_out
+
+        print(leave_one_out(golds, signals))
+        return 0
+    results = [score(g, predict(s, Weights())) for g, s in zip(golds, signals, strict=True)]
+    print(report(results))
+    if args.errors:
+        for r in results:
+            for kind in ("missed", "wrong"):
+                for x, y in r[kind]:
+                    print(f"{r['name']}: {kind} {x} → {y}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
