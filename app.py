@@ -23,6 +23,7 @@ from index.paths import default_data_dir, default_index_path
 from index.writing import tidy
 from ingest.bounds import MAX_QUERY_CHARS, MAX_UPLOAD_BYTES, UPLOAD_TYPES
 from web import TASK_VIEW_COLUMNS, Library
+from web.changes.tab import compare_section
 from web.due_tab import due_section
 from web.entrance.access import WriteAccess, add_access_options, kept_token
 from web.entrance.files import FileGuard
@@ -246,6 +247,7 @@ def build_ui(library: Library, access: WriteAccess | None = None) -> Any:
             breakdown_status = gr.Markdown(elem_id="breakdown-status")
             breakdown_files = gr.File(label="任务分解表（xlsx 可打印，docx 可粘贴）", file_count="multiple",
                                       elem_id="breakdown-files", interactive=False, visible=False)  # fmt: skip
+            compare_section(library, temp_dir(library.data_dir) / "exports", doomed)  # 与往年对比
             table = gr.Dataframe(
                 chat.notice_rows(),
                 headers=list(LIBRARY_COLUMNS),

@@ -10,8 +10,7 @@ Two figures per pair of documents and pooled:
   A gold pair's status is 保留 when the two bodies are equal once whitespace and character widths
   are folded, else 修改; an item without a gold pair is 新增 or 删除.
 
-``--fit`` chooses the weights by leaving each pair of documents out in turn
-(:mod:`eval.alignment_fit`).
+``python -m eval.alignment_fit`` chooses the weights, each pair of documents left out in turn.
 """
 
 from __future__ import annotations
@@ -19,11 +18,14 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from index.paths import ROOT
+from web.changes.align import Signals as AlignSignals
+from web.changes.align import Weights
 from web.changes.items import Item, items_of
 
 GOLD = ROOT / "eval" / "alignment" / "gold.jsonl"
@@ -110,23 +112,46 @@ def report(results: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
+class Signals:
+    """A gold pair's signals, computed once with the bundled encoder (through the embedding cache)."""
+
+    def __init__(self, paths_a: list[str], paths_b: list[str], signals: AlignSignals) -> None:
+        self.paths_a, self.paths_b, self.signals = paths_a, paths_b, signals
+
+    @classmethod
+    def of(cls, gold: GoldPair) -> Signals:
+        """Encode both documents' bodies and compute the three signals."""
+        from index.encoders.cache import embed_cached
+        from index.encoders.factory import make_embedder
+
+        embedder = _embedder(make_embedder)
+        vecs = [embed_cached(embedder, [i.body for i in items]) for items in (gold.a, gold.b)]
+        return cls([i.path for i in gold.a], [i.path for i in gold.b], AlignSignals.of(gold.a, gold.b, *vecs))
+
+
+_EMBEDDER: list = []
+
+
+def _embedder(make: Callable[[None], Any]) -> Any:
+    """One encoder for every pair of documents."""
+    if not _EMBEDDER:
+        _EMBEDDER.append(make(None))
+    return _EMBEDDER[0]
+
+
+def predict(s: Signals, w: Weights) -> set[tuple[str, str]]:
+    """The pairs chosen under ``w``, as (earlier path, later path)."""
+    return {(s.paths_a[i], s.paths_b[j]) for j, (i, _) in s.signals.pairs(w).items()}
+
+
 def main(argv: list[str] | None = None) -> int:
     """Print the figures (and, with ``--fit``, the leave-one-out choice of weights); returns the exit code."""
     parser = argparse.ArgumentParser(prog="python -m eval.alignment", description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=CORPUS, help="the shared corpus folder")
-    parser.add_argument("--fit", action="store_true", help="choose the weights, each pair left out in turn")
     parser.add_argument("--errors", action="store_true", help="list the missed and wrong pairs")
     args = parser.parse_args(argv)
-    from eval.alignment_fit import Signals, predict
-    from web.changes.align import Weights
-
     golds = load_gold(GOLD, args.corpus)
     signals = [Signals.of(g) for g in golds]
-    if args.fit:
-        from eval.alignment_fit import leave_one_out
-
-        print(leave_one_out(golds, signals))
-        return 0
     results = [score(g, predict(s, Weights())) for g, s in zip(golds, signals, strict=True)]
     print(report(results))
     if args.errors:

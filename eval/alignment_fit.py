@@ -1,4 +1,4 @@
-"""Choosing the alignment's weights on the gold, each pair of documents left out in turn.
+"""``python -m eval.alignment_fit``: the alignment's weights chosen on the gold, each pair of documents left out.
 
 For each pair of documents held out, the weights of :class:`web.changes.align.Weights` that give
 the best mean pair F1 (then status accuracy) on the others are chosen from a grid, and scored on
@@ -8,49 +8,20 @@ to; the weights chosen on all of them are the defaults if they agree.
 
 from __future__ import annotations
 
+import argparse
 import itertools
+import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import numpy as np
 
-from eval.alignment import GoldPair, pooled, report, score
-from web.changes.align import Signals as PairSignals
+from eval.alignment import CORPUS, GOLD, GoldPair, Signals, load_gold, pooled, predict, report, score
 from web.changes.align import Weights
 
 #: The grid searched.
 GRID = {"meaning": (0.0, 0.5, 1.0, 2.0), "chars": (0.0, 0.5, 1.0, 2.0), "place": (0.0, 0.15, 0.3, 0.6),
         "meaning_zero": (0.7, 0.8, 0.85), "floor": tuple(round(0.2 + 0.05 * k, 2) for k in range(13))}  # fmt: skip
-
-
-class Signals:
-    """A gold pair's signals, computed once with the bundled encoder (through the embedding cache)."""
-
-    def __init__(self, paths_a: list[str], paths_b: list[str], signals: PairSignals) -> None:
-        self.paths_a, self.paths_b, self.signals = paths_a, paths_b, signals
-
-    @classmethod
-    def of(cls, gold: GoldPair) -> Signals:
-        """Encode both documents' bodies and compute the three signals."""
-        from index.encoders.cache import embed_cached
-        from index.encoders.factory import make_embedder
-
-        embedder = _embedder(make_embedder)
-        vecs = [embed_cached(embedder, [i.body for i in items]) for items in (gold.a, gold.b)]
-        return cls([i.path for i in gold.a], [i.path for i in gold.b], PairSignals.of(gold.a, gold.b, *vecs))
-
-
-_EMBEDDER: list = []
-
-
-def _embedder(make):  # one encoder for every pair of documents
-    if not _EMBEDDER:
-        _EMBEDDER.append(make(None))
-    return _EMBEDDER[0]
-
-
-def predict(s: Signals, w: Weights) -> set[tuple[str, str]]:
-    """The pairs chosen under ``w``, as (earlier path, later path)."""
-    return {(s.paths_a[i], s.paths_b[j]) for j, (i, _) in s.signals.pairs(w).items()}
 
 
 def grid() -> Iterator[Weights]:
@@ -85,3 +56,17 @@ def leave_one_out(golds: list[GoldPair], signals: list[Signals]) -> str:
                       "Weights chosen with each left out:", *lines, "",
                       f"On all: {w_all} (mean F1 {f1:.3f}, status {status:.3f}); pooled held-out F1 "
                       f"{pooled(held)['f1']:.3f}"])  # fmt: skip
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Print the held-out figures and the weights chosen; returns the exit code."""
+    parser = argparse.ArgumentParser(prog="python -m eval.alignment_fit", description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", type=Path, default=CORPUS, help="the shared corpus folder")
+    args = parser.parse_args(argv)
+    golds = load_gold(GOLD, args.corpus)
+    print(leave_one_out(golds, [Signals.of(g) for g in golds]))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -18,6 +18,7 @@ from pydantic import BaseModel
 from ingest.bounds import MAX_UPLOAD_BYTES
 from tests.conftest import NOTICE_B
 from web import schemas
+from web.changes.api import ComparisonView
 from web.dify import LIBRARY_ID, Records
 from web.due_api import DueView
 from web.errors import ErrorBody
@@ -103,6 +104,11 @@ CALLS: dict[tuple[str, str, str], Call] = {
     ("delete", "/api/notices/{doc_id}", "422"): lambda c: c.open.delete(
         "/api/notices/b", params={"confirm": "x" * 101}, headers=AUTH
     ),
+    ("get", "/api/compare", "200"): lambda c: c.open.get("/api/compare", params={"a": "a", "b": "b"}),
+    ("get", "/api/compare", "400"): lambda c: c.open.get("/api/compare", params={"a": "b", "b": "b"}),
+    ("get", "/api/compare", "401"): lambda c: c.closed.get("/api/compare", params={"a": "a", "b": "b"}),
+    ("get", "/api/compare", "404"): lambda c: c.open.get("/api/compare", params={"a": "nope", "b": "b"}),
+    ("get", "/api/compare", "422"): lambda c: c.open.get("/api/compare", params={"b": "b", "format": "pdf"}),
     ("post", "/api/dify/retrieval", "200"): lambda c: c.open.post("/api/dify/retrieval", json=DIFY, headers=AUTH),
     ("post", "/api/dify/retrieval", "403"): lambda c: c.open.post("/api/dify/retrieval", json=DIFY),
     ("post", "/api/dify/retrieval", "404"): lambda c: c.open.post(
@@ -121,6 +127,7 @@ MODELS: dict[tuple[str, str], type[BaseModel]] = {
     ("get", "/api/notices/{doc_id}/breakdown"): schemas.Breakdown,
     ("get", "/api/tasks"): schemas.TaskList,
     ("get", "/api/due"): DueView,
+    ("get", "/api/compare"): ComparisonView,
     ("get", "/api/overview"): schemas.Overview,
     ("post", "/api/notices"): schemas.Uploaded,
     ("post", "/api/notices/{doc_id}/delete-token"): schemas.DeleteTicket,

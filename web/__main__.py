@@ -2,6 +2,8 @@
 
 python -m web breakdown DOC_ID -o FILE.xlsx|FILE.docx [--index DIR]
 python -m web overview -o FILE.xlsx|FILE.json [--index DIR]
+python -m web compare A B [-o FILE.xlsx|FILE.json] [--index DIR]
+                                          (what changed from notice A, the earlier, to B: doc_ids or files)
 python -m web routes                      (every HTTP route: who may call it, what it accepts)
 """
 
@@ -24,7 +26,12 @@ def main(argv: list[str] | None = None) -> int:
     breakdown.add_argument("-o", "--out", type=Path, required=True, help="FILE.xlsx or FILE.docx")
     overview = sub.add_parser("overview", help="departments × notices: items each leads and supports, .xlsx or .json")
     overview.add_argument("-o", "--out", type=Path, required=True, help="FILE.xlsx or FILE.json")
-    for command in (breakdown, overview):
+    compare = sub.add_parser("compare", help="what changed from notice A (the earlier) to B: doc_ids or files")
+    compare.add_argument("a", help="the earlier notice: a doc_id of the index, or a file")
+    compare.add_argument("b", help="the later notice: a doc_id of the index, or a file")
+    compare.add_argument("-o", "--out", type=Path, help="also write FILE.xlsx (for printing) or FILE.json")
+    compare.add_argument("--all", action="store_true", help="list kept items too")
+    for command in (breakdown, overview, compare):
         add_store_options(command, "index directory (default: $POLICY_QA_INDEX or build/index)")
     sub.add_parser("routes", help="every HTTP route the app serves: who may call it, what it accepts (Markdown)")
     args = parser.parse_args(argv)
@@ -33,6 +40,10 @@ def main(argv: list[str] | None = None) -> int:
 
         print(table())
         return 0
+    if args.command == "compare":
+        from web.changes.cli import run_compare
+
+        return run_compare(args)
     kinds = (".xlsx", ".docx") if args.command == "breakdown" else (".xlsx", ".json")
     if args.out.suffix.lower() not in kinds:
         print(f"error: {args.out}: write {' or '.join(kinds)}", file=sys.stderr)

@@ -142,8 +142,20 @@ a.open-notice {font-size: .85em; margin-left: .4em}
 /* tap targets: 👍/👎 and copy are 40 px (they were 18) */
 #chat .message-buttons-left button, #chat .message-buttons button, #chat .message-buttons-right button {
   min-width: 40px; min-height: 40px}
+/* 与往年对比: one card per changed item, deleted words red and struck, added ones green and underlined */
+.cmp {max-height: 720px; overflow-y: auto}
+.cmp-row {margin: .5em 0; padding: .4em .6em; border: 1px solid #e2e8f0; border-radius: 6px}
+.cmp-head {font-size: .9em; color: #334155; margin-bottom: .25em}
+.cmp-status {color: #fff; border-radius: 4px; padding: 0 .4em; margin-right: .3em}
+.cmp-tag {background: #fef3c7; color: #92400e; border-radius: 4px; padding: 0 .3em; margin-left: .3em; font-size: .85em}
+.cmp-text {line-height: 1.7}
+.cmp-text del {color: #b91c1c; text-decoration: line-through; background: #fee2e2}
+.cmp-text ins {color: #047857; text-decoration: underline; background: #dcfce7}
+.cmp-units {font-size: .9em; color: #92400e; margin-top: .2em}
+.cmp-note {color: #64748b; font-size: .9em}
 @media (max-width: 640px) {
   #chat {height: 62vh !important}
+  #compare-actions > div:has(#compare-with) {flex: 1 1 100% !important; min-width: 100% !important}
   /* the question takes the whole width; 提问 and 新对话 share the line under it */
   #ask-row > div:has(#question) {flex: 1 1 100% !important; min-width: 100% !important}
   #ask-row > button {flex: 1 1 40% !important; min-width: 0 !important}

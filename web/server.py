@@ -9,6 +9,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from starlette.middleware import Middleware
 
+from web.changes.api import compare_router
 from web.dify import dify_router
 from web.docs_page import add_docs_page, truthful_openapi
 from web.due_api import due_router
@@ -78,6 +79,7 @@ def server_app(
     app.include_router(api_router(library, access, open_reads))
     app.include_router(dify_router(library, access))
     app.include_router(due_router(library, access, open_reads))
+    app.include_router(compare_router(library, access, open_reads))
     app.router.routes.extend(mcp)
     truthful_openapi(app)
     return app

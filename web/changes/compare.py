@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -33,6 +34,10 @@ class Side:
         return cls(doc_id, first.title if first else doc_id, (first.date or "") if first else "",
                    (first.doc_number or "") if first else "")  # fmt: skip
 
+    def titled(self, info: Any) -> Side:
+        """This side with the library's title, date and issuer-known values where the chunks lack them."""
+        return Side(self.doc_id, self.title or info.title, self.date or info.date or "", self.doc_number)
+
 
 @dataclass(frozen=True)
 class Comparison:
@@ -55,7 +60,7 @@ class Comparison:
         return {name: have.get(name, 0) for name in (*STATUSES, *CHANGES)}
 
     def summary(self) -> str:
-        """One line: 修改 3，新增 1，删除 0，保留 80，牵头单位变化 0 …"""
+        """One line of counts, such as "修改 3，新增 1，删除 0，保留 80，牵头单位变化 0，…"."""
         return "，".join(f"{k} {v}" for k, v in self.counts().items())
 
 

@@ -23,11 +23,11 @@ _SPACE = re.compile(r"\s+")
 
 @dataclass(frozen=True)
 class Item:
-    """One item of a notice, ready to be compared.
+    r"""One item of a notice, ready to be compared.
 
     Attributes:
         chunk: The item as indexed.
-        body: Its text without label and duty notes, as written (lines joined by "\\n").
+        body: Its text without label and duty notes, as written (lines joined by "\n").
         key: ``body`` NFKC-folded without whitespace: two items with equal keys say the same.
         place: Its position in its notice, 0 (first) to 1 (last).
     """
@@ -44,10 +44,10 @@ class Item:
 
 
 def body_of(chunk: Chunk) -> str:
-    """An item's text without its opening label (as written) and without its duty notes.
+    r"""An item's text without its opening label (as written) and without its duty notes.
 
     >>> from ingest.api import parse_text
-    >>> c = parse_text("一、总体安排\\n1.开展试点。（市数据局牵头）", doc_id="d").chunks[0]
+    >>> c = parse_text("一、总体安排\n1.开展试点。（市数据局牵头）", doc_id="d").chunks[0]
     >>> body_of(c)
     '开展试点。'
     """

@@ -9,6 +9,8 @@ whose only change is its 牵头单位 is kept *and* marked "牵头单位变化".
 from __future__ import annotations
 
 import difflib
+import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -23,6 +25,7 @@ CHANGES = (LEAD, SUPPORT, DEADLINE)
 #: The English names the JSON API uses beside the Chinese ones.
 CODES = {KEPT: "kept", REWORDED: "reworded", NEW: "new", DROPPED: "dropped",
          LEAD: "lead", SUPPORT: "support", DEADLINE: "deadline"}  # fmt: skip
+_SPACE = re.compile(r"\s+")
 #: The most characters of one body the character diff reads (a longer pair is shown whole on both sides).
 MAX_DIFF_CHARS = 20_000
 
@@ -56,19 +59,33 @@ class Change:
     score: float = 0.0
 
 
-def char_diff(before: str, after: str) -> tuple[Segment, ...]:
+def char_diff(before: str, after: str, join: int = 1) -> tuple[Segment, ...]:
     """The two texts' difference by characters, as runs of :class:`Segment`.
+
+    A run of ``join`` or fewer unchanged characters (one) between two changes is folded into them, so a
+    rewritten phrase reads as one deletion and one addition, not as a comb of single characters.
 
     >>> [(s.op, s.text) for s in char_diff("向工商行政管理机关办理", "向市场监督管理部门办理")]
     [('=', '向'), ('-', '工商行政'), ('+', '市场监督'), ('=', '管理'), ('-', '机关'), ('+', '部门'), ('=', '办理')]
+    >>> [(s.op, s.text) for s in char_diff("加快推进标准的制定", "稳步推动标准制定")]
+    [('-', '加快推进'), ('+', '稳步推动'), ('=', '标准'), ('-', '的'), ('=', '制定')]
     """
     if len(before) > MAX_DIFF_CHARS or len(after) > MAX_DIFF_CHARS:
         return (Segment("-", before), Segment("+", after))
+    before, after = _SPACE.sub("", before), _SPACE.sub("", after)  # the bodies' keys ignore spacing
+    folded = [[unicodedata.normalize("NFKC", ch) for ch in text] for text in (before, after)]
+    codes = difflib.SequenceMatcher(None, *folded, autojunk=False).get_opcodes()  # "（" equals "("
+    hunks: list[list] = []  # [op, i1, i2, j1, j2], unchanged runs between changes folded in
+    for n, (op, i1, i2, j1, j2) in enumerate(codes):
+        short = op == "equal" and i2 - i1 <= join and 0 < n < len(codes) - 1
+        if (op != "equal" or short) and hunks and hunks[-1][0] == "change":
+            hunks[-1][2], hunks[-1][4] = i2, j2
+        else:
+            hunks.append(["equal" if op == "equal" and not short else "change", i1, i2, j1, j2])
     out: list[Segment] = []
-    matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
-    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+    for op, i1, i2, j1, j2 in hunks:
         if op == "equal":
-            out.append(Segment("=", before[i1:i2]))
+            out.append(Segment("=", after[j1:j2]))  # as the later text writes it
             continue
         if i2 > i1:
             out.append(Segment("-", before[i1:i2]))

@@ -66,6 +66,8 @@ ROUTES: tuple[Route, ...] = (
     Route("GET /api/tasks, /api/overview, /api/due", r"/api/(tasks|overview|due)", LOOPBACK_READ,
           "a department ≤ 200 characters, a role, a doc_id, due dates and a day as YYYY-MM-DD; "
           "format json, xlsx, csv or (due) ics"),
+    Route("GET /api/compare", r"/api/compare", LOOPBACK_READ,
+          "two doc_ids ≤ 300 characters (b, and a or b's earlier issue); format json or xlsx"),
     Route("POST /api/notices", r"/api/notices", TOKEN,
           "multipart: one file ≤ 20 MiB of the upload types; replace true or false", methods="POST"),
     Route("POST /api/notices/{doc_id}/delete-token, DELETE /api/notices/{doc_id}",
