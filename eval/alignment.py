@@ -144,16 +144,42 @@ def predict(s: Signals, w: Weights) -> set[tuple[str, str]]:
     return {(s.paths_a[i], s.paths_b[j]) for j, (i, _) in s.signals.pairs(w).items()}
 
 
+def by_label(gold: GoldPair) -> set[tuple[str, str]]:
+    """Pairs by label alone: the items whose labels (第五条, 3, （二）) are equal and appear once on each side."""
+    count = lambda items: {i.chunk.label: sum(j.chunk.label == i.chunk.label for j in items) for i in items}  # noqa: E731
+    once_a, once_b = count(gold.a), count(gold.b)
+    later = {i.chunk.label: i.path for i in gold.b if i.chunk.label and once_b[i.chunk.label] == 1}
+    return {(i.path, later[i.chunk.label]) for i in gold.a if once_a.get(i.chunk.label) == 1 and i.chunk.label in later}
+
+
+def variants(golds: list[GoldPair], signals: list[Signals]) -> dict[str, list[set[tuple[str, str]]]]:
+    """Each method's predicted pairs for every gold pair of documents, the product's first."""
+    floor = Weights().floor
+    weights = {"meaning + characters + place (the product)": Weights(),
+               "meaning alone": Weights(meaning=1, chars=0, place=0, floor=floor),
+               "characters alone": Weights(meaning=0, chars=1, place=0, floor=floor),
+               "meaning + characters": Weights(place=0)}  # fmt: skip
+    out = {name: [predict(s, w) for s in signals] for name, w in weights.items()}
+    out["label alone (第五条 ↔ 第五条)"] = [by_label(g) for g in golds]
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     """Print the figures (and, with ``--fit``, the leave-one-out choice of weights); returns the exit code."""
     parser = argparse.ArgumentParser(prog="python -m eval.alignment", description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=CORPUS, help="the shared corpus folder")
     parser.add_argument("--errors", action="store_true", help="list the missed and wrong pairs")
+    parser.add_argument("--variants", action="store_true", help="each signal alone, and pairing by label, beside")
     args = parser.parse_args(argv)
     golds = load_gold(GOLD, args.corpus)
     signals = [Signals.of(g) for g in golds]
     results = [score(g, predict(s, Weights())) for g, s in zip(golds, signals, strict=True)]
     print(report(results))
+    if args.variants:
+        print("\n| method | precision | recall | F1 | status right |\n|---|---:|---:|---:|---:|")
+        for name, guess in variants(golds, signals).items():
+            r = pooled([score(g, p) for g, p in zip(golds, guess, strict=True)])
+            print(f"| {name} | {r['precision']:.3f} | {r['recall']:.3f} | {r['f1']:.3f} | {r['status']:.3f} |")
     if args.errors:
         for r in results:
             for kind in ("missed", "wrong"):
