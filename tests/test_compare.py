@@ -17,6 +17,7 @@ import pytest
 
 from index.paths import ROOT
 from ingest.api import parse_text
+from tests.appserver import HAS_CHROMIUM, TOKEN, api_upload, chromium_page
 from tests.fakes import KeywordEmbedder
 from web.changes import compare
 from web.changes.series import earlier_notices, series_key
@@ -125,8 +126,9 @@ def test_series_are_told_by_title_issuer_and_date() -> None:
                info("p", "2022年汉中市推进政府职能转变工作要点", "2022-03-01"),
                info("x", "2023年汉中市推进政府职能转变工作要点", "2023-04-01", "安康市人民政府办公室"),
                info("q", "2025年汉中市推进政府职能转变工作要点", "2025-03-01"),
-               info("r", "2023年汉中市政务公开工作要点", "2023-03-01")]  # fmt: skip
-    assert [n.doc_id for n in earlier_notices(new, library)] == ["o", "p"]
+               info("r", "2023年汉中市政务公开工作要点", "2023-03-01"),
+               info("u", "2021年汉中市推进政府职能转变工作要点", "")]  # fmt: skip
+    assert [n.doc_id for n in earlier_notices(new, library)] == ["o", "p", "u"]  # u: undated, its title's year
     assert series_key("道路运输条例(2019-03-02)") == series_key("道路运输条例(2023-07-20)") == "道路运输条例"
 
 
@@ -177,3 +179,42 @@ def test_alignment_on_the_gold() -> None:
     results = [score(g, predict(Signals.of(g), Weights())) for g in golds]
     total = pooled(results)
     assert total["gold_pairs"] >= 300 and total["f1"] >= 0.95 and total["status"] >= 0.90
+
+
+@pytest.mark.skipif(not HAS_CHROMIUM, reason="needs Debian's chromium")
+def test_the_page_offers_last_years_issue_and_marks_the_changes(app_server: dict, tmp_path: Path) -> None:
+    """In the running app: two issues of one series uploaded, 与往年对比 finds the earlier and shows the rows."""
+    import httpx
+
+    url = str(app_server["url"])
+    (_, before), (_, after) = _notices()
+    texts = {"2023": "\n".join(c.text for c in before), "2024": "\n".join(c.text for c in after)}
+    ids = []
+    for year, date in (("2023", "2023年4月1日"), ("2024", "2024年5月28日")):
+        path = tmp_path / f"{year}年某县推进职能转变工作要点.txt"  # the bundled 000 is 汉中's own 2024 issue
+        title = f"{year}年某县推进职能转变工作要点"
+        path.write_text(
+            f"{title}\n汉中市人民政府办公室\n{date}\n一、持续深化行政审批制度改革\n{texts[year]}\n", encoding="utf-8"
+        )
+        ids.append(api_upload(url, path)["doc_id"])
+    try:
+        with chromium_page() as page:
+            page.goto(url)
+            page.get_by_role("tab", name="通知库").click()
+            page.locator("#doomed input").fill("2024年某县")
+            page.get_by_role("option").filter(has_text="2024年某县推进职能转变工作要点").first.click()
+            page.locator("#compare-box").get_by_text("与往年对比").first.click()
+            page.wait_for_function(
+                "document.querySelector('#compare-hint').innerText.includes('2023年某县')", timeout=30_000
+            )
+            page.locator("button#compare").click()
+            page.wait_for_selector("#compare-rows .cmp-row", timeout=60_000)
+            status = page.locator("#compare-status").inner_text()
+            assert "新增 1" in status and "删除 1" in status and "牵头单位变化 1" in status
+            assert SENTENCE in page.locator("#compare-rows ins").all_inner_texts()
+            page.wait_for_selector("#compare-file a, #compare-file .file-preview", timeout=30_000)
+    finally:
+        auth = {"Authorization": f"Bearer {TOKEN}"}
+        for doc_id in ids:
+            ticket = httpx.post(f"{url}api/notices/{doc_id}/delete-token", headers=auth, timeout=30).json()["confirm"]
+            httpx.delete(f"{url}api/notices/{doc_id}", params={"confirm": ticket}, headers=auth, timeout=60)

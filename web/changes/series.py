@@ -11,6 +11,8 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+from ingest.deadlines import title_year
+
 _YEAR = re.compile(r"[（(]?\s*(?:19|20)\d{2}\s*(?:年度|年)?\s*(?:[—\-－~～至]\s*(?:19|20)\d{2}\s*年?)?\s*[)）]?")
 _WRAP = re.compile(r"^.*?关于(?:印发|转发|下发)?|的通知$|[《》“”\"\s]")
 _VERSION = re.compile(r"[（(](?:\d{4}-\d{2}-\d{2}|修订|修正|试行|草案)[)）]")
@@ -31,16 +33,35 @@ def series_key(title: str) -> str:
     return _YEAR.sub("", key)
 
 
+def when(notice: Any) -> tuple[int, str] | None:
+    """When a notice was issued, for ordering: (year, ISO date or ""); its title's year when it has no date.
+
+    >>> from types import SimpleNamespace as N
+    >>> when(N(title="2023年汉中市推进政府职能转变工作要点", date="")), when(N(title="某条例", date="2022-03-29"))
+    ((2023, ''), (2022, '2022-03-29'))
+    """
+    date = (notice.date or "")[:10]
+    if date[:4].isdigit():
+        return int(date[:4]), date
+    year = title_year(notice.title)
+    return (year, "") if year else None
+
+
 def earlier_notices(notice: Any, notices: Sequence[Any]) -> list[Any]:
-    """The library's notices of the same series as ``notice`` and dated before it, latest first.
+    """The library's notices of the same series as ``notice`` and issued before it, latest first.
 
     ``notice`` and ``notices`` are :class:`index.stores.base.NoticeInfo` (doc_id, title, issuer, date).
+    Issued before: an earlier year, or the same year and an earlier date (:func:`when`).
     """
-    key = series_key(notice.title)
-    if len(key) < 4:
+    key, mine = series_key(notice.title), when(notice)
+    if len(key) < 4 or mine is None:
         return []
+
+    def before(n: Any) -> bool:
+        theirs = when(n)
+        return theirs is not None and (theirs[0] < mine[0] or (theirs[0] == mine[0] and "" < theirs[1] < mine[1]))
+
     found = [n for n in notices
              if n.doc_id != notice.doc_id and series_key(n.title) == key
-             and (not n.issuer or not notice.issuer or n.issuer == notice.issuer)
-             and n.date and notice.date and n.date[:10] < notice.date[:10]]  # fmt: skip
-    return sorted(found, key=lambda n: n.date, reverse=True)
+             and (not n.issuer or not notice.issuer or n.issuer == notice.issuer) and before(n)]  # fmt: skip
+    return sorted(found, key=when, reverse=True)
