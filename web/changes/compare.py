@@ -35,8 +35,9 @@ class Side:
                    (first.doc_number or "") if first else "")  # fmt: skip
 
     def titled(self, info: Any) -> Side:
-        """This side with the library's title, date and issuer-known values where the chunks lack them."""
-        return Side(self.doc_id, self.title or info.title, self.date or info.date or "", self.doc_number)
+        """This side with the library's title and date (a NoticeInfo's) where its chunks name none."""
+        title = self.title if self.title and self.title != self.doc_id else info.title or self.title
+        return Side(self.doc_id, title, self.date or info.date or "", self.doc_number)
 
 
 @dataclass(frozen=True)
