@@ -1,4 +1,4 @@
-"""The 与往年对比 screenshot (docs/compare.png): a notice of the library against its earlier issue.
+r"""The 与往年对比 screenshot (docs/compare.png): a notice of the library against its earlier issue.
 
 The bundled notices hold no series, so the picture is of two versions of a regulation added to
 them (any two issues of one series will do)::
