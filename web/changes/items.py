@@ -42,6 +42,11 @@ class Item:
         """The item's place in its notice's id (the chunk id after "#")."""
         return self.chunk.id.partition("#")[2]
 
+    @property
+    def heading(self) -> str:
+        """Its nearest section heading and its label ("第六章 法律责任 第六十三条"; "" for neither)."""
+        return " ".join(p for p in (*self.chunk.section[-1:], self.chunk.label) if p)
+
 
 def body_of(chunk: Chunk) -> str:
     r"""An item's text without its opening label (as written) and without its duty notes.
@@ -59,13 +64,18 @@ def body_of(chunk: Chunk) -> str:
     return without_notes(text).strip()
 
 
+def unspaced(text: str) -> str:
+    """The text without whitespace (a line break or a space inside Chinese text says nothing)."""
+    return _SPACE.sub("", text)
+
+
 def key_of(text: str) -> str:
     """The comparable form of a body: NFKC (full-width to half-width), no whitespace.
 
     >>> key_of("道路运输管理， 应当（公平）") == key_of("道路运输管理,应当(公平)")
     True
     """
-    return _SPACE.sub("", unicodedata.normalize("NFKC", text))
+    return unspaced(unicodedata.normalize("NFKC", text))
 
 
 def items_of(chunks: Sequence[Chunk]) -> list[Item]:

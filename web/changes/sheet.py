@@ -32,13 +32,6 @@ def plain_diff(segments: tuple[Segment, ...]) -> str:
     return "".join(marks[s.op].format(s.text) for s in segments)
 
 
-def _label(item: object) -> str:
-    if item is None:
-        return ""
-    section = " ".join(item.chunk.section[-1:])  # type: ignore[attr-defined]
-    return " ".join(p for p in (section, item.chunk.label) if p)  # type: ignore[attr-defined]
-
-
 def _pair(before: str, after: str) -> str:
     return before if before == after else f"{before or '—'} → {after or '—'}"
 
@@ -48,8 +41,8 @@ def row_of(n: int, change: Change) -> list[object]:
     b, a = change.before, change.after
     lead = _pair("、".join(b.chunk.lead) if b else "", "、".join(a.chunk.lead) if a else "")
     deadline = _pair((b.chunk.deadline or "") if b else "", (a.chunk.deadline or "") if a else "")
-    return [n, change.status, "、".join(change.changes), _label(b), b.body if b else "", _label(a),
-            a.body if a else "", plain_diff(change.diff), lead, deadline]  # fmt: skip
+    return [n, change.status, "、".join(change.changes), b.heading if b else "", b.body if b else "",
+            a.heading if a else "", a.body if a else "", plain_diff(change.diff), lead, deadline]  # fmt: skip
 
 
 def comparison_table(comparison: Comparison) -> PrintedTable:

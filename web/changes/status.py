@@ -9,12 +9,11 @@ whose only change is its 牵头单位 is kept *and* marked "牵头单位变化".
 from __future__ import annotations
 
 import difflib
-import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from web.changes.items import Item, key_of
+from web.changes.items import Item, key_of, unspaced
 
 KEPT, REWORDED, NEW, DROPPED = "保留", "修改", "新增", "删除"
 #: Every status, in the order a reader looks for them.
@@ -25,7 +24,6 @@ CHANGES = (LEAD, SUPPORT, DEADLINE)
 #: The English names the JSON API uses beside the Chinese ones.
 CODES = {KEPT: "kept", REWORDED: "reworded", NEW: "new", DROPPED: "dropped",
          LEAD: "lead", SUPPORT: "support", DEADLINE: "deadline"}  # fmt: skip
-_SPACE = re.compile(r"\s+")
 #: The most characters of one body the character diff reads (a longer pair is shown whole on both sides).
 MAX_DIFF_CHARS = 20_000
 
@@ -72,7 +70,7 @@ def char_diff(before: str, after: str, join: int = 1) -> tuple[Segment, ...]:
     """
     if len(before) > MAX_DIFF_CHARS or len(after) > MAX_DIFF_CHARS:
         return (Segment("-", before), Segment("+", after))
-    before, after = _SPACE.sub("", before), _SPACE.sub("", after)  # the bodies' keys ignore spacing
+    before, after = unspaced(before), unspaced(after)  # as the bodies' keys do
     folded = [[unicodedata.normalize("NFKC", ch) for ch in text] for text in (before, after)]
     codes = difflib.SequenceMatcher(None, *folded, autojunk=False).get_opcodes()  # "（" equals "("
     hunks: list[list] = []  # [op, i1, i2, j1, j2], unchanged runs between changes folded in

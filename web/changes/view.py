@@ -19,10 +19,7 @@ _COLOURS = {"修改": "#b45309", "新增": "#047857", "删除": "#b91c1c", "保�
 
 
 def _where(item: Item | None) -> str:
-    if item is None:
-        return "—"
-    parts = [*item.chunk.section[-1:], item.chunk.label]
-    return html.escape(" ".join(p for p in parts if p) or item.path)
+    return html.escape(item.heading or item.path) if item is not None else "—"
 
 
 def _text(change: Change) -> str:
