@@ -18,8 +18,8 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -122,21 +122,18 @@ class Signals:
     def of(cls, gold: GoldPair) -> Signals:
         """Encode both documents' bodies and compute the three signals."""
         from index.encoders.cache import embed_cached
-        from index.encoders.factory import make_embedder
 
-        embedder = _embedder(make_embedder)
+        embedder = _embedder()
         vecs = [embed_cached(embedder, [i.body for i in items]) for items in (gold.a, gold.b)]
         return cls([i.path for i in gold.a], [i.path for i in gold.b], AlignSignals.of(gold.a, gold.b, *vecs))
 
 
-_EMBEDDER: list = []
+@cache
+def _embedder() -> Any:
+    """The bundled encoder, made once for every pair of documents."""
+    from index.encoders.factory import make_embedder
 
-
-def _embedder(make: Callable[[None], Any]) -> Any:
-    """One encoder for every pair of documents."""
-    if not _EMBEDDER:
-        _EMBEDDER.append(make(None))
-    return _EMBEDDER[0]
+    return make_embedder(None)
 
 
 def predict(s: Signals, w: Weights) -> set[tuple[str, str]]:
@@ -154,10 +151,9 @@ def by_label(gold: GoldPair) -> set[tuple[str, str]]:
 
 def variants(golds: list[GoldPair], signals: list[Signals]) -> dict[str, list[set[tuple[str, str]]]]:
     """Each method's predicted pairs for every gold pair of documents, the product's first."""
-    floor = Weights().floor
-    weights = {"meaning + characters + place (the product)": Weights(),
-               "meaning alone": Weights(meaning=1, chars=0, place=0, floor=floor),
-               "characters alone": Weights(meaning=0, chars=1, place=0, floor=floor),
+    weights = {"meaning + characters + place (the product)": Weights(),  # one floor for all: the default's
+               "meaning alone": Weights(meaning=1, chars=0, place=0),
+               "characters alone": Weights(meaning=0, chars=1, place=0),
                "meaning + characters": Weights(place=0)}  # fmt: skip
     out = {name: [predict(s, w) for s in signals] for name, w in weights.items()}
     out["label alone (第五条 ↔ 第五条)"] = [by_label(g) for g in golds]
@@ -165,7 +161,7 @@ def variants(golds: list[GoldPair], signals: list[Signals]) -> dict[str, list[se
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Print the figures (and, with ``--fit``, the leave-one-out choice of weights); returns the exit code."""
+    """Print the figures (with ``--variants`` the other methods, with ``--errors`` each miss); returns the exit code."""
     parser = argparse.ArgumentParser(prog="python -m eval.alignment", description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=CORPUS, help="the shared corpus folder")
     parser.add_argument("--errors", action="store_true", help="list the missed and wrong pairs")

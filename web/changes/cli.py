@@ -30,11 +30,10 @@ def _from_files(a: Path, b: Path) -> Comparison:
 
 def _from_index(args: argparse.Namespace) -> Comparison:
     from index.options import open_store
-    from web.changes.library import encoder_of
+    from web.changes.library import compare_documents, encoder_of
 
     searcher = open_store(args, build_if_missing=False)
-    docs = [searcher.document(doc_id) for doc_id in (args.a, args.b)]
-    return compare((args.a, docs[0][1]), (args.b, docs[1][1]), encoder_of(searcher))
+    return compare_documents(searcher.document, encoder_of(searcher), args.a, args.b)
 
 
 def text_report(comparison: Comparison, everything: bool = False) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import threading
 import weakref
 from collections import OrderedDict
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from web.changes.compare import Comparison, Encode, compare
@@ -25,6 +26,24 @@ def encoder_of(searcher: Any) -> Encode:
     from index.encoders.cache import embed_cached
 
     return lambda texts: embed_cached(searcher.embedder, texts, searcher.cache_dir)
+
+
+def compare_documents(document: Callable[[str], tuple[Any, Sequence[Any]]], encode: Encode, before: str,
+                      after: str) -> Comparison:  # fmt: skip
+    """Compare two notices fetched by ``document`` (doc_id → (NoticeInfo, chunks)), titled as the library has them.
+
+    Raises:
+        KeyError: naming the doc_id that ``document`` does not know.
+    """
+    docs = []
+    for doc_id in (before, after):
+        try:
+            docs.append(document(doc_id))
+        except KeyError:
+            raise KeyError(doc_id) from None
+    (a_info, a), (b_info, b) = docs
+    result = compare((before, a), (after, b), encode)
+    return Comparison(result.before.titled(a_info), result.after.titled(b_info), result.rows)
 
 
 class Comparer:
@@ -50,15 +69,7 @@ class Comparer:
             if key in self._done:
                 self._done.move_to_end(key)
                 return self._done[key]
-            docs = []
-            for doc_id in (before, after):
-                try:
-                    docs.append(self.library.document(doc_id))
-                except KeyError:
-                    raise KeyError(doc_id) from None
-            a, b = docs
-            result = compare((before, a[1]), (after, b[1]), encoder_of(searcher))
-            result = Comparison(result.before.titled(a[0]), result.after.titled(b[0]), result.rows)
+            result = compare_documents(self.library.document, encoder_of(searcher), before, after)
             self._done[key] = result
             while len(self._done) > KEEP:
                 self._done.popitem(last=False)
